@@ -1,0 +1,37 @@
+# Two commands for a fresh machine with Python 3.11+ and make:
+#   make serve   build and serve the knowledge base with the starter content
+#   make test    run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: serve test check lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	@echo "De website komt er nog aan. Nu controleren we de casussen met 'kb check'."
+	$(BIN)/kb check
+
+check: $(STAMP)
+	$(BIN)/kb check
+
+test: $(STAMP)
+	$(BIN)/ruff check kb_tools tests
+	$(BIN)/ruff format --check kb_tools tests
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check kb_tools tests
+
+format: $(STAMP)
+	$(BIN)/ruff format kb_tools tests
+	$(BIN)/ruff check --fix kb_tools tests
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .ruff_cache .hypothesis

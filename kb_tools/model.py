@@ -1,0 +1,154 @@
+"""Plain, immutable records passed between the pipeline stages.
+
+Content problems are never exceptions: every stage returns ``Finding`` records,
+and the caller decides whether they fail the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+
+#: A path into a parsed YAML document, e.g. ("thema", 1) or ("cijfers", 0, "jaar").
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in one file, in words a volunteer editor understands."""
+
+    file: str
+    line: int | None
+    column: int | None
+    code: str
+    severity: str
+    message: str
+    hint: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a controlled vocabulary."""
+
+    id: str
+    label: str
+    description: str
+    synonyms: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A controlled vocabulary, e.g. the themes; ``field`` is the case field that uses it."""
+
+    id: str
+    name: str
+    field: str | None
+    description: str
+    terms: tuple[Term, ...]
+    path: str = ""
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.terms)
+
+    def get(self, term_id: str) -> Term | None:
+        for term in self.terms:
+            if term.id == term_id:
+                return term
+        return None
+
+
+@dataclass(frozen=True)
+class Network:
+    """A regional network that publishes cases into its own folder, with its own id prefix."""
+
+    id: str
+    name: str
+    prefix: str
+    region: str
+    provinces: tuple[str, ...]
+    description: str
+    maintainers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document that cases cite as their source."""
+
+    id: str
+    title: str
+    publisher: str
+    year: int | None
+    file: str | None
+    description: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything a case is checked against: vocabularies, networks and sources."""
+
+    vocabularies: dict[str, Vocabulary]
+    networks: dict[str, Network]
+    sources: dict[str, Source]
+
+    def vocabulary_for_field(self, field_name: str) -> Vocabulary | None:
+        for vocab in self.vocabularies.values():
+            if vocab.field == field_name:
+                return vocab
+        return None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file split into frontmatter and body, with the file line of every key."""
+
+    path: Path
+    rel: str
+    meta: dict[str, Any]
+    lines: dict[KeyPath, tuple[int, int]]
+    body: str
+    body_line: int
+    frontmatter_line: int = 1
+
+    def line_of(self, *key: str | int) -> tuple[int, int]:
+        """File line and column of a key path, falling back to its nearest parent."""
+        path: KeyPath = tuple(key)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return (self.frontmatter_line, 1)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case (casus): metadata with normalised values, and its Markdown body."""
+
+    id: str
+    title: str
+    summary: str
+    network: str
+    path: str
+    meta: dict[str, Any]
+    body: str
+    published: date
+    updated: date | None
+    links: tuple[str, ...] = ()
+    source: Document | None = field(default=None, compare=False, repr=False)

@@ -1,0 +1,295 @@
+"""Stage 1, load: the registries that cases are checked against.
+
+Vocabularies (``content/vocabulaires/*.yml``), the network registry
+(``content/netwerken.yml``) and the source documents (``content/bronnen.yml``) are
+content too, edited by people: they get the same findings as cases.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .load import display_path, finding, load_yaml_file
+from .model import Finding, Network, Registry, Source, Term, Vocabulary
+
+VOCAB_DIR = "vocabulaires"
+NETWORKS_FILE = "netwerken.yml"
+SOURCES_FILE = "bronnen.yml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PREFIX = re.compile(r"^[a-z]{2,5}$")
+
+#: Vocabularies the case format depends on; a missing one is an error.
+REQUIRED_VOCABULARIES = (
+    "thema",
+    "knelpunten",
+    "rechtsvorm",
+    "financiering",
+    "wetgeving",
+    "provincie",
+    "type",
+    "fase",
+    "omgeving",
+    "kengetallen",
+)
+
+
+class _Checker:
+    """Collects findings while reading a hand-written registry file."""
+
+    def __init__(self, rel: str, lines: dict) -> None:
+        self.rel = rel
+        self.lines = lines
+        self.findings: list[Finding] = []
+
+    def line(self, *key: Any) -> int | None:
+        path = tuple(key)
+        while path:
+            if path in self.lines:
+                return self.lines[path][0]
+            path = path[:-1]
+        return 1
+
+    def error(self, key: tuple, code: str, message: str, hint: str) -> None:
+        self.findings.append(finding(self.rel, self.line(*key), code, message, hint))
+
+    def text(self, data: dict, key: tuple, name: str, required: bool = True) -> str:
+        value = data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.error(
+                    key,
+                    "register-veld-ontbreekt",
+                    f"Het veld '{name}' ontbreekt of is leeg.",
+                    f"Vul '{name}' in.",
+                )
+            return ""
+        if not isinstance(value, str | int | float):
+            self.error(
+                (*key, name),
+                "register-veld-type",
+                f"Het veld '{name}' moet tekst zijn.",
+                "Schrijf een gewone tekst na de dubbele punt.",
+            )
+            return ""
+        return str(value).strip()
+
+    def text_list(self, data: dict, key: tuple, name: str) -> tuple[str, ...]:
+        value = data.get(name) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(
+                (*key, name),
+                "register-veld-type",
+                f"Het veld '{name}' moet een lijst met teksten zijn.",
+                "Schrijf het als [a, b].",
+            )
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def items(self, data: Any, name: str) -> list[tuple[int, dict]]:
+        value = data.get(name) if isinstance(data, dict) else None
+        if not isinstance(value, list):
+            self.error(
+                (name,),
+                "register-opbouw",
+                f"Het bestand moet een lijst '{name}' hebben.",
+                "Kijk naar een ander bestand in dezelfde map als voorbeeld.",
+            )
+            return []
+        result = []
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                result.append((index, item))
+            else:
+                self.error(
+                    (name, index),
+                    "register-opbouw",
+                    f"Onderdeel {index + 1} van '{name}' is geen reeks velden.",
+                    "Begin elk onderdeel met '- id: ...'.",
+                )
+        return result
+
+    def unique_id(self, seen: dict, value: str, key: tuple, what: str) -> bool:
+        if not SLUG.match(value):
+            self.error(
+                key,
+                "register-id",
+                f"De id '{value}' is ongeldig.",
+                "Gebruik kleine letters, cijfers en streepjes, bijvoorbeeld 'zorg-thuis'.",
+            )
+            return False
+        if value in seen:
+            self.error(
+                key,
+                "register-id-dubbel",
+                f"De {what} '{value}' staat twee keer in dit bestand.",
+                "Elke id mag maar één keer voorkomen.",
+            )
+            return False
+        seen[value] = True
+        return True
+
+
+def load_vocabulary(path: Path, rel: str) -> tuple[Vocabulary | None, list[Finding]]:
+    data, lines, problems = load_yaml_file(path, rel)
+    if problems:
+        return None, problems
+    check = _Checker(rel, lines)
+    if not isinstance(data, dict):
+        check.error((), "register-opbouw", "De woordenlijst is leeg of onleesbaar.", "")
+        return None, check.findings
+    terms: list[Term] = []
+    seen: dict[str, bool] = {}
+    for index, item in check.items(data, "termen"):
+        key = ("termen", index)
+        term_id = check.text(item, key, "id")
+        if not term_id or not check.unique_id(seen, term_id, (*key, "id"), "term"):
+            continue
+        extra = {
+            k: v for k, v in item.items() if k not in {"id", "label", "beschrijving", "synoniemen"}
+        }
+        terms.append(
+            Term(
+                id=term_id,
+                label=check.text(item, key, "label"),
+                description=check.text(item, key, "beschrijving"),
+                synonyms=check.text_list(item, key, "synoniemen"),
+                extra=extra,
+            )
+        )
+    field_name = data.get("veld")
+    vocab = Vocabulary(
+        id=path.stem,
+        name=check.text(data, (), "naam"),
+        field=field_name if isinstance(field_name, str) else None,
+        description=check.text(data, (), "beschrijving"),
+        terms=tuple(terms),
+        path=rel,
+    )
+    return vocab, check.findings
+
+
+def load_networks(path: Path, rel: str, provinces: tuple[str, ...]) -> tuple[dict, list[Finding]]:
+    data, lines, problems = load_yaml_file(path, rel)
+    if problems:
+        return {}, problems
+    check = _Checker(rel, lines)
+    networks: dict[str, Network] = {}
+    seen: dict[str, bool] = {}
+    prefixes: dict[str, str] = {}
+    for index, item in check.items(data, "netwerken"):
+        key = ("netwerken", index)
+        network_id = check.text(item, key, "id")
+        if not network_id or not check.unique_id(seen, network_id, (*key, "id"), "netwerk"):
+            continue
+        prefix = check.text(item, key, "voorvoegsel")
+        if prefix and not PREFIX.match(prefix):
+            check.error(
+                (*key, "voorvoegsel"),
+                "register-voorvoegsel",
+                f"Het voorvoegsel '{prefix}' is ongeldig.",
+                "Gebruik 2 tot 5 kleine letters, bijvoorbeeld 'ams'.",
+            )
+        elif prefix in prefixes:
+            check.error(
+                (*key, "voorvoegsel"),
+                "register-voorvoegsel",
+                f"Het voorvoegsel '{prefix}' is al van netwerk '{prefixes[prefix]}'.",
+                "Elk netwerk heeft een eigen voorvoegsel.",
+            )
+        prefixes.setdefault(prefix, network_id)
+        region_provinces = check.text_list(item, key, "provincies")
+        for province in region_provinces:
+            if provinces and province not in provinces:
+                check.error(
+                    (*key, "provincies"),
+                    "register-provincie",
+                    f"De provincie '{province}' bestaat niet.",
+                    "Gebruik een id uit content/vocabulaires/provincie.yml.",
+                )
+        maintainers = check.text_list(item, key, "beheerders")
+        if not maintainers:
+            check.error(
+                key,
+                "register-veld-ontbreekt",
+                f"Netwerk '{network_id}' heeft geen beheerders.",
+                "Noem minstens één GitHub-account of -team bij 'beheerders'.",
+            )
+        networks[network_id] = Network(
+            id=network_id,
+            name=check.text(item, key, "naam"),
+            prefix=prefix,
+            region=check.text(item, key, "regio"),
+            provinces=region_provinces,
+            description=check.text(item, key, "beschrijving"),
+            maintainers=maintainers,
+        )
+    return networks, check.findings
+
+
+def load_sources(path: Path, rel: str) -> tuple[dict, list[Finding]]:
+    data, lines, problems = load_yaml_file(path, rel)
+    if problems:
+        return {}, problems
+    check = _Checker(rel, lines)
+    sources: dict[str, Source] = {}
+    seen: dict[str, bool] = {}
+    for index, item in check.items(data, "bronnen"):
+        key = ("bronnen", index)
+        source_id = check.text(item, key, "id")
+        if not source_id or not check.unique_id(seen, source_id, (*key, "id"), "bron"):
+            continue
+        year = item.get("jaar")
+        sources[source_id] = Source(
+            id=source_id,
+            title=check.text(item, key, "titel"),
+            publisher=check.text(item, key, "uitgever", required=False),
+            year=year if isinstance(year, int) else None,
+            file=check.text(item, key, "bestand", required=False) or None,
+            description=check.text(item, key, "beschrijving", required=False),
+            url=check.text(item, key, "url", required=False) or None,
+        )
+    return sources, check.findings
+
+
+def load_registry(content_dir: Path) -> tuple[Registry, list[Finding]]:
+    """Read vocabularies, networks and sources; every problem becomes a finding."""
+    findings: list[Finding] = []
+    vocabularies: dict[str, Vocabulary] = {}
+    vocab_dir = content_dir / VOCAB_DIR
+    for path in sorted(vocab_dir.glob("*.yml")) if vocab_dir.is_dir() else []:
+        vocab, problems = load_vocabulary(path, display_path(path))
+        findings.extend(problems)
+        if vocab is not None:
+            vocabularies[vocab.id] = vocab
+    for name in REQUIRED_VOCABULARIES:
+        if name not in vocabularies:
+            findings.append(
+                finding(
+                    display_path(vocab_dir / f"{name}.yml"),
+                    None,
+                    "woordenlijst-ontbreekt",
+                    f"De woordenlijst '{name}' ontbreekt of is onleesbaar.",
+                    "Zet het bestand terug; casussen gebruiken deze lijst.",
+                )
+            )
+    provinces = vocabularies["provincie"].ids() if "provincie" in vocabularies else ()
+    networks: dict[str, Network] = {}
+    sources: dict[str, Source] = {}
+    for name, loader in ((NETWORKS_FILE, "networks"), (SOURCES_FILE, "sources")):
+        path = content_dir / name
+        rel = display_path(path)
+        if not path.is_file():
+            findings.append(
+                finding(rel, None, "register-ontbreekt", f"Het bestand {name} ontbreekt.", "")
+            )
+            continue
+        if loader == "networks":
+            networks, problems = load_networks(path, rel, provinces)
+        else:
+            sources, problems = load_sources(path, rel)
+        findings.extend(problems)
+    return Registry(vocabularies, networks, sources), findings

@@ -1,0 +1,73 @@
+"""Findings as text for people, JSON for machines and annotations for GitHub."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from .model import ERROR, Finding
+
+SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}
+
+
+def as_text(findings: Sequence[Finding], files: int, cases: int) -> str:
+    lines = []
+    for f in findings:
+        where = f.file
+        if f.line:
+            where += f":{f.line}"
+            if f.column:
+                where += f":{f.column}"
+        lines.append(f"{where}: {SEVERITY_NL.get(f.severity, f.severity)} [{f.code}] {f.message}")
+        if f.hint:
+            lines.append(f"    Tip: {f.hint}")
+    lines.append(summary(findings, files, cases))
+    return "\n".join(lines)
+
+
+def summary(findings: Sequence[Finding], files: int, cases: int) -> str:
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = len(findings) - errors
+    bad_files = len({f.file for f in findings if f.severity == ERROR})
+    checked = f"{files} {'bestand' if files == 1 else 'bestanden'} gecontroleerd"
+    if not findings:
+        return f"Alles in orde: {checked}, {cases} casussen goedgekeurd."
+    parts = []
+    if errors:
+        parts.append(
+            f"{errors} {'fout' if errors == 1 else 'fouten'} in {bad_files} "
+            f"{'bestand' if bad_files == 1 else 'bestanden'}"
+        )
+    if warnings:
+        parts.append(f"{warnings} {'waarschuwing' if warnings == 1 else 'waarschuwingen'}")
+    verdict = "Los de fouten op en controleer opnieuw." if errors else "Geen fouten."
+    return f"{checked}: {' en '.join(parts)}. {verdict}"
+
+
+def as_json(findings: Sequence[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(findings: Sequence[Finding], files: int, cases: int) -> str:
+    """GitHub workflow commands; the summary line goes to the log as well."""
+    lines = []
+    for f in findings:
+        command = "error" if f.severity == ERROR else "warning"
+        props = [f"file={_escape_property(f.file)}"]
+        if f.line:
+            props.append(f"line={f.line}")
+        if f.column:
+            props.append(f"col={f.column}")
+        props.append(f"title={_escape_property('kb check [' + f.code + ']')}")
+        message = f.message + (f"\nTip: {f.hint}" if f.hint else "")
+        lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
+    lines.append(summary(findings, files, cases))
+    return "\n".join(lines)

@@ -1,0 +1,178 @@
+"""The case format: one table of fields that the validator, the JSON Schema and the
+documentation all derive from. Change a field here, nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Registry
+
+ID_PATTERN = re.compile(r"^([a-z]{2,5})-(\d{4})$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+TITLE_MAX = 120
+SUMMARY_MAX = 400
+TEXT_MAX = 200
+
+
+@dataclass(frozen=True)
+class Field:
+    """One frontmatter field. ``kind`` selects the rule in ``validate.fields``."""
+
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    vocabulary: str | None = None
+    max_length: int | None = None
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", "Nummer van de casus: voorvoegsel van het netwerk en vier cijfers.", True),
+    Field("titel", "text", "Titel van de casus.", True, max_length=TITLE_MAX),
+    Field(
+        "samenvatting", "text", "Korte samenvatting, gewone tekst.", True, max_length=SUMMARY_MAX
+    ),
+    Field("netwerk", "network", "Het netwerk dat de casus publiceert.", True),
+    Field("initiatief", "text", "Naam van het initiatief.", max_length=TEXT_MAX),
+    Field("type", "term", "Soort initiatief.", vocabulary="type"),
+    Field("plaats", "text", "Dorp, wijk of stad.", True, max_length=TEXT_MAX),
+    Field("provincie", "term", "Provincie, of landelijk.", True, vocabulary="provincie"),
+    Field("omgeving", "term", "Stad of dorp.", vocabulary="omgeving"),
+    Field("fase", "term", "Hoe ver het initiatief is.", vocabulary="fase"),
+    Field("actief", "active", "Bestaat het initiatief nog: ja, nee of onbekend."),
+    Field("thema", "terms", "Waar het initiatief over gaat.", True, vocabulary="thema"),
+    Field(
+        "knelpunten", "terms", "Problemen die het initiatief tegenkwam.", vocabulary="knelpunten"
+    ),
+    Field("rechtsvorm", "term", "Rechtsvorm van het initiatief.", True, vocabulary="rechtsvorm"),
+    Field("financiering", "terms", "Waar het geld vandaan komt.", True, vocabulary="financiering"),
+    Field("wetgeving", "terms", "Wetten en regels die een rol spelen.", vocabulary="wetgeving"),
+    Field("cijfers", "figures", "Kengetallen: soort, waarde, jaar en toelichting."),
+    Field("gepubliceerd", "date", "Datum van publicatie (JJJJ-MM-DD).", True),
+    Field("bijgewerkt", "date", "Datum van de laatste wijziging (JJJJ-MM-DD)."),
+    Field("bronnen", "sources", "Bronnen van de feiten: document en deel, of titel en url."),
+    Field("gerelateerd", "case_ids", "Nummers van verwante casussen."),
+    Field("contact", "contact", "Contactgegevens, alleen met toestemming."),
+    Field("controle", "review", "Wie in het netwerk de casus nakeek, en wanneer."),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+
+#: Sub-fields of the structured fields; unknown keys inside them are findings too.
+FIGURE_KEYS = ("soort", "waarde", "jaar", "toelichting")
+SOURCE_KEYS = ("document", "deel", "titel", "url")
+CONTACT_KEYS = ("organisatie", "website", "naam", "email", "telefoon", "toestemming")
+PERSONAL_CONTACT_KEYS = ("naam", "email", "telefoon")
+REVIEW_KEYS = ("door", "datum")
+ACTIVE_VALUES = ("ja", "nee", "onbekend")
+
+#: Body sections, in order. Required ones are errors when missing, the rest warnings.
+SECTIONS: tuple[tuple[str, bool], ...] = (
+    ("Situatie", True),
+    ("Aanpak", True),
+    ("Wat werkte", False),
+    ("Wat werkte niet", False),
+    ("Resultaat", True),
+    ("Tips", False),
+)
+
+
+def json_schema(registry: Registry) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the frontmatter, with the vocabularies as enums."""
+
+    def enum(vocab: str | None) -> dict[str, Any]:
+        vocabulary = registry.vocabularies.get(vocab or "")
+        schema: dict[str, Any] = {"type": "string"}
+        if vocabulary:
+            schema["enum"] = list(vocabulary.ids())
+        return schema
+
+    date = {"type": "string", "format": "date", "pattern": DATE_PATTERN.pattern}
+    case_id = {"type": "string", "pattern": ID_PATTERN.pattern}
+    url = {"type": "string", "pattern": "^(https?://|mailto:)"}
+    kinds: dict[str, Any] = {
+        "id": case_id,
+        "network": {"type": "string", "enum": sorted(registry.networks)},
+        "date": date,
+        "active": {"enum": [*ACTIVE_VALUES, True, False]},
+        "case_ids": {"type": "array", "items": case_id, "uniqueItems": True},
+        "figures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["soort", "waarde", "jaar"],
+                "properties": {
+                    "soort": enum("kengetallen"),
+                    "waarde": {"type": "number", "minimum": 0},
+                    "jaar": {"type": "integer", "minimum": 1900},
+                    "toelichting": {"type": "string", "maxLength": TEXT_MAX},
+                },
+            },
+        },
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "document": {"type": "string", "enum": sorted(registry.sources)},
+                    "deel": {"type": "string"},
+                    "titel": {"type": "string"},
+                    "url": url,
+                },
+                "anyOf": [{"required": ["document"]}, {"required": ["titel"]}],
+            },
+        },
+        "contact": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "organisatie": {"type": "string"},
+                "website": url,
+                "naam": {"type": "string"},
+                "email": {"type": "string", "format": "email"},
+                "telefoon": {"type": "string"},
+                "toestemming": date,
+            },
+        },
+        "review": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["door", "datum"],
+            "properties": {"door": {"type": "string"}, "datum": date},
+        },
+    }
+    properties: dict[str, Any] = {}
+    for field in FIELDS:
+        if field.kind == "text":
+            prop: dict[str, Any] = {"type": "string", "minLength": 1}
+            if field.max_length:
+                prop["maxLength"] = field.max_length
+        elif field.kind == "term":
+            prop = enum(field.vocabulary)
+        elif field.kind == "terms":
+            item = enum(field.vocabulary)
+            prop = {
+                "type": "array",
+                "items": item,
+                "uniqueItems": True,
+                "minItems": 1 if field.required else 0,
+            }
+        else:
+            prop = dict(kinds[field.kind])
+        prop["description"] = field.description
+        properties[field.name] = prop
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "casus.schema.json",
+        "title": "Casus in de kennisbank voor zorgzame gemeenschappen",
+        "description": "De kop (frontmatter) van een casusbestand. Zie content/handleiding/casusformaat.md.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.name for f in FIELDS if f.required],
+        "properties": properties,
+    }

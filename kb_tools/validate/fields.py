@@ -1,0 +1,660 @@
+"""Frontmatter rules for one case: required fields, types, vocabularies, dates, ids.
+
+Every rule adds a finding and goes on, so an editor sees all problems of a file at once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..load import CASES_DIR
+from ..model import ERROR, WARNING, Case, Document, Finding, Registry
+from ..schema import (
+    ACTIVE_VALUES,
+    CONTACT_KEYS,
+    DATE_PATTERN,
+    FIELDS,
+    FIELDS_BY_NAME,
+    FIGURE_KEYS,
+    ID_PATTERN,
+    PERSONAL_CONTACT_KEYS,
+    REVIEW_KEYS,
+    SOURCE_KEYS,
+    TEXT_MAX,
+    Field,
+)
+from ..suggest import Suggester, did_you_mean
+from .text import EMAIL, html_tags, unsafe_url
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN = re.compile(r"\*\*|__|\[[^\]]*\]\(|^#|`", re.M)
+FIELD_SUGGESTER = Suggester({f.name: f.name for f in FIELDS})
+VOCAB_FILE = "content/vocabulaires/{}.yml"
+
+
+class CaseValidator:
+    """Checks the frontmatter of cases against one registry; reuse it for a whole run."""
+
+    def __init__(self, registry: Registry, today: date) -> None:
+        self.registry = registry
+        self.today = today
+        self._suggesters: dict[str, Suggester] = {}
+        for vocab_id, vocab in registry.vocabularies.items():
+            aliases: dict[str, str] = {}
+            for term in vocab.terms:
+                for alias in (*term.synonyms, term.label, term.id):
+                    aliases[alias] = term.id
+            self._suggesters[vocab_id] = Suggester(aliases)
+        self._network_suggester = Suggester(
+            {
+                **{n.name: n.id for n in registry.networks.values()},
+                **{n: n for n in registry.networks},
+            }
+        )
+
+    def validate(self, doc: Document) -> tuple[Case | None, list[Finding]]:
+        run = _Run(self, doc)
+        return run.case(), run.findings
+
+
+class _Run:
+    """The checks of one document; collects findings and normalised values."""
+
+    def __init__(self, validator: CaseValidator, doc: Document) -> None:
+        self.v = validator
+        self.doc = doc
+        self.meta = doc.meta
+        self.findings: list[Finding] = []
+        self.values: dict[str, Any] = {}
+
+    # -- helpers -------------------------------------------------------------
+
+    def add(self, key: tuple, code: str, message: str, hint: str = "", severity: str = ERROR):
+        line, column = self.doc.line_of(*key) if key else (self.doc.frontmatter_line, None)
+        self.findings.append(Finding(self.doc.rel, line, column, code, severity, message, hint))
+
+    def vocab_value(self, key: tuple, value: Any, vocab_id: str, field_label: str) -> str | None:
+        vocab = self.v.registry.vocabularies.get(vocab_id)
+        if not isinstance(value, str) or not value.strip():
+            self.add(
+                key,
+                "veld-type",
+                f"'{field_label}' moet een waarde uit de woordenlijst zijn, niet {_describe(value)}.",
+                f"Kies een id uit {VOCAB_FILE.format(vocab_id)}.",
+            )
+            return None
+        value = value.strip()
+        if vocab is None:
+            return value  # the missing vocabulary itself is reported by the registry
+        if vocab.get(value):
+            return value
+        suggester = self.v._suggesters[vocab_id]
+        exact = suggester.exact(value)
+        if exact:
+            hint = f"Schrijf de id '{exact}'. '{value}' is een ander woord voor dezelfde waarde."
+        else:
+            hint = did_you_mean(suggester.close(value))
+            hint = f"{hint} " if hint else ""
+            hint += f"Alle waarden staan in {VOCAB_FILE.format(vocab_id)}."
+        self.add(
+            key,
+            "waarde-onbekend",
+            f"'{value}' staat niet in de woordenlijst {vocab.name or vocab_id} (veld '{field_label}').",
+            hint,
+        )
+        return None
+
+    def text(self, key: tuple, value: Any, label: str, max_length: int | None) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.add(
+                key,
+                "veld-type",
+                f"'{label}' moet tekst zijn, niet {_describe(value)}.",
+                "Schrijf gewone tekst na de dubbele punt. Zet de tekst tussen aanhalingstekens "
+                "als hij met een teken als [ of { begint.",
+            )
+            return None
+        text = " ".join(str(value).split())
+        if not text:
+            self.add(key, "veld-leeg", f"'{label}' is leeg.", f"Vul '{label}' in.")
+            return None
+        if _CONTROL.search(str(value)):
+            self.add(
+                key,
+                "tekst-onzichtbaar",
+                f"'{label}' bevat onzichtbare stuurtekens.",
+                "Typ de tekst opnieuw; plakken uit andere programma's brengt soms zulke tekens mee.",
+            )
+        if max_length and len(text) > max_length:
+            self.add(
+                key,
+                "te-lang",
+                f"'{label}' is {len(text)} tekens lang. Het mag hoogstens {max_length} tekens zijn.",
+                f"Maak de tekst {len(text) - max_length} tekens korter.",
+            )
+        for tag in html_tags(text):
+            self.add(
+                key,
+                "html-onveilig" if tag.unsafe else "html",
+                f"'{label}' bevat HTML ({tag.text[:40]}).",
+                "Gebruik gewone tekst zonder < en >.",
+            )
+        return text
+
+    def date_value(self, key: tuple, value: Any, label: str) -> date | None:
+        if isinstance(value, date):  # a parser that keeps YAML dates; accept them as well
+            parsed = value
+        elif not isinstance(value, str) or not DATE_PATTERN.match(value.strip()):
+            self.add(
+                key,
+                "datum-ongeldig",
+                f"'{label}' is geen datum in de vorm JJJJ-MM-DD (nu: {_describe(value)}).",
+                "Schrijf bijvoorbeeld 2026-03-01 voor 1 maart 2026.",
+            )
+            return None
+        else:
+            try:
+                parsed = date.fromisoformat(value.strip())
+            except ValueError:
+                self.add(
+                    key,
+                    "datum-ongeldig",
+                    f"De datum {value} in '{label}' bestaat niet.",
+                    "Controleer de dag en de maand (een maand heeft 28 tot 31 dagen).",
+                )
+                return None
+        if parsed > self.v.today:
+            self.add(
+                key,
+                "datum-toekomst",
+                f"De datum {parsed.isoformat()} in '{label}' ligt in de toekomst.",
+                f"Gebruik een datum tot en met vandaag ({self.v.today.isoformat()}).",
+            )
+        if parsed.year < 1900:
+            self.add(key, "datum-ongeldig", f"Het jaar {parsed.year} in '{label}' is te vroeg.", "")
+        return parsed
+
+    def as_list(self, key: tuple, value: Any, label: str) -> list[Any] | None:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value]  # "thema: eenzaamheid" clearly means a list of one
+        if not isinstance(value, list):
+            self.add(
+                key,
+                "veld-type",
+                f"'{label}' moet een lijst zijn, niet {_describe(value)}.",
+                f"Schrijf het als [a, b] of met een streepje per regel onder '{label}:'.",
+            )
+            return None
+        return value
+
+    def mapping(self, key: tuple, value: Any, label: str, allowed: tuple[str, ...]) -> dict | None:
+        if not isinstance(value, dict):
+            self.add(
+                key,
+                "veld-type",
+                f"'{label}' moet een reeks velden zijn, niet {_describe(value)}.",
+                f"Zet de velden ingesprongen onder '{label}:', zoals: {', '.join(allowed)}.",
+            )
+            return None
+        suggester = Suggester({k: k for k in allowed})
+        for sub in value:
+            if sub not in allowed:
+                hint = did_you_mean(suggester.close(str(sub)))
+                self.add(
+                    (*key, sub),
+                    "veld-onbekend",
+                    f"'{label}' kent het veld '{sub}' niet.",
+                    (hint + " " if hint else "") + f"Toegestaan: {', '.join(allowed)}.",
+                )
+        return value
+
+    # -- the rules -----------------------------------------------------------
+
+    def case(self) -> Case | None:
+        meta = self.meta
+        for name in meta:
+            if name not in FIELDS_BY_NAME:
+                options = FIELD_SUGGESTER.close(str(name))
+                hint = did_you_mean(options)
+                self.add(
+                    (name,),
+                    "veld-onbekend",
+                    f"Het veld '{name}' bestaat niet.",
+                    hint or "Zie de lijst met velden in content/handleiding/casusformaat.md.",
+                )
+        for field in FIELDS:
+            if field.name not in meta or meta[field.name] is None:
+                if field.required:
+                    self.add(
+                        (),
+                        "veld-ontbreekt",
+                        f"Het verplichte veld '{field.name}' ontbreekt.",
+                        f"Voeg toe: '{field.name}: ...' ({field.description})",
+                    )
+                continue
+            self.check_field(field, meta[field.name])
+        self.check_identity()
+        self.check_dates()
+        if "bronnen" not in meta:
+            self.add(
+                (),
+                "bronnen-ontbreken",
+                "De casus noemt geen bronnen.",
+                "Voeg 'bronnen' toe, zodat lezers kunnen nagaan waar de feiten vandaan komen.",
+                WARNING,
+            )
+        if any(f.severity == ERROR for f in self.findings):
+            return None
+        v = self.values
+        return Case(
+            id=v["id"],
+            title=v["titel"],
+            summary=v["samenvatting"],
+            network=v["netwerk"],
+            path=self.doc.rel,
+            meta=v,
+            body=self.doc.body,
+            published=v["gepubliceerd"],
+            updated=v.get("bijgewerkt"),
+            links=tuple(v.get("gerelateerd", ())),
+            source=self.doc,
+        )
+
+    def check_field(self, field: Field, value: Any) -> None:
+        key = (field.name,)
+        name = field.name
+        if field.kind == "text":
+            text = self.text(key, value, name, field.max_length)
+            if text is not None:
+                if name == "samenvatting" and _MARKDOWN.search(text):
+                    self.add(
+                        key,
+                        "samenvatting-opmaak",
+                        "De samenvatting bevat opmaak (vet, links of kopjes).",
+                        "Schrijf de samenvatting als gewone tekst; opmaak hoort in het verhaal.",
+                        WARNING,
+                    )
+                self.values[name] = text
+        elif field.kind == "id":
+            if not isinstance(value, str) or not ID_PATTERN.match(value.strip()):
+                self.add(
+                    key,
+                    "id-ongeldig",
+                    f"De id {_describe(value)} heeft niet de goede vorm.",
+                    "Schrijf het voorvoegsel van uw netwerk, een streepje en vier cijfers, "
+                    "bijvoorbeeld ams-0007.",
+                )
+            else:
+                self.values[name] = value.strip()
+        elif field.kind == "network":
+            if isinstance(value, str) and value.strip() in self.v.registry.networks:
+                self.values[name] = value.strip()
+            else:
+                hint = did_you_mean(self.v._network_suggester.close(str(value)))
+                self.add(
+                    key,
+                    "netwerk-onbekend",
+                    f"Het netwerk {_describe(value)} staat niet in het register.",
+                    (hint + " " if hint else "") + "Alle netwerken staan in content/netwerken.yml.",
+                )
+        elif field.kind == "term":
+            term = self.vocab_value(key, value, field.vocabulary or "", name)
+            if term:
+                self.values[name] = term
+        elif field.kind == "terms":
+            self.check_terms(field, value)
+        elif field.kind == "date":
+            parsed = self.date_value(key, value, name)
+            if parsed:
+                self.values[name] = parsed
+        elif field.kind == "active":
+            self.check_active(value)
+        elif field.kind == "case_ids":
+            self.check_case_ids(value)
+        elif field.kind == "figures":
+            self.check_figures(value)
+        elif field.kind == "sources":
+            self.check_sources(value)
+        elif field.kind == "contact":
+            self.check_contact(value)
+        elif field.kind == "review":
+            self.check_review(value)
+
+    def check_terms(self, field: Field, value: Any) -> None:
+        name = field.name
+        items = self.as_list((name,), value, name)
+        if items is None:
+            return
+        if field.required and not items:
+            self.add(
+                (name,),
+                "veld-leeg",
+                f"'{name}' moet minstens één waarde hebben.",
+                f"Kies een of meer ids uit {VOCAB_FILE.format(field.vocabulary)}.",
+            )
+            return
+        result: list[str] = []
+        for index, item in enumerate(items):
+            key = (name, index) if isinstance(value, list) else (name,)
+            term = self.vocab_value(key, item, field.vocabulary or "", name)
+            if term is None:
+                continue
+            if term in result:
+                self.add(
+                    key,
+                    "waarde-dubbel",
+                    f"'{term}' staat twee keer in '{name}'.",
+                    "Laat de tweede weg.",
+                    WARNING,
+                )
+                continue
+            result.append(term)
+        if "onbekend" in result and len(result) > 1:
+            self.add(
+                (name,),
+                "onbekend-met-waarde",
+                f"'{name}' heeft 'onbekend' én andere waarden.",
+                "Haal 'onbekend' weg als u de waarde wel weet.",
+                WARNING,
+            )
+        self.values[name] = result
+
+    def check_active(self, value: Any) -> None:
+        if isinstance(value, bool):
+            self.values["actief"] = "ja" if value else "nee"
+        elif isinstance(value, str) and value.strip().lower() in ACTIVE_VALUES:
+            self.values["actief"] = value.strip().lower()
+        else:
+            self.add(
+                ("actief",),
+                "waarde-onbekend",
+                f"'actief' moet ja, nee of onbekend zijn, niet {_describe(value)}.",
+                "Schrijf 'actief: ja', 'actief: nee' of 'actief: onbekend'.",
+            )
+
+    def check_case_ids(self, value: Any) -> None:
+        items = self.as_list(("gerelateerd",), value, "gerelateerd")
+        if items is None:
+            return
+        result: list[str] = []
+        for index, item in enumerate(items):
+            key = ("gerelateerd", index)
+            if not isinstance(item, str) or not ID_PATTERN.match(item.strip()):
+                self.add(
+                    key,
+                    "id-ongeldig",
+                    f"{_describe(item)} is geen casusnummer.",
+                    "Een casusnummer ziet eruit als ams-0007.",
+                )
+                continue
+            if item.strip() not in result:
+                result.append(item.strip())
+        self.values["gerelateerd"] = result
+
+    def check_figures(self, value: Any) -> None:
+        items = self.as_list(("cijfers",), value, "cijfers")
+        if items is None:
+            return
+        result = []
+        for index, item in enumerate(items):
+            key = ("cijfers", index)
+            entry = self.mapping(key, item, "cijfers", FIGURE_KEYS)
+            if entry is None:
+                continue
+            ok = True
+            for required in ("soort", "waarde", "jaar"):
+                if required not in entry:
+                    ok = False
+                    self.add(
+                        key,
+                        "veld-ontbreekt",
+                        f"Kengetal {index + 1} mist '{required}'.",
+                        "Elk kengetal heeft soort, waarde en jaar.",
+                    )
+            kind = self.vocab_value((*key, "soort"), entry.get("soort"), "kengetallen", "soort")
+            amount = entry.get("waarde")
+            if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
+                if "waarde" in entry:
+                    self.add(
+                        (*key, "waarde"),
+                        "veld-type",
+                        f"De waarde van kengetal {index + 1} is geen getal ({_describe(amount)}).",
+                        "Schrijf alleen cijfers, zonder punt, spatie of euroteken: 147500.",
+                    )
+                ok = False
+            year = entry.get("jaar")
+            if (
+                isinstance(year, bool)
+                or not isinstance(year, int)
+                or not (1900 <= year <= self.v.today.year)
+            ):
+                if "jaar" in entry:
+                    self.add(
+                        (*key, "jaar"),
+                        "veld-type",
+                        f"Het jaar van kengetal {index + 1} is ongeldig ({_describe(year)}).",
+                        f"Schrijf een jaartal van vier cijfers, niet later dan {self.v.today.year}.",
+                    )
+                ok = False
+            note = None
+            if "toelichting" in entry:
+                note = self.text(
+                    (*key, "toelichting"), entry["toelichting"], "toelichting", TEXT_MAX
+                )
+            if ok and kind:
+                result.append({"soort": kind, "waarde": amount, "jaar": year, "toelichting": note})
+        self.values["cijfers"] = result
+
+    def check_sources(self, value: Any) -> None:
+        items = self.as_list(("bronnen",), value, "bronnen")
+        if items is None:
+            return
+        result = []
+        for index, item in enumerate(items):
+            key = ("bronnen", index)
+            entry = self.mapping(key, item, "bronnen", SOURCE_KEYS)
+            if entry is None:
+                continue
+            source: dict[str, Any] = {}
+            if "document" in entry:
+                doc_id = entry["document"]
+                if isinstance(doc_id, str) and doc_id in self.v.registry.sources:
+                    source["document"] = doc_id
+                else:
+                    options = Suggester({s: s for s in self.v.registry.sources}).close(str(doc_id))
+                    hint = did_you_mean(options)
+                    self.add(
+                        (*key, "document"),
+                        "bron-onbekend",
+                        f"Het document {_describe(doc_id)} staat niet in content/bronnen.yml.",
+                        (hint + " " if hint else "")
+                        + "Voeg het document eerst toe aan bronnen.yml.",
+                    )
+            elif "titel" not in entry:
+                self.add(
+                    key,
+                    "veld-ontbreekt",
+                    f"Bron {index + 1} heeft geen 'document' en geen 'titel'.",
+                    "Noem een document uit content/bronnen.yml, of een titel met een url.",
+                )
+            for sub in ("deel", "titel"):
+                if sub in entry:
+                    text = self.text((*key, sub), entry[sub], sub, TEXT_MAX)
+                    if text:
+                        source[sub] = text
+            if "url" in entry:
+                url = self.url((*key, "url"), entry["url"], allow_mailto=False)
+                if url:
+                    source["url"] = url
+            result.append(source)
+        self.values["bronnen"] = result
+
+    def url(self, key: tuple, value: Any, allow_mailto: bool) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            self.add(key, "veld-type", f"De link {_describe(value)} is geen tekst.", "")
+            return None
+        url = value.strip()
+        problem = unsafe_url(url)
+        if (
+            problem
+            or not re.match(r"^https?://", url, re.I)
+            and not (allow_mailto and url.lower().startswith("mailto:"))
+        ):
+            self.add(
+                key,
+                "link-onveilig",
+                f"De link '{url[:80]}' begint niet met https:// of http://.",
+                "Gebruik alleen gewone webadressen die met https:// beginnen.",
+            )
+            return None
+        return url
+
+    def check_contact(self, value: Any) -> None:
+        entry = self.mapping(("contact",), value, "contact", CONTACT_KEYS)
+        if entry is None:
+            return
+        contact: dict[str, Any] = {}
+        consent = None
+        if "toestemming" in entry:
+            consent = self.date_value(
+                ("contact", "toestemming"), entry["toestemming"], "toestemming"
+            )
+            contact["toestemming"] = consent
+        personal = [k for k in PERSONAL_CONTACT_KEYS if entry.get(k)]
+        if personal and consent is None:
+            self.add(
+                ("contact",),
+                "contact-toestemming",
+                f"Het contact noemt {', '.join(personal)} zonder datum van toestemming.",
+                "Vraag de persoon om toestemming en zet de datum bij 'toestemming', "
+                "of haal de persoonsgegevens weg.",
+            )
+        for sub in ("organisatie", "naam", "telefoon"):
+            if sub in entry:
+                text = self.text(("contact", sub), entry[sub], sub, TEXT_MAX)
+                if text:
+                    contact[sub] = text
+        if "email" in entry:
+            email = entry["email"]
+            if not isinstance(email, str) or not EMAIL.fullmatch(email.strip()):
+                self.add(
+                    ("contact", "email"),
+                    "veld-type",
+                    f"{_describe(email)} is geen geldig e-mailadres.",
+                    "Schrijf het als naam@voorbeeld.nl.",
+                )
+            else:
+                contact["email"] = email.strip()
+        if "website" in entry:
+            url = self.url(("contact", "website"), entry["website"], allow_mailto=False)
+            if url:
+                contact["website"] = url
+        self.values["contact"] = contact
+
+    def check_review(self, value: Any) -> None:
+        entry = self.mapping(("controle",), value, "controle", REVIEW_KEYS)
+        if entry is None:
+            return
+        review: dict[str, Any] = {}
+        for required in REVIEW_KEYS:
+            if required not in entry:
+                self.add(
+                    ("controle",),
+                    "veld-ontbreekt",
+                    f"'controle' mist '{required}'.",
+                    "Noem wie de casus nakeek ('door') en wanneer ('datum').",
+                )
+        if "datum" in entry:
+            review["datum"] = self.date_value(("controle", "datum"), entry["datum"], "datum")
+        if "door" in entry:
+            reviewer = entry["door"]
+            network = self.v.registry.networks.get(str(self.meta.get("netwerk", "")))
+            if not isinstance(reviewer, str) or not reviewer.strip():
+                self.add(("controle", "door"), "veld-type", "'door' moet een naam zijn.", "")
+            elif network and reviewer.strip() not in network.maintainers:
+                self.add(
+                    ("controle", "door"),
+                    "controle-door",
+                    f"'{reviewer}' is geen beheerder van netwerk {network.name}.",
+                    f"Beheerders zijn: {', '.join(network.maintainers)}. "
+                    "Staat u er niet bij? Vraag het netwerk u toe te voegen in content/netwerken.yml.",
+                )
+            else:
+                review["door"] = reviewer.strip()
+        self.values["controle"] = review
+
+    def check_identity(self) -> None:
+        """The id prefix belongs to the network, and the file sits in that network's folder."""
+        network_id = self.values.get("netwerk")
+        network = self.v.registry.networks.get(network_id or "")
+        case_id = self.values.get("id")
+        if network and case_id:
+            prefix = ID_PATTERN.match(case_id).group(1)  # type: ignore[union-attr]
+            if prefix != network.prefix:
+                owner = next(
+                    (n.name for n in self.v.registry.networks.values() if n.prefix == prefix), None
+                )
+                owned = f" Dat voorvoegsel is van {owner}." if owner else ""
+                self.add(
+                    ("id",),
+                    "id-voorvoegsel",
+                    f"De id {case_id} begint niet met '{network.prefix}', het voorvoegsel van "
+                    f"{network.name}.{owned}",
+                    f"Gebruik een nummer dat begint met {network.prefix}-.",
+                )
+        parts = PurePosixPath(self.doc.rel).parts
+        if CASES_DIR in parts:
+            rest = parts[parts.index(CASES_DIR) + 1 :]
+            folder = rest[0] if len(rest) == 2 else None
+            if folder is None:
+                self.add(
+                    (),
+                    "map-onjuist",
+                    "De casus staat niet direct in de map van een netwerk.",
+                    f"Zet het bestand in content/{CASES_DIR}/<netwerk>/.",
+                )
+            elif network_id and folder != network_id:
+                self.add(
+                    ("netwerk",),
+                    "netwerk-map",
+                    f"De casus staat in de map '{folder}', maar 'netwerk' is '{network_id}'.",
+                    f"Verplaats het bestand naar content/{CASES_DIR}/{network_id}/ "
+                    f"of zet 'netwerk: {folder}'.",
+                )
+
+    def check_dates(self) -> None:
+        published = self.values.get("gepubliceerd")
+        updated = self.values.get("bijgewerkt")
+        if published and updated and updated < published:
+            self.add(
+                ("bijgewerkt",),
+                "datum-volgorde",
+                f"'bijgewerkt' ({updated}) ligt vóór 'gepubliceerd' ({published}).",
+                "Een casus kan pas worden bijgewerkt na de publicatie.",
+            )
+        if self.values.get("fase") == "gestopt" and self.values.get("actief") == "ja":
+            self.add(
+                ("actief",),
+                "actief-gestopt",
+                "De fase is 'gestopt', maar 'actief' is 'ja'.",
+                "Zet 'actief: nee' of kies een andere fase.",
+                WARNING,
+            )
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "leeg"
+    if isinstance(value, bool):
+        return "ja/nee (true/false)"
+    if isinstance(value, dict):
+        return "een reeks velden"
+    if isinstance(value, list):
+        return "een lijst"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"

@@ -1,0 +1,116 @@
+"""The kb command: exit codes, output formats and Dutch help, as an editor meets them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb_tools.cli import build_parser, main
+
+from .conftest import CONTENT, ROOT, case_folder
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse exits for usage errors and --help
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_clean_content_exits_0_with_a_dutch_summary(content: Path, capsys) -> None:
+    code, out, _ = run(["check", "--content", str(content)], capsys)
+    assert code == 0
+    assert out.strip().startswith("Alles in orde")
+
+
+def test_errors_exit_1_with_file_line_and_tip(content: Path, capsys) -> None:
+    path = case_folder(content) / "ams-0900.md"
+    path.write_text(path.read_text().replace("thema: [vervoer", "thema: [vervoerr"))
+    code, out, _ = run(["check", "--content", str(content)], capsys)
+    assert code == 1
+    assert "ams-0900.md:14:" in out and "[waarde-onbekend]" in out
+    assert "Tip: Bedoelt u 'vervoer'?" in out
+    assert "1 fout in 1 bestand" in out
+
+
+def test_warnings_fail_only_with_strict(content: Path, capsys) -> None:
+    path = case_folder(content) / "ams-0900.md"
+    path.write_text(path.read_text().replace("## Tips\n", "## Tipjes\n"))
+    assert run(["check", "--content", str(content)], capsys)[0] == 0
+    assert run(["check", "--strict", "--content", str(content)], capsys)[0] == 1
+
+
+def test_usage_errors_exit_2(content: Path, capsys) -> None:
+    assert run(["check", "--content", str(content), "bestaat/niet.md"], capsys)[0] == 2
+    assert run(["check", "--content", "/bestaat/niet"], capsys)[0] == 2
+    code, _, err = run(["check", "--kleur"], capsys)
+    assert code == 2 and "onbekende argumenten" in err
+    assert run(["check", "--format", "xml"], capsys)[0] == 2
+
+
+def test_check_never_modifies_files(content: Path, capsys) -> None:
+    before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    path = case_folder(content) / "ams-0900.md"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    before[path] = path.read_bytes()
+    run(["check", "--content", str(content)], capsys)
+    assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
+
+
+def test_github_format_escapes_and_annotates(content: Path, capsys) -> None:
+    path = case_folder(content) / "ams-0900.md"
+    path.write_text(path.read_text().replace("plaats: Proefwijk", "plaats: ''"))
+    code, out, _ = run(["check", "--format", "github", "--content", str(content)], capsys)
+    assert code == 1
+    line = next(x for x in out.splitlines() if x.startswith("::error "))
+    assert "file=" in line and ",line=9," in line and "title=kb check [veld-leeg]" in line
+    assert "%0ATip: " in line
+
+
+def test_json_format_lists_objects(content: Path, capsys) -> None:
+    code, out, _ = run(["check", "--json", "--content", str(content)], capsys)
+    assert code == 0 and json.loads(out) == []
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["schema"]])
+def test_help_is_dutch_with_an_example(command: list[str], capsys) -> None:
+    code, out, _ = run([*command, "--help"], capsys)
+    assert code == 0
+    assert "Gebruik:" in out and "Opties:" in out and "Voorbeeld" in out
+    assert "show this help" not in out and "usage:" not in out
+
+
+def test_every_subcommand_has_dutch_help() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, subparser in sub.choices.items():
+        assert subparser.description and subparser.epilog, name
+        assert "Voorbeeld" in subparser.epilog, name
+
+
+def test_schema_is_generated_and_committed_in_sync(capsys) -> None:
+    code, out, _ = run(["schema", "--content", str(CONTENT)], capsys)
+    assert code == 0
+    schema = json.loads(out)
+    assert "titel" in schema["properties"] and "id" in schema["required"]
+    assert "vervoer" in schema["properties"]["thema"]["items"]["enum"]
+    committed = (CONTENT / "casus.schema.json").read_text(encoding="utf-8")
+    assert json.loads(committed) == schema, "Run: kb schema --out content/casus.schema.json"
+
+
+def test_the_installed_command_runs(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "kb_tools.cli", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
