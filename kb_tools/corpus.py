@@ -122,8 +122,11 @@ def generate(target: Path, n: int, source: Path = Path("content"), seed: int = 2
         place = rng.choice(_PLACES)
         themes = sorted({_zipf_choice(rng, voc["thema"]) for _ in range(rng.randint(1, 3))})
         money = sorted({_zipf_choice(rng, voc["financiering"]) for _ in range(rng.randint(1, 2))})
+        if len(money) > 1 and "onbekend" in money:
+            money.remove("onbekend")
         laws = sorted({_zipf_choice(rng, voc["wetgeving"]) for _ in range(rng.randint(0, 2))})
         obstacles = sorted({_zipf_choice(rng, voc["knelpunten"]) for _ in range(rng.randint(0, 2))})
+        phase = _zipf_choice(rng, voc["fase"])
         province = network.provinces[0] if network.provinces else "landelijk"
         related = rng.sample(written, k=min(len(written), rng.choice((0, 0, 1, 2))))
         title = f"{_sentence(rng)[:-1]} in {place}"[:120]
@@ -145,8 +148,8 @@ def generate(target: Path, n: int, source: Path = Path("content"), seed: int = 2
             f"plaats: {place}\n"
             f"provincie: {province}\n"
             f"omgeving: {_zipf_choice(rng, voc['omgeving'])}\n"
-            f"fase: {_zipf_choice(rng, voc['fase'])}\n"
-            "actief: ja\n"
+            f"fase: {phase}\n"
+            f"actief: {'nee' if phase == 'gestopt' else 'ja'}\n"
             f"thema: [{', '.join(themes)}]\n"
             f"knelpunten: [{', '.join(obstacles)}]\n"
             f"rechtsvorm: {_zipf_choice(rng, voc['rechtsvorm'])}\n"

@@ -30,16 +30,13 @@ class LoadResult:
     findings: tuple[Finding, ...]
 
 
-def display_path(path: Path, base: Path | None = None) -> str:
-    """The path as an editor would type it: relative to the working directory when possible."""
-    for root in (base, Path.cwd()):
-        if root is None:
-            continue
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+def display_path(path: Path) -> str:
+    """The path as an editor would type it: relative to the working directory when inside it."""
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd + os.sep):
+        return Path(absolute[len(cwd) + 1 :]).as_posix()
+    return Path(absolute).as_posix()
 
 
 def finding(

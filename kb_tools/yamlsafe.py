@@ -16,6 +16,10 @@ import yaml
 
 from .model import KeyPath
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
 try:  # libyaml is ~10x faster; the pure-Python loader gives the same result.
     _BaseLoader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
@@ -27,6 +31,24 @@ MAX_DEPTH = 20
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader without the timestamp resolver: dates are validated as text."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        # The same answers as yaml.resolver.Resolver.resolve for documents without path
+        # resolvers, without its generic bookkeeping: it runs for every scalar of every case.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    # There are no path resolvers; libyaml still calls these for every node.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -72,14 +94,17 @@ class _PureLoader(yaml.SafeLoader):
 _PureLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
+_INDENT = re.compile(r"^ +", re.M)
+
+
 def _nesting_bound(text: str) -> int:
-    """A cheap upper bound on nesting depth; libyaml recurses in C and can crash on deep input."""
-    bound = 0
-    for line in text.splitlines():
-        stripped = line.lstrip(" ")
-        depth = len(line) - len(stripped) + stripped.count("- ") + stripped.count("? ")
-        bound = max(bound, depth)
-    return bound + text.count("[") + text.count("{")
+    """A cheap upper bound on nesting depth; libyaml recurses in C and can crash on deep input.
+
+    Every level of nesting needs an opening bracket, a "- " or "? " marker, or more indent.
+    """
+    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
+    markers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
+    return indent + markers
 
 
 def parse(text: str) -> ParsedYaml | YamlProblem:
@@ -89,13 +114,11 @@ def parse(text: str) -> ParsedYaml | YamlProblem:
         node = loader.get_single_node()
         if node is None:
             return ParsedYaml(None, {}, ())
-        problem = _check_tree(node)
-        if problem:
-            return problem
-        lines: dict[KeyPath, tuple[int, int]] = {}
-        duplicates: list[tuple[KeyPath, int, int]] = []
-        value = _construct(loader, node, (), lines, duplicates)
-        return ParsedYaml(value, lines, tuple(duplicates))
+        builder = _Builder(loader, text)
+        value = builder.build(node, (), 0)
+        return ParsedYaml(value, builder.lines, tuple(builder.duplicates))
+    except _Refused as refused:
+        return refused.problem
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "onleesbare YAML"
@@ -156,77 +179,91 @@ _PLAIN_TAGS = frozenset(
 )
 
 
-def _check_tree(root: yaml.Node) -> YamlProblem | None:
-    """Refuse aliases (a node reached twice), deep nesting and huge trees, before building."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-    count = 0
-    while stack:
-        node, depth = stack.pop()
-        if id(node) in seen or getattr(node, "anchor", None):
-            return YamlProblem(
-                "yaml-alias",
-                "De kop gebruikt ankers of verwijzingen (& of *).",
-                "Schrijf elke waarde gewoon uit. Ankers en verwijzingen zijn niet toegestaan.",
-                node.start_mark.line,
-                node.start_mark.column,
-            )
-        seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS:
-            return YamlProblem(
-                "yaml-syntax",
-                "De kop is geen geldige YAML: er staat een onbekende !-code.",
-                "Haal de code die met ! begint weg en schrijf alleen de waarde.",
-                node.start_mark.line,
-                node.start_mark.column,
-            )
-        count += 1
-        if count > MAX_NODES or depth > MAX_DEPTH:
-            return YamlProblem(
+class _Refused(Exception):
+    def __init__(self, problem: YamlProblem) -> None:
+        self.problem = problem
+
+
+class _Builder:
+    """Builds plain values from the node tree in one walk, recording the line of every key.
+
+    It refuses aliases (a node reached twice), explicit tags, merge keys, deep nesting
+    and huge trees, so nothing an editor writes can make the build slow or unsafe.
+    """
+
+    def __init__(self, loader: Any, text: str) -> None:
+        self.loader = loader
+        # Without & and * in the text there can be no alias, so no node can repeat.
+        self.track = "*" in text or "&" in text
+        self.seen: set[int] = set()
+        self.count = 0
+        self.lines: dict[KeyPath, tuple[int, int]] = {}
+        self.duplicates: list[tuple[KeyPath, int, int]] = []
+
+    def refuse(self, node: yaml.Node, code: str, message: str, hint: str) -> _Refused:
+        mark = node.start_mark
+        return _Refused(YamlProblem(code, message, hint, mark.line, mark.column))
+
+    def build(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
+        if self.track:
+            if id(node) in self.seen:  # libyaml hands out the anchored node again per alias
+                raise self.refuse(
+                    node,
+                    "yaml-alias",
+                    "De kop gebruikt ankers of verwijzingen (& of *).",
+                    "Schrijf elke waarde gewoon uit. Ankers en verwijzingen zijn niet toegestaan.",
+                )
+            self.seen.add(id(node))
+        self.count += 1
+        if self.count > MAX_NODES or depth > MAX_DEPTH:
+            raise self.refuse(
+                node,
                 "yaml-te-groot",
                 "De kop is te groot of te diep genest.",
                 "Een casus heeft een korte kop met losse velden. Haal overbodige gegevens weg.",
-                node.start_mark.line,
-                node.start_mark.column,
             )
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
-    return None
-
-
-def _construct(
-    loader: Any,
-    node: yaml.Node,
-    path: KeyPath,
-    lines: dict[KeyPath, tuple[int, int]],
-    duplicates: list[tuple[KeyPath, int, int]],
-) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                raise yaml.constructor.ConstructorError(
-                    None, None, "merge keys (<<) are not allowed", key_node.start_mark
-                )
-            key = _construct(loader, key_node, path, {}, [])
-            if not isinstance(key, str):
-                key = str(key)
-            child = (*path, key)
-            mark = (key_node.start_mark.line, key_node.start_mark.column)
-            if key in result:
-                duplicates.append((child, *mark))
-            lines[child] = mark
-            result[key] = _construct(loader, value_node, child, lines, duplicates)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            child = (*path, index)
-            lines[child] = (item.start_mark.line, item.start_mark.column)
-            items.append(_construct(loader, item, child, lines, duplicates))
-        return items
-    return loader.construct_object(node, deep=True)
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag not in _PLAIN_TAGS:
+            raise self.refuse(
+                node,
+                "yaml-syntax",
+                "De kop is geen geldige YAML: er staat een onbekende !-code of <<.",
+                "Haal de code die met ! begint (of <<) weg en schrijf alleen de waarde.",
+            )
+        lines = self.lines
+        fast = not self.track
+        if tag == _MAP:
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if fast and key_node.tag == _STR:  # the common case, without a call
+                    key = key_node.value
+                    self.count += 1
+                else:
+                    key = self.build(key_node, path, depth + 1)
+                    key = key if isinstance(key, str) else str(key)
+                child = (*path, key)
+                mark = key_node.start_mark
+                if key in result:
+                    self.duplicates.append((child, mark.line, mark.column))
+                lines[child] = (mark.line, mark.column)
+                if fast and value_node.tag == _STR:
+                    result[key] = value_node.value
+                    self.count += 1
+                else:
+                    result[key] = self.build(value_node, child, depth + 1)
+            return result
+        if tag == _SEQ:
+            items = []
+            for index, item in enumerate(node.value):
+                child = (*path, index)
+                mark = item.start_mark
+                lines[child] = (mark.line, mark.column)
+                if fast and item.tag == _STR:
+                    items.append(item.value)
+                    self.count += 1
+                else:
+                    items.append(self.build(item, child, depth + 1))
+            return items
+        return self.loader.construct_object(node)

@@ -17,7 +17,14 @@ FORMAT_DOC = (CONTENT / "handleiding" / "casusformaat.md").read_text(encoding="u
 CODES_DOC = (CONTENT / "handleiding" / "meldingen.md").read_text(encoding="utf-8")
 
 # Which positional argument holds the finding code, per function that makes findings.
-CODE_ARGUMENT = {"add": 1, "error": 1, "finding": 2, "Finding": 3, "YamlProblem": 0}
+CODE_ARGUMENT = {
+    "add": 1,
+    "error": 1,
+    "finding": 2,
+    "Finding": 3,
+    "YamlProblem": 0,
+    "refuse": 1,
+}
 
 
 def codes_in_source() -> set[str]:

@@ -25,8 +25,9 @@ _CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 CASE_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|([^\[\]\n]{0,200}))?\]\]")
 _INLINE_LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]*)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(\S+)", re.M)
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+_HEADING = re.compile(r"^(#{1,6})[ \t]+([^\n]*?)[ \t#]*$", re.M)
 _SECTION_SUGGESTER = Suggester({name: name for name, _ in SECTIONS})
+_EXACT_SECTIONS = {name: normalise(name) for name, _ in SECTIONS}
 _SECTION_ORDER = {normalise(name): i for i, (name, _) in enumerate(SECTIONS)}
 
 
@@ -41,6 +42,8 @@ class CaseRef:
 
 def mask_code(text: str) -> str:
     """Blank out fenced code blocks and code spans, keeping offsets and newlines."""
+    if "`" not in text and "~~~" not in text:
+        return text
     chars = list(text)
 
     def blank(start: int, end: int) -> None:
@@ -142,6 +145,8 @@ def _case_links(masked: str, pos: _Positions, add) -> list[CaseRef]:
 
 
 def _links(masked: str, doc: Document, content_dir: Path, add) -> None:
+    if "](" not in masked and "]:" not in masked and "<" not in masked:
+        return
     found: list[tuple[int, str, bool, str]] = []
     for match in _INLINE_LINK.finditer(masked):
         url = match.group(3).strip("<>")
@@ -238,7 +243,7 @@ def _sections(masked: str, add) -> None:
             )
         if level != 2:
             continue
-        key = normalise(title)
+        key = _EXACT_SECTIONS.get(title) or normalise(title)
         if key not in _SECTION_ORDER:
             hint = did_you_mean(_SECTION_SUGGESTER.close(title))
             add(
@@ -265,8 +270,10 @@ def _sections(masked: str, add) -> None:
             )
         seen.append((key, match.start()))
     present = {k for k, _ in seen}
+    if len(present) == len(SECTIONS):
+        return
     for name, required in SECTIONS:
-        if normalise(name) in present:
+        if _EXACT_SECTIONS[name] in present:
             continue
         if required:
             add(

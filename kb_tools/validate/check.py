@@ -1,11 +1,15 @@
-"""Run every rule over a content folder: registries, each case, then the corpus.
+"""Run every rule over a content folder: registries, each file, then the corpus.
 
-This is what ``kb check`` and the MkDocs plugin call. Each file is read once.
+This is what ``kb check`` and the MkDocs plugin call. Each file is read once. Files
+are independent until the corpus pass, so large corpora are checked on all cores.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +20,10 @@ from ..registry import load_registry
 from .body import check_body
 from .fields import CaseValidator
 
+#: Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 800
+CHUNK = 250
+
 
 @dataclass
 class CheckResult:
@@ -23,6 +31,7 @@ class CheckResult:
     cases: list[Case] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
+    valid: int = 0  # files that became a case without errors
 
     @property
     def errors(self) -> list[Finding]:
@@ -33,90 +42,169 @@ class CheckResult:
         return [f for f in self.findings if f.severity == WARNING]
 
 
+@dataclass(frozen=True)
+class FileResult:
+    """What one file contributes: its own findings, its case, its id and outgoing links."""
+
+    path: Path
+    rel: str
+    findings: tuple[Finding, ...]
+    case: Case | None = None
+    valid: bool = False
+    case_id: str | None = None
+    id_position: tuple[int, int] = (1, 1)
+    refs: tuple[tuple[int, int, str], ...] = ()  # line, column, target id
+
+
+def check_file(
+    path: Path, validator: CaseValidator, content_dir: Path, keep_case: bool = True
+) -> FileResult:
+    """All single-file rules for one path. Pure: safe to run in a worker process.
+
+    ``keep_case=False`` drops the parsed case from the result: ``kb check`` only needs the
+    findings, and sending 10,000 parsed cases between processes costs seconds.
+    """
+    rel = display_path(path)
+    if classify(path) == "other":
+        return FileResult(path, rel, (unexpected_file(rel, path),))
+    loaded = load_document(path, rel)
+    doc = loaded.document
+    if doc is None:
+        return FileResult(path, rel, loaded.findings)
+    case, problems = validator.validate(doc)
+    body_findings, body_refs = check_body(doc, content_dir)
+    findings = (*loaded.findings, *problems, *body_findings)
+    case_id = doc.meta.get("id")
+    case_id = case_id.strip() if isinstance(case_id, str) else None
+    refs = []
+    related = doc.meta.get("gerelateerd")
+    for index, target in enumerate(related if isinstance(related, list) else []):
+        if isinstance(target, str):
+            refs.append((*doc.line_of("gerelateerd", index), target.strip()))
+    refs.extend((r.line, r.column, r.target) for r in body_refs)
+    valid = case is not None and not any(f.severity == ERROR for f in findings)
+    return FileResult(
+        path,
+        rel,
+        findings,
+        case if valid and keep_case else None,
+        valid,
+        case_id,
+        doc.line_of("id"),
+        tuple(refs),
+    )
+
+
+_worker: tuple[CaseValidator, Path, bool] | None = None
+
+
+def _init_worker(validator: CaseValidator, content_dir: Path, keep_case: bool) -> None:
+    global _worker
+    _worker = (validator, content_dir, keep_case)
+
+
+def _check_chunk(paths: list[Path]) -> list[FileResult]:
+    assert _worker is not None
+    return [check_file(p, *_worker) for p in paths]
+
+
+def _check_files(
+    files: list[Path],
+    validator: CaseValidator,
+    content_dir: Path,
+    keep_cases: bool,
+    progress: Callable | None,
+) -> list[FileResult]:
+    workers = min(os.cpu_count() or 1, 4)
+    if len(files) < PARALLEL_FROM or workers < 2:
+        results = []
+        for index, path in enumerate(files, 1):
+            results.append(check_file(path, validator, content_dir, keep_cases))
+            if progress and index % CHUNK == 0:
+                progress(index, len(files))
+        return results
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    results = []
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(validator, content_dir, keep_cases),
+    ) as pool:
+        for chunk_results in pool.map(_check_chunk, chunks):
+            results.extend(chunk_results)
+            if progress:
+                progress(len(results), len(files))
+    return results
+
+
 def check_content(
-    content_dir: Path, paths: Iterable[Path] | None = None, today: date | None = None
+    content_dir: Path,
+    paths: Iterable[Path] | None = None,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    keep_cases: bool = True,
 ) -> CheckResult:
-    """Validate all content; with ``paths``, report only on those files (and the registries)."""
+    """Validate all content; with ``paths``, report only on those files (and the registries).
+
+    With ``keep_cases=False`` only findings and counts come back (``result.cases`` is empty).
+    """
     content_dir = Path(content_dir)
     registry, findings = load_registry(content_dir)
     result = CheckResult(registry, findings=list(findings))
     validator = CaseValidator(registry, today or date.today())
 
-    files = list(iter_case_files(content_dir))
+    files = [p for p in iter_case_files(content_dir) if classify(p) != "asset"]
     selected: set[Path] | None = None
     if paths is not None:
         selected = {p.resolve() for p in paths}
         known = {p.resolve() for p in files}
-        files.extend(p for p in sorted(selected) if p not in known)
+        files.extend(p for p in sorted(selected) if p not in known and classify(p) != "asset")
 
+    results = _check_files(files, validator, content_dir, keep_cases, progress)
+    result.files = len(results)
     ids: dict[str, str] = {}
-    refs: list[tuple[str, str, int, int, str]] = []  # file, id of source, line, column, target
-    per_file: list[tuple[Path, list[Finding]]] = []
-    for path in files:
-        rel = display_path(path)
-        kind = classify(path)
-        if kind == "asset":
-            continue
-        if kind == "other":
-            per_file.append((path, [unexpected_file(rel, path)]))
-            continue
-        loaded = load_document(path, rel)
-        file_findings = list(loaded.findings)
-        doc = loaded.document
-        if doc is not None:
-            case, problems = validator.validate(doc)
-            file_findings.extend(problems)
-            body_findings, body_refs = check_body(doc, content_dir)
-            file_findings.extend(body_findings)
-            case_id = doc.meta.get("id")
-            if isinstance(case_id, str):
-                case_id = case_id.strip()
-                if case_id in ids:
-                    line, column = doc.line_of("id")
-                    file_findings.append(
-                        Finding(
-                            rel,
-                            line,
-                            column,
-                            "id-dubbel",
-                            ERROR,
-                            f"De id {case_id} wordt al gebruikt door {ids[case_id]}.",
-                            "Geef deze casus het volgende vrije nummer van uw netwerk.",
-                        )
+    report: list[Finding] = []
+    for res in results:
+        own = list(res.findings)
+        if res.case_id:
+            if res.case_id in ids:
+                line, column = res.id_position
+                own.append(
+                    Finding(
+                        res.rel,
+                        line,
+                        column,
+                        "id-dubbel",
+                        ERROR,
+                        f"De id {res.case_id} wordt al gebruikt door {ids[res.case_id]}.",
+                        "Geef deze casus het volgende vrije nummer van uw netwerk.",
                     )
-                    case = None
-                else:
-                    ids[case_id] = rel
-            related = doc.meta.get("gerelateerd")
-            for index, target in enumerate(related if isinstance(related, list) else []):
-                if isinstance(target, str):
-                    line, column = doc.line_of("gerelateerd", index)
-                    refs.append((rel, str(case_id), line, column, target.strip()))
-            refs.extend((rel, str(case_id), r.line, r.column, r.target) for r in body_refs)
-            if case is not None and not any(f.severity == ERROR for f in file_findings):
-                result.cases.append(case)
-        per_file.append((path, file_findings))
-        result.files += 1
-
-    ref_findings = _reference_findings(refs, ids)
-    for path, file_findings in per_file:
-        if selected is None or path.resolve() in selected:
-            result.findings.extend(file_findings)
-    selected_rels = {display_path(p) for p in selected} if selected is not None else None
-    result.findings.extend(
-        f for f in ref_findings if selected_rels is None or f.file in selected_rels
-    )
+                )
+            else:
+                ids[res.case_id] = res.rel
+                if res.valid:
+                    result.valid += 1
+                if res.case is not None:
+                    result.cases.append(res.case)
+        if selected is None or res.path.resolve() in selected:
+            report.extend(own)
+    for res in results:
+        if selected is None or res.path.resolve() in selected:
+            report.extend(_reference_findings(res, ids))
+    result.findings.extend(report)
     result.findings.sort(key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
     return result
 
 
-def _reference_findings(refs: list[tuple[str, str, int, int, str]], ids: dict) -> list[Finding]:
+def _reference_findings(res: FileResult, ids: dict[str, str]) -> list[Finding]:
     findings = []
-    for rel, source_id, line, column, target in refs:
-        if target == source_id:
+    for line, column, target in res.refs:
+        if target == res.case_id:
             findings.append(
                 Finding(
-                    rel,
+                    res.rel,
                     line,
                     column,
                     "verwijzing-zelf",
@@ -128,7 +216,7 @@ def _reference_findings(refs: list[tuple[str, str, int, int, str]], ids: dict) -
         elif target not in ids:
             findings.append(
                 Finding(
-                    rel,
+                    res.rel,
                     line,
                     column,
                     "verwijzing-onbekend",

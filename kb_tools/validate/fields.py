@@ -201,10 +201,9 @@ class _Run:
                 f"Zet de velden ingesprongen onder '{label}:', zoals: {', '.join(allowed)}.",
             )
             return None
-        suggester = Suggester({k: k for k in allowed})
         for sub in value:
             if sub not in allowed:
-                hint = did_you_mean(suggester.close(str(sub)))
+                hint = did_you_mean(Suggester({k: k for k in allowed}).close(str(sub)))
                 self.add(
                     (*key, sub),
                     "veld-onbekend",

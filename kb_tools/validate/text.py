@@ -29,6 +29,7 @@ PHONE = re.compile(
     r"(?<![\w+.,/-])(?:\+31|0031)[\s-]?(?:\(0\)[\s-]?)?[1-9](?:[\s-]?\d){8}(?![\w-])"
     r"|(?<![\w+.,/-])0[1-9](?:[\s-]?\d){8}(?![\w-])"
 )
+_DIGIT_RUN = re.compile(r"\d[\d\s.()-]{7,}\d")
 BSN = re.compile(r"(?<![\w.,-])(\d{3})[.\s]?(\d{2})[.\s]?(\d{2})[.\s]?(\d{2})(?![\w,-]|\.\d)")
 
 
@@ -81,10 +82,13 @@ def is_bsn(digits: str) -> bool:
 
 def personal_data(text: str) -> Iterator[tuple[str, int, str]]:
     """(kind, offset, match) for every phone number, e-mail address and valid BSN."""
-    for match in EMAIL.finditer(text):
-        yield "e-mailadres", match.start(), match.group(0)
-    for match in PHONE.finditer(text):
-        yield "telefoonnummer", match.start(), match.group(0)
-    for match in BSN.finditer(text):
-        if is_bsn("".join(match.groups())):
-            yield "burgerservicenummer", match.start(), match.group(0)
+    if "@" in text:
+        for match in EMAIL.finditer(text):
+            yield "e-mailadres", match.start(), match.group(0)
+    # Both number patterns need a run of digits; most texts have none, so look for one first.
+    if _DIGIT_RUN.search(text):
+        for match in PHONE.finditer(text):
+            yield "telefoonnummer", match.start(), match.group(0)
+        for match in BSN.finditer(text):
+            if is_bsn("".join(match.groups())):
+                yield "burgerservicenummer", match.start(), match.group(0)
