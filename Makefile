@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: serve test check lint format clean
+.PHONY: serve build test check lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)
-	@echo "De website komt er nog aan. Nu controleren we de casussen met 'kb check'."
-	$(BIN)/kb check
+	$(BIN)/kb serve
+
+build: $(STAMP)
+	$(BIN)/kb build
 
 check: $(STAMP)
 	$(BIN)/kb check

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, report
+from . import __version__, ledger, report
+from .enrich import build_corpus
 from .registry import load_registry
 from .schema import json_schema
 from .validate import check_content
@@ -141,6 +145,67 @@ def build_parser() -> DutchParser:
         help="De map met inhoud (standaard: content).",
     )
     schema.set_defaults(handler=cmd_schema)
+
+    build = commands.add_parser(
+        "build",
+        help="Bouw de website in de map site/.",
+        description="Controleer alle inhoud en bouw de website. Bij fouten in de inhoud\n"
+        "wordt er niets gebouwd; u ziet dezelfde meldingen als bij 'kb check'.",
+        epilog="Voorbeeld:\n  kb build\n  kb build --site /tmp/mijn-site\n",
+    )
+    build.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        metavar="BESTAND",
+        help="Het MkDocs-instellingenbestand (standaard: mkdocs.yml).",
+    )
+    build.add_argument(
+        "--site", type=Path, metavar="MAP", help="Bouw in deze map in plaats van site/."
+    )
+    build.set_defaults(handler=cmd_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="Bouw de website en bekijk hem in uw browser.",
+        description="Bouw de website en start een kleine webserver op uw eigen computer.\n"
+        "Als u een casus bewaart, wordt de pagina vanzelf ververst.",
+        epilog="Voorbeeld:\n  kb serve\n  kb serve --poort 8001\n",
+    )
+    serve.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        metavar="BESTAND",
+        help="Het MkDocs-instellingenbestand (standaard: mkdocs.yml).",
+    )
+    serve.add_argument(
+        "--poort", type=int, default=8000, metavar="NUMMER", help="Poortnummer (standaard: 8000)."
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    addresses = commands.add_parser(
+        "adressen",
+        help="Controleer de lijst met gepubliceerde adressen.",
+        description="Elke casus houdt voor altijd zijn adres. De lijst staat in\n"
+        "content/gepubliceerd.yml. Deze opdracht toont welke casussen er nog niet in staan,\n"
+        "en vult de lijst aan met --bijwerken. Er wordt nooit een adres weggehaald.",
+        epilog="Voorbeelden:\n  kb adressen\n  kb adressen --bijwerken\n",
+    )
+    addresses.add_argument(
+        "--bijwerken",
+        action="store_true",
+        help="Voeg de adressen van nieuwe casussen toe aan de lijst.",
+    )
+    addresses.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
+    addresses.add_argument(
+        "--content",
+        type=_content_dir,
+        default=Path("content"),
+        metavar="MAP",
+        help="De map met inhoud (standaard: content).",
+    )
+    addresses.set_defaults(handler=cmd_addresses)
     return parser
 
 
@@ -198,6 +263,85 @@ def cmd_schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _mkdocs(args: list[str]) -> int:
+    """Run the site engine as its own process: the CLI never depends on its internals."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # a banner about other tools, not ours
+    return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+
+
+def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not args.config.is_file():
+        parser.error(
+            f"het bestand '{args.config}' bestaat niet. Start kb in de map van de kennisbank."
+        )
+    print("De website wordt gebouwd. Dit kan even duren.", flush=True)
+    started = time.monotonic()
+    extra = ["--site-dir", str(args.site)] if args.site else []
+    code = _mkdocs(["build", "--clean", "--quiet", "--config-file", str(args.config), *extra])
+    if code != 0:
+        print("De website is niet gebouwd. Lees de meldingen hierboven.", file=sys.stderr)
+        return EXIT_CONTENT
+    site = args.site or Path("site")
+    pages = sum(1 for _ in site.rglob("index.html"))
+    print(f"Klaar: {pages} pagina's in {site}/ ({time.monotonic() - started:.1f} s).")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not args.config.is_file():
+        parser.error(
+            f"het bestand '{args.config}' bestaat niet. Start kb in de map van de kennisbank."
+        )
+    print(f"De website komt op http://127.0.0.1:{args.poort}/ . Stoppen: Ctrl+C.", flush=True)
+    return _mkdocs(
+        ["serve", "--config-file", str(args.config), "--dev-addr", f"127.0.0.1:{args.poort}"]
+    )
+
+
+def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    _require_content(parser, args.content)
+    result = check_content(args.content)
+    if result.errors:
+        print(report.as_text(result.errors, result.files, 0))
+        return EXIT_CONTENT
+    corpus = build_corpus(result.registry, result.cases)
+    entries, problems = ledger.load_ledger(args.content)
+    _, problems2 = ledger.check_ledger(entries, corpus, args.content)
+    problems += problems2
+    absent = ledger.missing(entries, corpus)
+    if args.bijwerken and absent and not problems:
+        (args.content / ledger.LEDGER_FILE).write_text(
+            ledger.updated(entries, corpus), encoding="utf-8"
+        )
+    if args.json:
+        print(
+            json.dumps(
+                {"ontbreekt": absent, "bevindingen": [f.as_dict() for f in problems]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        if problems:
+            print(report.as_text(problems, 1, 0))
+        if absent and args.bijwerken and not problems:
+            print(f"{len(absent)} nieuwe adressen toegevoegd aan {ledger.LEDGER_FILE}.")
+        elif absent:
+            print(
+                f"{len(absent)} casussen staan nog niet in {ledger.LEDGER_FILE}: "
+                + ", ".join(absent[:10])
+                + (" …" if len(absent) > 10 else "")
+            )
+            print(
+                "Tip: voer 'kb adressen --bijwerken' uit en voeg het bestand toe aan uw wijziging."
+            )
+        elif not problems:
+            print(f"Alle {len(corpus.cases)} adressen staan in {ledger.LEDGER_FILE}.")
+    if problems:
+        return EXIT_CONTENT
+    return EXIT_CONTENT if absent and not args.bijwerken else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

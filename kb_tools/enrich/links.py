@@ -1,0 +1,29 @@
+"""Resolve ``[[id]]`` and ``[[id|tekst]]`` into ordinary Markdown links between pages."""
+
+from __future__ import annotations
+
+import re
+
+from ..validate.body import CASE_LINK
+from .corpus import Corpus
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows literally (titles come from contributors)."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def resolve_links(markdown: str, from_src: str, corpus: Corpus) -> str:
+    """Replace every [[id]] with a link to that case, titled by the case unless text is given."""
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group(1).strip()
+        case = corpus.by_id.get(target)
+        if case is None:  # validation already failed the build for this; keep the text
+            return escape_markdown(match.group(0))
+        text = match.group(2).strip() if match.group(2) else case.title
+        return f"[{escape_markdown(text)}]({corpus.relative(from_src, target)})"
+
+    return CASE_LINK.sub(replace, markdown)

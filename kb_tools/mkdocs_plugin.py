@@ -1,0 +1,134 @@
+"""The MkDocs plugin: a thin adapter from MkDocs events to the pipeline stages.
+
+on_config    add the safe-Markdown extension to every page
+on_files     load + validate (once), enrich, build page specs; replace the raw content
+             files by generated pages; stop the build on content errors
+on_page_markdown / on_page_context   hand each page its Markdown, template and data
+on_post_build                        open data, feed and redirect pages
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from . import ledger, report
+from .enrich import build_corpus
+from .enrich.corpus import Corpus
+from .enrich.links import resolve_links
+from .load import CASES_DIR
+from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
+from .render.markdown_safe import SafeContentExtension
+from .render.opendata import write_feed, write_open_data, write_redirects
+from .render.pages import PageSpec, build_pages
+from .render.views import short_link
+from .validate import check_content
+
+log = logging.getLogger("mkdocs.plugins.kb")
+SCHEMA_FILE = "casus.schema.json"
+
+
+class KbConfig(Config):
+    content = c.Optional(c.Dir(exists=True))  # default: the MkDocs docs_dir
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    def __init__(self) -> None:
+        self.corpus: Corpus | None = None
+        self.specs: dict[str, PageSpec] = {}
+        self.redirects: dict[str, tuple[str, str]] = {}
+
+    def on_config(self, config: Any) -> Any:
+        config.markdown_extensions.append(SafeContentExtension())
+        return config
+
+    # Priority 50: before other plugins (and Material's) see the file list, so they
+    # see the generated pages, not the raw content files.
+    @event_priority(50)
+    def on_files(self, files: Files, config: Any) -> Files:
+        content = Path(self.config.content or config.docs_dir)
+        result = check_content(content)
+        errors = result.errors
+        for f in result.warnings:
+            log.warning(report.as_text([f], 0, 0).splitlines()[0])
+        if errors:
+            for f in errors:
+                log.error(report.as_text([f], 0, 0).rsplit("\n", 1)[0])
+            raise PluginError(
+                f"De website is niet gebouwd: {len(errors)} "
+                f"{'fout' if len(errors) == 1 else 'fouten'} in de inhoud. "
+                "Los ze op; 'kb check' toont dezelfde meldingen."
+            )
+        corpus = build_corpus(result.registry, result.cases)
+        entries, problems = ledger.load_ledger(content)
+        redirects, problems2 = ledger.check_ledger(entries, corpus, content)
+        problems += problems2
+        if problems:
+            for f in problems:
+                log.error(report.as_text([f], 0, 0).rsplit("\n", 1)[0])
+            raise PluginError(
+                "De website is niet gebouwd: een gepubliceerd adres zou verdwijnen. "
+                "Zie de meldingen hierboven."
+            )
+        self.corpus = corpus
+        self.redirects = redirects
+        self.specs = {p.src_uri: p for p in build_pages(corpus, config.site_url or "")}
+
+        for file in list(files):
+            if _is_raw_content(file.src_uri):
+                files.remove(file)
+        for spec in self.specs.values():
+            existing = files.get_file_from_path(spec.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, spec.src_uri, content=spec.markdown))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        spec = self.specs.get(page.file.src_uri)
+        if spec is None:
+            # Hand-written pages (the guide) may link to cases with [[id]] too.
+            return (
+                resolve_links(markdown, page.file.src_uri, self.corpus) if self.corpus else markdown
+            )
+        page.meta["template"] = spec.template
+        page.meta["title"] = spec.title
+        if spec.description:
+            page.meta["description"] = spec.description
+        return markdown
+
+    def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
+        spec = self.specs.get(page.file.src_uri)
+        context["kb"] = spec.data if spec else {}
+        return context
+
+    def on_post_build(self, config: Any) -> None:
+        if self.corpus is None:
+            return
+        site = Path(config.site_dir)
+        write_open_data(self.corpus, site, config.site_url or "")
+        write_feed(self.corpus, site, config.site_url or "", config.site_name)
+        content = Path(self.config.content or config.docs_dir)
+        if (content / SCHEMA_FILE).is_file():
+            (site / "data" / SCHEMA_FILE).write_bytes((content / SCHEMA_FILE).read_bytes())
+        stable = {short_link(c.id): (self.corpus.urls[c.id], c.title) for c in self.corpus.cases}
+        write_redirects(site, {**self.redirects, **stable})
+
+
+def _is_raw_content(src_uri: str) -> bool:
+    """Content files that are read by the pipeline, not published as they are."""
+    top = src_uri.split("/", 1)[0]
+    if top == CASES_DIR:
+        return src_uri.endswith(".md") or "." not in src_uri.rsplit("/", 1)[-1]
+    if top == VOCAB_DIR:
+        return True
+    return src_uri in (NETWORKS_FILE, SOURCES_FILE, ledger.LEDGER_FILE, SCHEMA_FILE) or (
+        "/" not in src_uri and src_uri.endswith((".yml", ".yaml"))
+    )

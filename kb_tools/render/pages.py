@@ -1,0 +1,280 @@
+"""Every generated page of the site as a ``PageSpec``: where it lives, its title, the
+template that draws it, its Markdown body and its template data.
+
+Lists are paginated so that no page grows with the corpus; case pages are kept out
+of the navigation, so a case page stays the same size however many cases exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..enrich.corpus import FACETS, Corpus, case_src
+from ..enrich.links import resolve_links
+from . import nl_map
+from .views import card, case_view, dutch_date, term_url
+
+PER_PAGE = 50
+NEWEST = 20
+
+FACET_TITLES = {
+    "thema": ("Per thema", "Waar gaan de initiatieven over?"),
+    "knelpunten": ("Per knelpunt", "Welke problemen kwamen initiatieven tegen?"),
+    "financiering": ("Per financiering", "Waar komt het geld vandaan?"),
+    "wetgeving": ("Per wet of regel", "Welke wetten en regels speelden een rol?"),
+    "rechtsvorm": ("Per rechtsvorm", "Hoe zijn de initiatieven georganiseerd?"),
+    "type": ("Per soort initiatief", "Wat voor initiatief is het?"),
+    "provincie": ("Per provincie", "Waar in Nederland?"),
+    "fase": ("Per fase", "Hoe ver is het initiatief?"),
+    "omgeving": ("Stad of dorp", "In de stad of op het platteland?"),
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    src_uri: str
+    title: str
+    template: str
+    markdown: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+def url_of(src_uri: str) -> str:
+    """The directory URL MkDocs gives a source path: a/b.md -> a/b/, a/index.md -> a/."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def _paginate(base_src: str, items: list[Any]) -> Iterator[tuple[str, list[Any], dict]]:
+    """(src_uri, items on this page, pager data) for a list split in pages of PER_PAGE."""
+    total = max(1, -(-len(items) // PER_PAGE))
+    base_url = url_of(base_src)
+    for number in range(1, total + 1):
+        src = base_src if number == 1 else f"{base_src[: -len('.md')]}/{number}.md"
+
+        def page_url(n: int) -> str:
+            return base_url if n == 1 else f"{base_url}{n}/"
+
+        pager = {
+            "number": number,
+            "total": total,
+            "previous": page_url(number - 1) if number > 1 else "",
+            "next": page_url(number + 1) if number < total else "",
+            "pages": [{"number": n, "url": page_url(n)} for n in range(1, total + 1)],
+        }
+        yield src, items[(number - 1) * PER_PAGE : number * PER_PAGE], pager
+
+
+def build_pages(corpus: Corpus, site_url: str = "") -> list[PageSpec]:
+    pages: list[PageSpec] = []
+    for case in corpus.cases:
+        src = case_src(case)
+        pages.append(
+            PageSpec(
+                src_uri=src,
+                title=case.title,
+                template="casus.html",
+                markdown=resolve_links(case.body, src, corpus),
+                data={"case": case_view(case, corpus, site_url)},
+                description=case.summary,
+            )
+        )
+    pages.extend(_facet_pages(corpus))
+    pages.extend(_network_pages(corpus))
+    pages.append(_home(corpus))
+    pages.append(_newest(corpus))
+    pages.append(_glossary(corpus))
+    pages.append(
+        PageSpec(
+            src_uri="open-data.md",
+            title="Open data",
+            template="opendata.html",
+            description="Alle casussen als JSON en CSV, de woordenlijsten en de nieuwsfeed.",
+        )
+    )
+    return pages
+
+
+def _facet_pages(corpus: Corpus) -> Iterator[PageSpec]:
+    for facet in FACETS:
+        if facet not in corpus.facets:
+            continue
+        vocab = corpus.vocabulary(facet)
+        title, question = FACET_TITLES[facet]
+        terms = [
+            {
+                "id": term.id,
+                "label": term.label,
+                "description": term.description,
+                "count": len(corpus.facets[facet].get(term.id, ())),
+                "url": term_url(facet, term.id),
+            }
+            for term in vocab.terms
+        ]
+        yield PageSpec(
+            src_uri=f"{facet}/index.md",
+            title=title,
+            template="facet.html",
+            data={"facet": facet, "question": question, "terms": terms, "vocabulary": vocab.name},
+            description=f"{question} Alle casussen per {vocab.name.lower()}.",
+        )
+        for term in vocab.terms:
+            cases = [card(c, corpus) for c in corpus.facets[facet].get(term.id, ())]
+            for src, items, pager in _paginate(f"{facet}/{term.id}.md", cases):
+                yield PageSpec(
+                    src_uri=src,
+                    title=f"{term.label}"
+                    + (f" (pagina {pager['number']})" if pager["number"] > 1 else ""),
+                    template="term.html",
+                    data={
+                        "facet": facet,
+                        "facet_title": title,
+                        "facet_url": f"{facet}/",
+                        "term": {
+                            "label": term.label,
+                            "description": term.description,
+                            "synonyms": list(term.synonyms),
+                            "official": term.extra.get("url") or "",
+                            "official_title": term.extra.get("officiele_titel") or "",
+                        },
+                        "count": len(cases),
+                        "cases": items,
+                        "pager": pager,
+                    },
+                    description=term.description,
+                )
+
+
+def _network_pages(corpus: Corpus) -> Iterator[PageSpec]:
+    networks = []
+    for network in corpus.registry.networks.values():
+        cases = [card(c, corpus) for c in corpus.by_network.get(network.id, ())]
+        provinces = [
+            {"label": p.label, "url": term_url("provincie", p.id)}
+            for p in (corpus.vocabulary("provincie").get(pid) for pid in network.provinces)
+            if p is not None
+        ]
+        info = {
+            "id": network.id,
+            "name": network.name,
+            "region": network.region,
+            "description": network.description,
+            "prefix": network.prefix,
+            "maintainers": list(network.maintainers),
+            "provinces": provinces,
+            "count": len(cases),
+            "url": f"netwerken/{network.id}/",
+            "folder": f"content/casussen/{network.id}/",
+        }
+        networks.append(info)
+        for src, items, pager in _paginate(f"netwerken/{network.id}.md", cases):
+            yield PageSpec(
+                src_uri=src,
+                title=network.name
+                + (f" (pagina {pager['number']})" if pager["number"] > 1 else ""),
+                template="netwerk.html",
+                data={"network": info, "cases": items, "pager": pager},
+                description=network.description,
+            )
+    yield PageSpec(
+        src_uri="netwerken/index.md",
+        title="Netwerken",
+        template="netwerken.html",
+        data={"networks": networks},
+        description="De regionale netwerken die casussen publiceren.",
+    )
+
+
+def _home(corpus: Corpus) -> PageSpec:
+    counts = {t: len(cs) for t, cs in corpus.facets.get("provincie", {}).items()}
+    highest = max(counts.values(), default=0) or 1
+    provinces = []
+    for pid, path in nl_map.PROVINCES.items():
+        term = corpus.vocabulary("provincie").get(pid)
+        count = counts.get(pid, 0)
+        provinces.append(
+            {
+                "id": pid,
+                "label": term.label if term else pid,
+                "path": path,
+                "x": nl_map.LABELS[pid][0],
+                "y": nl_map.LABELS[pid][1],
+                "count": count,
+                "level": 0 if count == 0 else 1 + min(3, (4 * count - 1) // highest),
+                "url": term_url("provincie", pid),
+            }
+        )
+    national = counts.get("landelijk", 0)
+    facets = [
+        {"url": f"{f}/", "title": FACET_TITLES[f][0], "question": FACET_TITLES[f][1]}
+        for f in FACETS
+        if f in corpus.facets
+    ]
+    return PageSpec(
+        src_uri="index.md",
+        title="Kennisbank zorgzame gemeenschappen",
+        template="home.html",
+        data={
+            "counts": {
+                "cases": len(corpus.cases),
+                "networks": sum(1 for cs in corpus.by_network.values() if cs),
+                "places": len({c.meta.get("plaats") for c in corpus.cases}),
+            },
+            "newest": [card(c, corpus) for c in corpus.cases[:6]],
+            "facets": facets,
+            "map": {"viewbox": nl_map.VIEWBOX, "provinces": provinces, "national": national},
+        },
+        description="Praktijkvoorbeelden van zorgcoöperaties, stadsdorpen en zorgzame dorpen: "
+        "hoe zij problemen oplosten, wat werkte en wat niet.",
+    )
+
+
+def _newest(corpus: Corpus) -> PageSpec:
+    return PageSpec(
+        src_uri="nieuw.md",
+        title="Nieuw",
+        template="nieuw.html",
+        data={
+            "cases": [card(c, corpus) for c in corpus.cases[:NEWEST]],
+            "updated": dutch_date(corpus.cases[0].published) if corpus.cases else "",
+        },
+        description="De nieuwste casussen in de kennisbank.",
+    )
+
+
+def _glossary(corpus: Corpus) -> PageSpec:
+    entries = []
+    for vocab in corpus.registry.vocabularies.values():
+        facet = vocab.id if vocab.id in corpus.facets else None
+        for term in vocab.terms:
+            if term.id == "onbekend":
+                continue
+            entries.append(
+                {
+                    "label": term.label,
+                    "description": term.description,
+                    "synonyms": list(term.synonyms),
+                    "vocabulary": vocab.name,
+                    "url": term_url(facet, term.id) if facet else "",
+                    "official": term.extra.get("url") or "",
+                    "official_title": term.extra.get("officiele_titel") or "",
+                }
+            )
+    entries.sort(key=lambda e: e["label"].lower())
+    letters: dict[str, list[dict]] = {}
+    for entry in entries:
+        letters.setdefault(entry["label"][:1].upper(), []).append(entry)
+    return PageSpec(
+        src_uri="begrippen.md",
+        title="Begrippenlijst",
+        template="begrippen.html",
+        data={"letters": [{"letter": k, "entries": v} for k, v in letters.items()]},
+        description="Uitleg van de woorden die in de kennisbank worden gebruikt.",
+    )

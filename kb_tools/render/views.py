@@ -1,0 +1,182 @@
+"""Template data: plain dicts with every label and URL resolved, so templates stay dumb.
+
+URLs are site-relative ("thema/vervoer/"); templates pass them through MkDocs' ``url``
+filter, which makes them relative to the page being rendered.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from ..enrich.corpus import Corpus
+from ..model import Case
+
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+#: Case metadata shown on the card, in this order: (field, heading on the card).
+CARD_FACETS = (
+    ("thema", "Thema"),
+    ("knelpunten", "Knelpunten"),
+    ("rechtsvorm", "Rechtsvorm"),
+    ("financiering", "Financiering"),
+    ("wetgeving", "Wetten en regels"),
+    ("type", "Soort initiatief"),
+    ("fase", "Fase"),
+    ("omgeving", "Omgeving"),
+)
+ACTIVE_LABEL = {"ja": "Ja, nog actief", "nee": "Nee, gestopt", "onbekend": "Onbekend"}
+
+
+def dutch_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def short_link(case_id: str) -> str:
+    return f"c/{case_id}/"
+
+
+def term_url(facet: str, term: str) -> str:
+    return f"{facet}/{term}/"
+
+
+def number(value: float) -> str:
+    """Dutch thousands separator: 147500 -> 147.500."""
+    if isinstance(value, float) and not value.is_integer():
+        whole, _, fraction = f"{value:,.2f}".partition(".")
+        return whole.replace(",", ".") + "," + fraction
+    return f"{int(value):,}".replace(",", ".")
+
+
+def card(case: Case, corpus: Corpus) -> dict[str, Any]:
+    """The short form of a case used in lists: title, place, network, summary."""
+    network = corpus.registry.networks.get(case.network)
+    province = corpus.vocabulary("provincie").get(case.meta.get("provincie", ""))
+    return {
+        "id": case.id,
+        "title": case.title,
+        "url": corpus.urls[case.id],
+        "summary": case.summary,
+        "place": case.meta.get("plaats", ""),
+        "province": province.label if province else "",
+        "network": network.name if network else case.network,
+        "published": dutch_date(case.published),
+        "published_iso": case.published.isoformat(),
+    }
+
+
+def case_view(case: Case, corpus: Corpus, site_url: str) -> dict[str, Any]:
+    """Everything the case page template shows."""
+    meta = case.meta
+    facets = []
+    for field, heading in CARD_FACETS:
+        terms = corpus.terms_of(case, field)
+        vocab = corpus.registry.vocabularies.get(field)
+        if not terms or vocab is None:
+            continue
+        items = []
+        for term_id in terms:
+            term = vocab.get(term_id)
+            if term is None:
+                continue
+            items.append(
+                {
+                    "label": term.label,
+                    "url": term_url(field, term_id),
+                    "official": term.extra.get("url") or "",
+                    "official_title": term.extra.get("officiele_titel") or "",
+                    "unknown": term_id == "onbekend",
+                }
+            )
+        facets.append({"field": field, "heading": heading, "terms": items})
+    network = corpus.network(case.network)
+    province = corpus.vocabulary("provincie").get(meta["provincie"])
+    figures = []
+    units = corpus.registry.vocabularies.get("kengetallen")
+    for figure in meta.get("cijfers", []):
+        term = units.get(figure["soort"]) if units else None
+        euro = bool(term and term.extra.get("eenheid") == "euro")
+        figures.append(
+            {
+                "label": term.label if term else figure["soort"],
+                "value": ("€ " if euro else "") + number(figure["waarde"]),
+                "year": figure["jaar"],
+                "note": figure.get("toelichting") or "",
+            }
+        )
+    sources = []
+    for source in meta.get("bronnen", []):
+        document = corpus.registry.sources.get(source.get("document", ""))
+        sources.append(
+            {
+                "title": document.title if document else source.get("titel", ""),
+                "publisher": document.publisher if document else "",
+                "year": document.year if document else None,
+                "part": source.get("deel", ""),
+                "url": (document.url if document else None) or source.get("url", ""),
+                "file": document.file if document else "",
+            }
+        )
+    review = meta.get("controle")
+    contact = meta.get("contact") or {}
+    if not contact.get("toestemming"):
+        # Only organisation details are public without a recorded consent.
+        contact = {k: v for k, v in contact.items() if k in ("organisatie", "website")}
+    return {
+        **card(case, corpus),
+        "initiative": meta.get("initiatief", ""),
+        "network_url": f"netwerken/{network.id}/",
+        "province_url": term_url("provincie", meta["provincie"]),
+        "province": province.label if province else meta["provincie"],
+        "facets": facets,
+        "active": ACTIVE_LABEL.get(meta.get("actief", ""), ""),
+        "updated": dutch_date(case.updated),
+        "figures": figures,
+        "sources": sources,
+        "related": [card(r, corpus) for r in corpus.related.get(case.id, ())],
+        "review": {
+            "by": review.get("door", ""),
+            "date": dutch_date(review.get("datum")),
+        }
+        if review
+        else None,
+        "contact": {k: v for k, v in contact.items() if k != "toestemming"},
+        "short_link": short_link(case.id),
+        "short_link_absolute": f"{site_url.rstrip('/')}/{short_link(case.id)}" if site_url else "",
+        "jsonld": json_ld(case, corpus, site_url),
+    }
+
+
+def json_ld(case: Case, corpus: Corpus, site_url: str) -> str:
+    """schema.org Article data, safe to place inside a <script> element."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    network = corpus.network(case.network)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "identifier": case.id,
+        "headline": case.title,
+        "description": case.summary,
+        "inLanguage": "nl",
+        "datePublished": case.published.isoformat(),
+        "publisher": {"@type": "Organization", "name": network.name},
+        "contentLocation": {"@type": "Place", "name": case.meta.get("plaats", "")},
+        "keywords": [
+            t.label
+            for field in ("thema", "knelpunten", "financiering", "wetgeving")
+            for t in (corpus.vocabulary(field).get(i) for i in corpus.terms_of(case, field))
+            if t is not None
+        ],
+    }
+    if case.updated:
+        data["dateModified"] = case.updated.isoformat()
+    if base:
+        data["url"] = base + corpus.urls[case.id]
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    # Inside <script>, "</script>" or "<!--" in a title would end or change the element.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
