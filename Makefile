@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: serve build test check lint format clean
 
@@ -13,6 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(CHROMIUM):
+	@echo "Chromium ontbreekt. Het wordt nu geïnstalleerd met apt-get (nodig voor de browsertests)."
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 serve: $(STAMP)
 	$(BIN)/kb serve
@@ -23,7 +31,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kb check
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check kb_tools tests
 	$(BIN)/ruff format --check kb_tools tests
 	$(BIN)/python -m pytest

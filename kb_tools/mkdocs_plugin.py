@@ -9,10 +9,12 @@ on_post_build                        open data, feed and redirect pages
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -98,10 +100,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             return (
                 resolve_links(markdown, page.file.src_uri, self.corpus) if self.corpus else markdown
             )
+        # Material prints meta title and description into HTML without escaping; Markup
+        # carries our escaped text through, and our own templates don't escape it twice.
         page.meta["template"] = spec.template
-        page.meta["title"] = spec.title
+        page.meta["title"] = Markup(html.escape(spec.title))
         if spec.description:
-            page.meta["description"] = spec.description
+            page.meta["description"] = Markup(html.escape(spec.description))
         return markdown
 
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:

@@ -219,7 +219,7 @@ def _home(corpus: Corpus) -> PageSpec:
     ]
     return PageSpec(
         src_uri="index.md",
-        title="Kennisbank zorgzame gemeenschappen",
+        title="Praktijkvoorbeelden van zorgzame gemeenschappen",
         template="home.html",
         data={
             "counts": {

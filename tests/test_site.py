@@ -1,0 +1,263 @@
+"""The built site: every page is there, small, private, safe and reproducible, and
+published addresses never break. Built with plain ``mkdocs build --strict``, so the
+plugin must give the same site as ``kb build``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from kb_tools.corpus import copy_registry
+from kb_tools.validate import check_content
+
+from .conftest import CONTENT, FIXTURES, ROOT
+
+MAX_CASE_PAGE = 60_000
+# Files that may differ between two builds of the same commit (documented in README).
+NOT_REPRODUCIBLE = {"sitemap.xml", "sitemap.xml.gz"}
+
+
+def build(site: Path, config: Path | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
+    if config:
+        args += ["--config-file", str(config)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("site")
+    result = build(target)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return check_content(CONTENT).cases
+
+
+def test_every_page_is_built(site: Path, cases) -> None:
+    for case in cases:
+        rel = case.path.split("content/", 1)[1][: -len(".md")]
+        assert (site / rel / "index.html").is_file(), rel
+        assert (site / "c" / case.id / "index.html").is_file()
+    for page in ("", "nieuw", "begrippen", "netwerken", "open-data", "thema", "wetgeving"):
+        assert (site / page / "index.html").is_file(), page
+    assert (site / "feed.xml").is_file() and (site / "sitemap.xml").is_file()
+    assert (site / "handleiding" / "casusformaat" / "index.html").is_file()
+
+
+def test_every_term_and_network_has_a_page(site: Path) -> None:
+    registry = check_content(CONTENT).registry
+    for facet in ("thema", "knelpunten", "financiering", "wetgeving", "rechtsvorm", "provincie"):
+        for term in registry.vocabularies[facet].terms:
+            page = site / facet / term.id / "index.html"
+            assert page.is_file(), page
+    for network in registry.networks:
+        assert (site / "netwerken" / network / "index.html").is_file()
+    empty = (site / "provincie" / "zeeland" / "index.html").read_text(encoding="utf-8")
+    assert "nog geen casussen" in empty
+
+
+def test_raw_content_files_are_not_published(site: Path) -> None:
+    assert not list(site.rglob("*.yml")) and not list(site.rglob("*.md"))
+
+
+def test_case_pages_stay_small(site: Path, cases) -> None:
+    sizes = []
+    for case in cases:
+        rel = case.path.split("content/", 1)[1][: -len(".md")]
+        sizes.append((site / rel / "index.html").stat().st_size)
+    assert max(sizes) < MAX_CASE_PAGE, max(sizes)
+
+
+def test_case_page_shows_card_links_and_json_ld(site: Path) -> None:
+    html = (
+        site / "casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/index.html"
+    ).read_text()
+    assert "<h1>Stadsdorp Elsrijk" in html
+    assert 'href="../../../thema/welzijnswerk/"' in html
+    assert "https://wetten.overheid.nl/BWBR0035362" in html
+    assert 'href="../../../netwerken/amsterdamse-stadsdorpen/"' in html
+    data = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert data and json.loads(data.group(1))["identifier"] == "ams-0001"
+    assert 'lang="nl"' in html
+
+
+def test_case_links_in_bodies_become_page_links(site: Path) -> None:
+    page = site / "casussen/omzien-naar-elkaar/vinkenoord-vinkeveen-zorgcentrum/index.html"
+    text = page.read_text(encoding="utf-8")
+    assert "[[" not in text
+    assert 'href="../../lvkk/oud-worden-in-eigen-dorp-wonen-met-zorg/"' in text
+
+
+def test_open_data(site: Path, cases) -> None:
+    data = json.loads((site / "data" / "casussen.json").read_text(encoding="utf-8"))
+    assert data["aantal"] == len(cases) == len(data["casussen"])
+    first = data["casussen"][0]
+    assert first["url"].endswith("/") and "/c/" in first["korte_link"]
+    vocab = json.loads((site / "data" / "vocabulaires.json").read_text(encoding="utf-8"))
+    assert {"thema", "wetgeving", "provincie"} <= vocab.keys()
+    rows = list(csv.DictReader((site / "data" / "casussen.csv").open(encoding="utf-8-sig")))
+    assert len(rows) == len(cases) and rows[0]["id"]
+    assert (site / "data" / "casus.schema.json").is_file()
+
+
+def test_feed_is_atom(site: Path) -> None:
+    root = ET.parse(site / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert len(entries) >= 30
+    assert all(e.find("a:title", ns).text for e in entries)
+
+
+def test_stable_links_redirect_to_the_case(site: Path) -> None:
+    html = (site / "c" / "ams-0001" / "index.html").read_text(encoding="utf-8")
+    assert 'url=../../casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/"' in html
+
+
+EXTERNAL = re.compile(
+    r"""<(?:script|img|iframe|source|video|audio|embed|object)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+    r"""|<link\b[^>]*\bhref=["']?(?:https?:)?//[^>]*>"""
+)
+
+
+def test_the_site_makes_no_requests_to_other_hosts(site: Path) -> None:
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for match in EXTERNAL.finditer(text):
+            tag = match.group(0)
+            assert 'rel="canonical"' in tag or "rel=canonical" in tag, (page, tag)
+    for sheet in site.rglob("*.css"):
+        text = sheet.read_text(encoding="utf-8")
+        assert not re.search(r"@import|url\(\s*[\"']?(?:https?:)?//", text), sheet
+    assert "fonts.googleapis" not in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_two_builds_are_identical(site: Path, tmp_path: Path) -> None:
+    second = tmp_path / "again"
+    assert build(second).returncode == 0
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and p.name not in NOT_REPRODUCIBLE
+        }
+
+    first, other = files(site), files(second)
+    assert first.keys() == other.keys()
+    assert [k for k in first if first[k] != other[k]] == []
+
+
+# -- content from many hands --------------------------------------------------
+
+
+def make_project(tmp: Path, cases: dict[str, str]) -> Path:
+    """A copy of the project config with its own content folder."""
+    project = tmp / "project"
+    content = project / "content"
+    copy_registry(CONTENT, content)
+    for name, text in cases.items():
+        path = content / "casussen" / "amsterdamse-stadsdorpen" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+BASE = (FIXTURES / "basis" / "ams-0900.md").read_text(encoding="utf-8")
+OTHER = (FIXTURES / "basis" / "ams-0901.md").read_text(encoding="utf-8")
+
+
+def test_content_errors_stop_the_build_with_the_same_findings(tmp_path: Path) -> None:
+    hostile = BASE.replace("Begin klein.", "Begin klein.<script>alert(1)</script>")
+    project = make_project(tmp_path, {"ams-0900.md": hostile, "ams-0901.md": OTHER})
+    result = build(project / "site", cwd=project)
+    assert result.returncode != 0
+    assert "html-onveilig" in result.stderr and "ams-0900.md:68" in result.stderr
+    assert "niet gebouwd" in result.stderr
+    assert not (project / "site" / "index.html").exists()
+
+
+def test_tricky_but_valid_text_is_escaped(tmp_path: Path) -> None:
+    tricky = (
+        BASE.replace(
+            "titel: Buren regelen samen vervoer naar de huisarts",
+            "titel: 'Buren & \"vrienden\" <3 regelen vervoer'",
+        )
+        .replace("Een stadsdorp zet", 'Een "stadsdorp" zet" onmouseover="x')
+        .replace("Begin klein.", "Begin klein. Schrijf nooit `<script>` of &lt;b&gt; zelf.")
+    )
+    project = make_project(tmp_path, {"ams-0900.md": tricky, "ams-0901.md": OTHER})
+    result = build(project / "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    html = (project / "site/casussen/amsterdamse-stadsdorpen/ams-0900/index.html").read_text()
+    assert (
+        "Buren &amp; &#34;vrienden&#34; &lt;3" in html
+        or "Buren &amp; &quot;vrienden&quot; &lt;3" in html
+    )
+    assert '" onmouseover="x' not in html
+    assert "<script>alert" not in html and "<code>&lt;script&gt;</code>" in html
+
+
+def test_a_moved_case_keeps_its_old_address(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"ams-0900.md": BASE, "ams-0901.md": OTHER})
+    content = project / "content"
+    (content / "gepubliceerd.yml").write_text(
+        "ams-0900:\n  gepubliceerd: 2025-01-15\n  adressen:\n"
+        "    - casussen/amsterdamse-stadsdorpen/oude-naam/\n"
+        "ams-0901:\n  gepubliceerd: 2025-02-01\n  adressen:\n"
+        "    - casussen/amsterdamse-stadsdorpen/ams-0901/\n",
+        encoding="utf-8",
+    )
+    assert build(project / "site", cwd=project).returncode == 0
+    old = project / "site/casussen/amsterdamse-stadsdorpen/oude-naam/index.html"
+    assert 'url=../../../casussen/amsterdamse-stadsdorpen/ams-0900/"' in old.read_text()
+
+
+def test_a_deleted_case_fails_the_build_until_it_is_replaced(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"ams-0901.md": OTHER.replace("[[ams-0900]]", "ons")})
+    ledger = project / "content" / "gepubliceerd.yml"
+    ledger.write_text(
+        "ams-0900:\n  gepubliceerd: 2025-01-15\n  adressen:\n"
+        "    - casussen/amsterdamse-stadsdorpen/ams-0900/\n",
+        encoding="utf-8",
+    )
+    result = build(project / "site", cwd=project)
+    assert result.returncode != 0 and "adres-verdwenen" in result.stderr
+    ledger.write_text(ledger.read_text() + "  vervangen_door: ams-0901\n", encoding="utf-8")
+    assert build(project / "site", cwd=project).returncode == 0
+    moved = project / "site/casussen/amsterdamse-stadsdorpen/ams-0900/index.html"
+    assert "ams-0901/" in moved.read_text()
+    assert "ams-0901/" in (project / "site/c/ams-0900/index.html").read_text()
+
+
+def test_a_reused_id_fails_the_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path, {"ams-0900.md": BASE, "ams-0901.md": OTHER})
+    (project / "content" / "gepubliceerd.yml").write_text(
+        "ams-0900:\n  gepubliceerd: 2020-05-05\n  adressen:\n"
+        "    - casussen/amsterdamse-stadsdorpen/ams-0900/\n",
+        encoding="utf-8",
+    )
+    result = build(project / "site", cwd=project)
+    assert result.returncode != 0 and "id-hergebruikt" in result.stderr
+
+
+def test_the_committed_ledger_has_every_published_address(capsys) -> None:
+    from kb_tools.cli import main
+
+    assert main(["adressen", "--content", str(CONTENT)]) == 0, capsys.readouterr().out
