@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ class KbConfig(Config):
 
 class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
+        self.rendered = 0
         self.corpus: Corpus | None = None
         self.specs: dict[str, PageSpec] = {}
         self.redirects: dict[str, tuple[str, str]] = {}
@@ -82,6 +85,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.corpus = corpus
         self.redirects = redirects
         self.specs = {p.src_uri: p for p in build_pages(corpus, config.site_url or "")}
+        self.rendered = 0
+        _progress(
+            f"Inhoud in orde: {len(corpus.cases)} casussen, {len(self.specs)} pagina's te maken."
+        )
 
         for file in list(files):
             if _is_raw_content(file.src_uri):
@@ -111,6 +118,9 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
         spec = self.specs.get(page.file.src_uri)
         context["kb"] = spec.data if spec else {}
+        self.rendered += 1
+        if self.rendered % 1000 == 0:
+            _progress(f"{self.rendered} van ongeveer {len(self.specs)} pagina's gemaakt.")
         return context
 
     def on_post_build(self, config: Any) -> None:
@@ -124,6 +134,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             (site / "data" / SCHEMA_FILE).write_bytes((content / SCHEMA_FILE).read_bytes())
         stable = {short_link(c.id): (self.corpus.urls[c.id], c.title) for c in self.corpus.cases}
         write_redirects(site, {**self.redirects, **stable})
+
+
+def _progress(message: str) -> None:
+    """Progress for people running `kb build`, which sets KB_PROGRESS; MkDocs' log is quiet."""
+    if os.environ.get("KB_PROGRESS"):
+        print(f"  {message}", file=sys.stderr, flush=True)
 
 
 def _is_raw_content(src_uri: str) -> bool:

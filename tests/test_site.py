@@ -261,3 +261,8 @@ def test_the_committed_ledger_has_every_published_address(capsys) -> None:
     from kb_tools.cli import main
 
     assert main(["adressen", "--content", str(CONTENT)]) == 0, capsys.readouterr().out
+
+
+def test_case_links_inside_code_stay_as_written(site: Path) -> None:
+    html = (site / "handleiding" / "casusformaat" / "index.html").read_text(encoding="utf-8")
+    assert "<code>[[ams-0001]]</code>" in html

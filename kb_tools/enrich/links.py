@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..validate.body import CASE_LINK
+from ..validate.body import CASE_LINK, mask_code
 from .corpus import Corpus
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|])")
@@ -26,4 +26,14 @@ def resolve_links(markdown: str, from_src: str, corpus: Corpus) -> str:
         text = match.group(2).strip() if match.group(2) else case.title
         return f"[{escape_markdown(text)}]({corpus.relative(from_src, target)})"
 
-    return CASE_LINK.sub(replace, markdown)
+    # Match on a copy with code blanked out, so [[id]] inside `code` stays as written.
+    parts, last = [], 0
+    for match in CASE_LINK.finditer(mask_code(markdown)):
+        original = CASE_LINK.match(markdown, match.start())
+        if original is None:
+            continue
+        parts.append(markdown[last : match.start()])
+        parts.append(replace(original))
+        last = original.end()
+    parts.append(markdown[last:])
+    return "".join(parts)
