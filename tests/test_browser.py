@@ -1,0 +1,224 @@
+"""The built site in a real browser (headless Debian Chromium), used as a reader would.
+
+The site is built once with the real content and served from 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from .conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+ATOM = "{http://www.w3.org/2005/Atom}"
+CASE = "casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/"
+TERM = "thema/burenhulp/"
+NETWORK = "netwerken/amsterdamse-stadsdorpen/"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory) -> Iterator[str]:
+    """Build the site with the real content and serve it; yields the base URL."""
+    site = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        check=True,
+    )
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+            )
+        except PlaywrightError as error:
+            pytest.fail(f"Chromium at {CHROMIUM} does not start: {error}")
+        yield browser
+        browser.close()
+
+
+def _page(browser: Browser, viewport: dict) -> Page:
+    context = browser.new_context(viewport=viewport, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    page = _page(browser, PHONE)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    page = _page(browser, DESKTOP)
+    yield page
+    page.context.close()
+
+
+def card_titles(page: Page) -> list[str]:
+    """The titles of all cards on a list page, following the pager to the last page."""
+    titles = page.locator(".kb-card__title a").all_inner_texts()
+    following = page.locator(".kb-pager a[rel=next]")
+    while following.count():
+        following.click()
+        page.wait_for_load_state()
+        titles += page.locator(".kb-card__title a").all_inner_texts()
+    return [t.strip() for t in titles]
+
+
+def test_browse_by_theme_to_a_case_and_back(phone: Page, base_url: str):
+    phone.goto(base_url)
+    phone.locator(".kb-entry").get_by_role("link", name="Per thema").click()
+    expect(phone.locator("h1")).to_have_text("Per thema")
+
+    terms = phone.locator("ul.kb-terms-overview > li")
+    counts = [int(b) for b in terms.locator(".kb-badge").all_inner_texts()]
+    assert any(counts), f"no theme has cases: {counts}"
+    index = next(i for i, n in enumerate(counts) if n > 0)
+    label = terms.nth(index).locator("a").inner_text().strip()
+    terms.nth(index).locator("a").click()
+    expect(phone.locator("h1")).to_have_text(label)
+    expect(phone.locator(".kb-count")).to_have_text(re.compile(rf"^{counts[index]} casus"))
+    expect(phone.locator(".kb-card")).to_have_count(min(counts[index], 50))
+    first = phone.locator(".kb-card__title a").first
+    title = first.inner_text().strip()
+    first.click()
+
+    expect(phone.locator("h1")).to_have_text(title)
+    meta = phone.locator("section.kb-meta")
+    expect(meta.get_by_role("heading", name="Over deze casus")).to_be_visible()
+    headings = [t.strip() for t in meta.locator("dt").all_inner_texts()]
+    for needed in ("Plaats", "Netwerk", "Thema"):
+        assert needed in headings, f"{needed!r} missing from the metadata card: {headings}"
+
+    term_link = meta.locator("ul.kb-terms a:not(.kb-official)").first
+    term_label = term_link.inner_text().strip()
+    term_link.click()
+    expect(phone.locator("h1")).to_have_text(term_label)
+    assert title in card_titles(phone), f"{title!r} not listed on the term page {term_label!r}"
+
+
+def test_stable_link_redirects_to_the_case(phone: Page, base_url: str):
+    phone.goto(base_url + "c/ams-0001/")
+    phone.wait_for_url(base_url + CASE)
+    assert phone.url.endswith("/" + CASE)
+    expect(phone.locator("h1")).to_be_visible()
+
+
+def test_province_map_adds_up_and_leads_to_the_province(desktop: Page, base_url: str):
+    desktop.goto(base_url)
+    provinces = desktop.locator("svg.kb-map a.kb-map__province")
+    expect(provinces).to_have_count(12)
+    counts = {}
+    for link in provinces.all():
+        label = link.get_attribute("aria-label") or ""
+        match = re.search(r"(\d+)", label)
+        assert match, f"no number in the label {label!r}"
+        counts[label.split(":")[0]] = int(match.group(1))
+    national = desktop.locator(".kb-map__list li", has_text="Landelijk").inner_text()
+    total = int(desktop.locator(".kb-stats li", has_text="casussen").locator("strong").inner_text())
+    assert sum(counts.values()) + int(national.split(":")[1]) == total, (counts, national, total)
+
+    desktop.locator('a.kb-map__province[href$="provincie/utrecht/"]').click()
+    desktop.wait_for_url(base_url + "provincie/utrecht/")
+    expect(desktop.locator("h1")).to_have_text("Utrecht")
+    assert len(card_titles(desktop)) == counts["Utrecht"]
+
+
+def test_feed_is_atom_and_its_links_work(desktop: Page, base_url: str):
+    response = desktop.request.get(base_url + "feed.xml")
+    assert response.ok, response.status
+    root = ET.fromstring(response.body())
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) >= 30, len(entries)
+    for entry in entries:
+        title = entry.findtext(f"{ATOM}title") or ""
+        assert title.strip(), ET.tostring(entry)
+        link = entry.find(f"{ATOM}link")
+        assert link is not None and link.get("href"), f"no link for {title!r}"
+        path = urlparse(link.get("href")).path.lstrip("/")
+        status = desktop.request.get(base_url + path).status
+        assert status == 200, f"{title!r}: /{path} gives {status}"
+
+
+def test_no_request_leaves_the_site(desktop: Page, base_url: str):
+    requests: list[str] = []
+    desktop.on("request", lambda request: requests.append(request.url))
+    for path in ("", CASE, TERM, NETWORK):
+        desktop.goto(base_url + path, wait_until="networkidle")
+    assert requests
+    outside = [u for u in requests if not u.startswith((base_url, "data:"))]
+    assert not outside, f"requests to other hosts: {outside}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("path", ["", CASE, TERM, NETWORK], ids=["home", "case", "term", "network"])
+def test_no_serious_accessibility_problems(browser: Browser, base_url: str, path, viewport):
+    page = _page(browser, viewport)
+    try:
+        page.goto(base_url + path)
+        results = Axe().run(page)
+    finally:
+        page.context.close()
+    serious = [
+        v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target'] if v['nodes'] else '?'}"
+        for v in serious
+    )
+
+
+@pytest.mark.parametrize("path", ["", CASE, TERM, NETWORK], ids=["home", "case", "term", "network"])
+def test_no_sideways_scrolling_on_a_phone(phone: Page, base_url: str, path):
+    phone.goto(base_url + path)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"/{path} is {width}px wide on a {PHONE['width']}px phone"
