@@ -9,10 +9,15 @@ on_post_build                        open data, feed and redirect pages
 
 from __future__ import annotations
 
+import gc
 import html
+import json
 import logging
 import os
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +51,9 @@ class KbConfig(Config):
 class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.rendered = 0
+        self.in_menu: set[str] = set()
+        self.fragments: dict[str, str] = {}
+        self.timings: dict[str, float] = {}
         self.corpus: Corpus | None = None
         self.specs: dict[str, PageSpec] = {}
         self.redirects: dict[str, tuple[str, str]] = {}
@@ -59,7 +67,12 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(50)
     def on_files(self, files: Files, config: Any) -> Files:
         content = Path(self.config.content or config.docs_dir)
-        result = check_content(content)
+        self.timings = {}
+        with self._timed("load"):
+            result = check_content(content)
+            # The loaded cases live for the whole build: keep the garbage collector from
+            # scanning them again and again while thousands of pages are rendered.
+            gc.freeze()
         errors = result.errors
         for f in result.warnings:
             log.warning(report.as_text([f], 0, 0).splitlines()[0])
@@ -71,10 +84,11 @@ class KbPlugin(BasePlugin[KbConfig]):
                 f"{'fout' if len(errors) == 1 else 'fouten'} in de inhoud. "
                 "Los ze op; 'kb check' toont dezelfde meldingen."
             )
-        corpus = build_corpus(result.registry, result.cases)
-        entries, problems = ledger.load_ledger(content)
-        redirects, problems2 = ledger.check_ledger(entries, corpus, content)
-        problems += problems2
+        with self._timed("enrich"):
+            corpus = build_corpus(result.registry, result.cases)
+            entries, problems = ledger.load_ledger(content)
+            redirects, problems2 = ledger.check_ledger(entries, corpus, content)
+            problems += problems2
         if problems:
             for f in problems:
                 log.error(report.as_text([f], 0, 0).rsplit("\n", 1)[0])
@@ -84,20 +98,22 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         self.corpus = corpus
         self.redirects = redirects
-        self.specs = {p.src_uri: p for p in build_pages(corpus, config.site_url or "")}
+        with self._timed("pages"):
+            self.specs = {p.src_uri: p for p in build_pages(corpus, config.site_url or "")}
         self.rendered = 0
         _progress(
             f"Inhoud in orde: {len(corpus.cases)} casussen, {len(self.specs)} pagina's te maken."
         )
 
-        for file in list(files):
-            if _is_raw_content(file.src_uri):
-                files.remove(file)
-        for spec in self.specs.values():
-            existing = files.get_file_from_path(spec.src_uri)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, spec.src_uri, content=spec.markdown))
+        with self._timed("pages"):
+            for file in list(files):
+                if _is_raw_content(file.src_uri):
+                    files.remove(file)
+            for spec in self.specs.values():
+                existing = files.get_file_from_path(spec.src_uri)
+                if existing is not None:
+                    files.remove(existing)
+                files.append(File.generated(config, spec.src_uri, content=spec.markdown))
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
@@ -115,9 +131,29 @@ class KbPlugin(BasePlugin[KbConfig]):
             page.meta["description"] = Markup(html.escape(spec.description))
         return markdown
 
+    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        self.in_menu = {page.file.src_uri for page in nav.pages}
+        self.fragments = {}
+        return nav
+
+    def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        env.globals["kb_cached"] = self.fragments_get
+        env.globals["kb_store"] = self.fragments_put
+        return env
+
+    def fragments_get(self, key: str) -> Any:
+        return self.fragments.get(key)
+
+    def fragments_put(self, key: str, html: str) -> str:
+        self.fragments[key] = html
+        return html
+
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
         spec = self.specs.get(page.file.src_uri)
         context["kb"] = spec.data if spec else {}
+        # Pages outside the menu at the same depth share menu, tabs and footer (main.html).
+        off_menu = page.file.src_uri not in self.in_menu
+        context["kb_cache_key"] = f"off-menu:{context['base_url']}" if off_menu else None
         self.rendered += 1
         if self.rendered % 1000 == 0:
             _progress(f"{self.rendered} van ongeveer {len(self.specs)} pagina's gemaakt.")
@@ -127,13 +163,27 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.corpus is None:
             return
         site = Path(config.site_dir)
-        write_open_data(self.corpus, site, config.site_url or "")
-        write_feed(self.corpus, site, config.site_url or "", config.site_name)
-        content = Path(self.config.content or config.docs_dir)
-        if (content / SCHEMA_FILE).is_file():
-            (site / "data" / SCHEMA_FILE).write_bytes((content / SCHEMA_FILE).read_bytes())
-        stable = {short_link(c.id): (self.corpus.urls[c.id], c.title) for c in self.corpus.cases}
-        write_redirects(site, {**self.redirects, **stable})
+        with self._timed("opendata"):
+            write_open_data(self.corpus, site, config.site_url or "")
+            write_feed(self.corpus, site, config.site_url or "", config.site_name)
+            content = Path(self.config.content or config.docs_dir)
+            if (content / SCHEMA_FILE).is_file():
+                (site / "data" / SCHEMA_FILE).write_bytes((content / SCHEMA_FILE).read_bytes())
+            stable = {
+                short_link(c.id): (self.corpus.urls[c.id], c.title) for c in self.corpus.cases
+            }
+            write_redirects(site, {**self.redirects, **stable})
+        if os.environ.get("KB_TIMINGS"):  # set by `kb bench`
+            Path(os.environ["KB_TIMINGS"]).write_text(json.dumps(self.timings), encoding="utf-8")
+
+    @contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        """Add the wall time of a block to a pipeline stage, for `kb bench`."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
 
 def _progress(message: str) -> None:

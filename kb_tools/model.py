@@ -63,15 +63,16 @@ class Vocabulary:
     description: str
     terms: tuple[Term, ...]
     path: str = ""
+    _index: dict[str, Term] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {t.id: t for t in self.terms})
 
     def ids(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.terms)
 
     def get(self, term_id: str) -> Term | None:
-        for term in self.terms:
-            if term.id == term_id:
-                return term
-        return None
+        return self._index.get(term_id)
 
 
 @dataclass(frozen=True)
@@ -151,4 +152,3 @@ class Case:
     published: date
     updated: date | None
     links: tuple[str, ...] = ()
-    source: Document | None = field(default=None, compare=False, repr=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import frontmatter
 
@@ -60,7 +61,7 @@ def test_vocabularies_have_descriptions_and_unknown_values() -> None:
 def test_python_frontmatter_reads_every_case_the_same_way() -> None:
     """Our loader and python-frontmatter agree on titles and bodies of the starter content."""
     for case in RESULT.cases:
-        post = frontmatter.load(case.source.path)
+        post = frontmatter.load(Path(case.path))
         assert post["titel"].strip() == case.title
         assert post.content.strip() == case.body.strip()
 

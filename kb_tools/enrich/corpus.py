@@ -25,10 +25,14 @@ FACETS = (
 
 def case_src(case: Case) -> str:
     """Docs-relative source path of a case page: casussen/<netwerk>/<slug>.md."""
-    parts = PurePosixPath(case.path).parts
-    if CASES_DIR in parts:
-        return "/".join(parts[parts.index(CASES_DIR) :])
-    return f"{CASES_DIR}/{case.network}/{PurePosixPath(case.path).name}"
+    path = case.path.replace("\\", "/")
+    marker = f"{CASES_DIR}/"
+    if path.startswith(marker):
+        return path
+    index = path.rfind(f"/{marker}")
+    if index != -1:
+        return path[index + 1 :]
+    return f"{marker}{case.network}/{PurePosixPath(path).name}"
 
 
 def case_url(case: Case) -> str:

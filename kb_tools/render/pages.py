@@ -73,6 +73,8 @@ def _paginate(base_src: str, items: list[Any]) -> Iterator[tuple[str, list[Any],
 
 
 def build_pages(corpus: Corpus, site_url: str = "") -> list[PageSpec]:
+    # One card per case, shared by every list it appears in (a case is in ~10 lists).
+    cards = {c.id: card(c, corpus) for c in corpus.cases}
     pages: list[PageSpec] = []
     for case in corpus.cases:
         src = case_src(case)
@@ -82,14 +84,15 @@ def build_pages(corpus: Corpus, site_url: str = "") -> list[PageSpec]:
                 title=case.title,
                 template="casus.html",
                 markdown=resolve_links(case.body, src, corpus),
-                data={"case": case_view(case, corpus, site_url)},
+                data={"case": case_view(case, corpus, site_url, cards)},
                 description=case.summary,
             )
         )
-    pages.extend(_facet_pages(corpus))
-    pages.extend(_network_pages(corpus))
-    pages.append(_home(corpus))
-    pages.append(_newest(corpus))
+    pages.extend(_facet_pages(corpus, cards))
+    pages.extend(_network_pages(corpus, cards))
+    pages.append(_home(corpus, cards))
+    pages.append(_browse(corpus))
+    pages.append(_newest(corpus, cards))
     pages.append(_glossary(corpus))
     pages.append(
         PageSpec(
@@ -102,7 +105,7 @@ def build_pages(corpus: Corpus, site_url: str = "") -> list[PageSpec]:
     return pages
 
 
-def _facet_pages(corpus: Corpus) -> Iterator[PageSpec]:
+def _facet_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]:
     for facet in FACETS:
         if facet not in corpus.facets:
             continue
@@ -126,7 +129,7 @@ def _facet_pages(corpus: Corpus) -> Iterator[PageSpec]:
             description=f"{question} Alle casussen per {vocab.name.lower()}.",
         )
         for term in vocab.terms:
-            cases = [card(c, corpus) for c in corpus.facets[facet].get(term.id, ())]
+            cases = [cards[c.id] for c in corpus.facets[facet].get(term.id, ())]
             for src, items, pager in _paginate(f"{facet}/{term.id}.md", cases):
                 yield PageSpec(
                     src_uri=src,
@@ -137,6 +140,7 @@ def _facet_pages(corpus: Corpus) -> Iterator[PageSpec]:
                         "facet": facet,
                         "facet_title": title,
                         "facet_url": f"{facet}/",
+                        "browse_url": "bladeren/",
                         "term": {
                             "label": term.label,
                             "description": term.description,
@@ -152,10 +156,10 @@ def _facet_pages(corpus: Corpus) -> Iterator[PageSpec]:
                 )
 
 
-def _network_pages(corpus: Corpus) -> Iterator[PageSpec]:
+def _network_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]:
     networks = []
     for network in corpus.registry.networks.values():
-        cases = [card(c, corpus) for c in corpus.by_network.get(network.id, ())]
+        cases = [cards[c.id] for c in corpus.by_network.get(network.id, ())]
         provinces = [
             {"label": p.label, "url": term_url("provincie", p.id)}
             for p in (corpus.vocabulary("provincie").get(pid) for pid in network.provinces)
@@ -192,7 +196,7 @@ def _network_pages(corpus: Corpus) -> Iterator[PageSpec]:
     )
 
 
-def _home(corpus: Corpus) -> PageSpec:
+def _home(corpus: Corpus, cards: dict[str, dict]) -> PageSpec:
     counts = {t: len(cs) for t, cs in corpus.facets.get("provincie", {}).items()}
     highest = max(counts.values(), default=0) or 1
     provinces = []
@@ -227,7 +231,7 @@ def _home(corpus: Corpus) -> PageSpec:
                 "networks": sum(1 for cs in corpus.by_network.values() if cs),
                 "places": len({c.meta.get("plaats") for c in corpus.cases}),
             },
-            "newest": [card(c, corpus) for c in corpus.cases[:6]],
+            "newest": [cards[c.id] for c in corpus.cases[:6]],
             "facets": facets,
             "map": {"viewbox": nl_map.VIEWBOX, "provinces": provinces, "national": national},
         },
@@ -236,13 +240,38 @@ def _home(corpus: Corpus) -> PageSpec:
     )
 
 
-def _newest(corpus: Corpus) -> PageSpec:
+def _browse(corpus: Corpus) -> PageSpec:
+    """One hub page for all facets: a short menu is cheaper on every page and easier to read."""
+    facets = []
+    for facet in FACETS:
+        if facet not in corpus.facets:
+            continue
+        used = sum(1 for cases in corpus.facets[facet].values() if cases)
+        facets.append(
+            {
+                "url": f"{facet}/",
+                "title": FACET_TITLES[facet][0],
+                "question": FACET_TITLES[facet][1],
+                "used": used,
+                "terms": len(corpus.facets[facet]),
+            }
+        )
+    return PageSpec(
+        src_uri="bladeren.md",
+        title="Bladeren",
+        template="bladeren.html",
+        data={"facets": facets},
+        description="Bekijk de casussen per thema, knelpunt, financiering, wet, rechtsvorm en meer.",
+    )
+
+
+def _newest(corpus: Corpus, cards: dict[str, dict]) -> PageSpec:
     return PageSpec(
         src_uri="nieuw.md",
         title="Nieuw",
         template="nieuw.html",
         data={
-            "cases": [card(c, corpus) for c in corpus.cases[:NEWEST]],
+            "cases": [cards[c.id] for c in corpus.cases[:NEWEST]],
             "updated": dutch_date(corpus.cases[0].published) if corpus.cases else "",
         },
         description="De nieuwste casussen in de kennisbank.",

@@ -70,8 +70,11 @@ def card(case: Case, corpus: Corpus) -> dict[str, Any]:
     }
 
 
-def case_view(case: Case, corpus: Corpus, site_url: str) -> dict[str, Any]:
-    """Everything the case page template shows."""
+def case_view(
+    case: Case, corpus: Corpus, site_url: str, cards: dict[str, dict] | None = None
+) -> dict[str, Any]:
+    """Everything the case page template shows; ``cards`` reuses precomputed case cards."""
+    cards = cards if cards is not None else {}
     meta = case.meta
     facets = []
     for field, heading in CARD_FACETS:
@@ -128,7 +131,7 @@ def case_view(case: Case, corpus: Corpus, site_url: str) -> dict[str, Any]:
         # Only organisation details are public without a recorded consent.
         contact = {k: v for k, v in contact.items() if k in ("organisatie", "website")}
     return {
-        **card(case, corpus),
+        **(cards.get(case.id) or card(case, corpus)),
         "initiative": meta.get("initiatief", ""),
         "network_url": f"netwerken/{network.id}/",
         "province_url": term_url("provincie", meta["provincie"]),
@@ -138,7 +141,7 @@ def case_view(case: Case, corpus: Corpus, site_url: str) -> dict[str, Any]:
         "updated": dutch_date(case.updated),
         "figures": figures,
         "sources": sources,
-        "related": [card(r, corpus) for r in corpus.related.get(case.id, ())],
+        "related": [cards.get(r.id) or card(r, corpus) for r in corpus.related.get(case.id, ())],
         "review": {
             "by": review.get("door", ""),
             "date": dutch_date(review.get("datum")),

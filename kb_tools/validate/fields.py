@@ -261,7 +261,6 @@ class _Run:
             published=v["gepubliceerd"],
             updated=v.get("bijgewerkt"),
             links=tuple(v.get("gerelateerd", ())),
-            source=self.doc,
         )
 
     def check_field(self, field: Field, value: Any) -> None:

@@ -1,0 +1,62 @@
+"""`kb bench` at a tiny size: it runs end to end and reports every figure.
+
+A benchmark is a measurement, not a test: nothing here asserts a wall time.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kb_tools import bench
+from kb_tools.cli import main
+from kb_tools.corpus import generate
+from kb_tools.validate import check_content
+
+from .conftest import CONTENT, ROOT
+
+
+def test_generated_corpora_are_valid_and_deterministic(tmp_path: Path) -> None:
+    generate(tmp_path / "a", 60, source=CONTENT)
+    generate(tmp_path / "b", 60, source=CONTENT)
+    result = check_content(tmp_path / "a")
+    assert result.findings == [] and len(result.cases) == 60
+    assert len({c.network for c in result.cases}) >= 5
+    assert any(c.links for c in result.cases)
+    first = sorted((tmp_path / "a" / "casussen").rglob("*.md"))
+    second = sorted((tmp_path / "b" / "casussen").rglob("*.md"))
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(ROOT)
+    out, md = tmp_path / "bench.json", tmp_path / "bench.md"
+    assert main(["bench", "--cases", "12", "24", "--out", str(out), "--markdown", str(md)]) == 0
+    report = json.loads(out.read_text())
+    assert report["machine"]["cores"] >= 1 and report["machine"]["python"]
+    assert [r["cases"] for r in report["runs"]] == [12, 24]
+    for run in report["runs"]:
+        assert run["check"]["seconds"] > 0 and run["build"]["peak_mb"] > 0
+        for stage in ("load", "enrich", "pages", "render", "opendata"):
+            assert run["build"]["stages"][stage] is not None, stage
+        assert run["site"]["case_page_bytes"]["median"] > 1000
+        assert run["stock"]["site"]["search_index_bytes"] > 0
+        assert run["ratio"]["build_seconds"] > 0
+    assert report["growth"]["cases_factor"] == 2
+    table = md.read_text()
+    assert "### 24 casussen" in table and "stock Material" in table
+    assert "### 24 casussen" in capsys.readouterr().out
+    assert not list(ROOT.glob("kb-bench-*"))
+
+
+def test_bench_refuses_a_corpus_of_one(monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "--cases", "1"])
+    assert exit_info.value.code == 2
+
+
+def test_stages_are_named_in_dutch() -> None:
+    assert set(bench.STAGES) <= set(bench.STAGE_NL)
