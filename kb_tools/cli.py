@@ -207,6 +207,34 @@ def build_parser() -> DutchParser:
     )
     addresses.set_defaults(handler=cmd_addresses)
 
+    similar = commands.add_parser(
+        "similar",
+        help="Toon de casussen die op een casus lijken, met de reden.",
+        description="Toon de casussen die het meest lijken op een casus, met een score en de\n"
+        "reden in gewone taal. Met --pairs: casussen die waarschijnlijk dubbel zijn\n"
+        "(hetzelfde initiatief, gepubliceerd door twee netwerken).",
+        epilog="Voorbeelden:\n  kb similar ams-0001\n  kb similar ams-0001 --aantal 10 --json\n"
+        "  kb similar --pairs\n",
+    )
+    similar.add_argument("case_id", nargs="?", metavar="NUMMER", help="Het nummer van de casus.")
+    similar.add_argument(
+        "--aantal", type=int, default=5, metavar="N", help="Hoeveel casussen (standaard: 5)."
+    )
+    similar.add_argument(
+        "--pairs",
+        action="store_true",
+        help="Toon waarschijnlijk dubbele casussen in plaats van één casus.",
+    )
+    similar.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
+    similar.add_argument(
+        "--content",
+        type=_content_dir,
+        default=Path("content"),
+        metavar="MAP",
+        help="De map met inhoud (standaard: content).",
+    )
+    similar.set_defaults(handler=cmd_similar)
+
     bench = commands.add_parser(
         "bench",
         help="Meet de snelheid en grootte van de hele pijplijn.",
@@ -366,6 +394,65 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if problems:
         return EXIT_CONTENT
     return EXIT_CONTENT if absent and not args.bijwerken else EXIT_OK
+
+
+def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .enrich.duplicates import likely_duplicate_cases
+    from .enrich.similarity import Similarity
+
+    _require_content(parser, args.content)
+    if not args.pairs and not args.case_id:
+        parser.error(
+            "noem een casusnummer, bijvoorbeeld 'kb similar ams-0001', of gebruik --pairs."
+        )
+    if args.aantal < 1:
+        parser.error("--aantal moet minstens 1 zijn.")
+    result = check_content(args.content)
+    if result.errors:
+        print(report.as_text(result.errors, result.files, 0))
+        return EXIT_CONTENT
+    corpus = build_corpus(result.registry, result.cases)
+    if args.pairs:
+        pairs = likely_duplicate_cases(list(corpus.cases))
+        if args.json:
+            print(json.dumps([p.__dict__ for p in pairs], ensure_ascii=False, indent=2))
+        elif not pairs:
+            print("Geen waarschijnlijk dubbele casussen gevonden.")
+        else:
+            for p in pairs:
+                a, b = corpus.by_id[p.first], corpus.by_id[p.second]
+                print(
+                    f"{p.first} en {p.second}: {p.reason}, {round(p.overlap * 100)}% gelijke tekst"
+                )
+                print(f"    {a.title} ({a.path})\n    {b.title} ({b.path})")
+        return EXIT_OK
+    case_id = args.case_id.strip().lower()
+    if case_id not in corpus.by_id:
+        parser.error(f"casus '{args.case_id}' bestaat niet (of heeft fouten; zie 'kb check').")
+    matches = Similarity(corpus).similar(case_id, args.aantal)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": m.case_id,
+                        "titel": corpus.by_id[m.case_id].title,
+                        "score": m.score,
+                        "redenen": list(m.reasons),
+                        "url": corpus.urls[m.case_id],
+                    }
+                    for m in matches
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    print(f"Lijkt op {case_id}: {corpus.by_id[case_id].title}")
+    for rank, m in enumerate(matches, 1):
+        print(f"{rank}. {m.case_id}  {m.score:.2f}  {corpus.by_id[m.case_id].title}")
+        print(f"   {m.reason_text()}")
+    return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

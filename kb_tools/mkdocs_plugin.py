@@ -32,6 +32,7 @@ from . import ledger, report
 from .enrich import build_corpus
 from .enrich.corpus import Corpus
 from .enrich.links import resolve_links
+from .enrich.similarity import TOP, Similarity
 from .load import CASES_DIR
 from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
 from .render.markdown_safe import SafeContentExtension
@@ -42,6 +43,7 @@ from .validate import check_content
 
 log = logging.getLogger("mkdocs.plugins.kb")
 SCHEMA_FILE = "casus.schema.json"
+MAX_EXPLICIT = 3  # similar cases that are also explicit relations are shown once, there
 
 
 class KbConfig(Config):
@@ -98,8 +100,11 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         self.corpus = corpus
         self.redirects = redirects
+        with self._timed("similarity"):
+            similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
         with self._timed("pages"):
-            self.specs = {p.src_uri: p for p in build_pages(corpus, config.site_url or "")}
+            pages = build_pages(corpus, config.site_url or "", similar)
+            self.specs = {p.src_uri: p for p in pages}
         self.rendered = 0
         _progress(
             f"Inhoud in orde: {len(corpus.cases)} casussen, {len(self.specs)} pagina's te maken."

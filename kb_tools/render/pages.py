@@ -13,6 +13,7 @@ from typing import Any
 
 from ..enrich.corpus import FACETS, Corpus, case_src
 from ..enrich.links import resolve_links
+from ..enrich.similarity import Match
 from . import nl_map
 from .views import card, case_view, dutch_date, term_url
 
@@ -72,7 +73,9 @@ def _paginate(base_src: str, items: list[Any]) -> Iterator[tuple[str, list[Any],
         yield src, items[(number - 1) * PER_PAGE : number * PER_PAGE], pager
 
 
-def build_pages(corpus: Corpus, site_url: str = "") -> list[PageSpec]:
+def build_pages(
+    corpus: Corpus, site_url: str = "", similar: dict[str, list[Match]] | None = None
+) -> list[PageSpec]:
     # One card per case, shared by every list it appears in (a case is in ~10 lists).
     cards = {c.id: card(c, corpus) for c in corpus.cases}
     pages: list[PageSpec] = []
@@ -84,7 +87,9 @@ def build_pages(corpus: Corpus, site_url: str = "") -> list[PageSpec]:
                 title=case.title,
                 template="casus.html",
                 markdown=resolve_links(case.body, src, corpus),
-                data={"case": case_view(case, corpus, site_url, cards)},
+                data={
+                    "case": case_view(case, corpus, site_url, cards, (similar or {}).get(case.id))
+                },
                 description=case.summary,
             )
         )

@@ -71,10 +71,33 @@ def card(case: Case, corpus: Corpus) -> dict[str, Any]:
 
 
 def case_view(
-    case: Case, corpus: Corpus, site_url: str, cards: dict[str, dict] | None = None
+    case: Case,
+    corpus: Corpus,
+    site_url: str,
+    cards: dict[str, dict] | None = None,
+    similar: list | None = None,
+    top: int = 5,
 ) -> dict[str, Any]:
-    """Everything the case page template shows; ``cards`` reuses precomputed case cards."""
+    """Everything the case page template shows; ``cards`` reuses precomputed case cards,
+    ``similar`` are similarity matches, of which explicit relations are left out."""
     cards = cards if cards is not None else {}
+    related_ids = {r.id for r in corpus.related.get(case.id, ())}
+    similar_view = []
+    for match in similar or []:
+        if match.case_id in related_ids or match.case_id not in corpus.by_id:
+            continue
+        base = cards.get(match.case_id) or card(corpus.by_id[match.case_id], corpus)
+        similar_view.append(
+            {
+                "title": base["title"],
+                "url": base["url"],
+                "place": base["place"],
+                "network": base["network"],
+                "reason": match.reason_text(),
+            }
+        )
+        if len(similar_view) == top:
+            break
     meta = case.meta
     facets = []
     for field, heading in CARD_FACETS:
@@ -142,6 +165,7 @@ def case_view(
         "figures": figures,
         "sources": sources,
         "related": [cards.get(r.id) or card(r, corpus) for r in corpus.related.get(case.id, ())],
+        "similar": similar_view,
         "review": {
             "by": review.get("door", ""),
             "date": dutch_date(review.get("datum")),

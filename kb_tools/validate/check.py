@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..enrich.duplicates import Fingerprint, fingerprint, likely_duplicates
 from ..load import classify, display_path, iter_case_files, load_document, unexpected_file
 from ..model import ERROR, WARNING, Case, Finding, Registry
 from ..registry import load_registry
@@ -54,6 +55,7 @@ class FileResult:
     case_id: str | None = None
     id_position: tuple[int, int] = (1, 1)
     refs: tuple[tuple[int, int, str], ...] = ()  # line, column, target id
+    fingerprint: Fingerprint | None = None  # for likely duplicates across networks
 
 
 def check_file(
@@ -92,6 +94,7 @@ def check_file(
         case_id,
         doc.line_of("id"),
         tuple(refs),
+        fingerprint(case) if valid and case is not None else None,
     )
 
 
@@ -193,9 +196,34 @@ def check_content(
     for res in results:
         if selected is None or res.path.resolve() in selected:
             report.extend(_reference_findings(res, ids))
+    report.extend(_duplicate_findings(results, selected))
     result.findings.extend(report)
     result.findings.sort(key=lambda f: (f.file, f.line or 0, f.column or 0, f.code))
     return result
+
+
+def _duplicate_findings(results: list[FileResult], selected: set[Path] | None) -> list[Finding]:
+    by_id = {r.case_id: r for r in results if r.fingerprint is not None}
+    findings = []
+    for dup in likely_duplicates([r.fingerprint for r in by_id.values()]):
+        first, second = by_id[dup.first], by_id[dup.second]
+        if selected is not None and second.path.resolve() not in selected:
+            continue
+        line, column = second.id_position
+        findings.append(
+            Finding(
+                second.rel,
+                line,
+                column,
+                "dubbel-mogelijk",
+                WARNING,
+                f"Deze casus lijkt op {dup.first} ({first.rel}): {dup.reason}, "
+                f"{round(dup.overlap * 100)}% van de tekst is gelijk.",
+                "Gaat het om hetzelfde initiatief? Spreek met het andere netwerk af wie de casus "
+                "publiceert, en verwijs naar elkaar met 'gerelateerd'.",
+            )
+        )
+    return findings
 
 
 def _reference_findings(res: FileResult, ids: dict[str, str]) -> list[Finding]:
