@@ -235,6 +235,40 @@ def build_parser() -> DutchParser:
     )
     similar.set_defaults(handler=cmd_similar)
 
+    search = commands.add_parser(
+        "zoek",
+        help="Zoek in de casussen, voor de helpdesk.",
+        description="Zoek in alle casussen. U krijgt per casus de titel, het nummer, de vaste\n"
+        "link en een stukje tekst. Hoofdletters, accenten en vervoegingen maken niet uit;\n"
+        "'vpb' vindt ook vennootschapsbelasting, 'cooperatie' ook zorgcoöperatie.\n"
+        "De zoekindex staat in .cache/kb-zoek en wordt vanzelf bijgewerkt.",
+        epilog='Voorbeelden:\n  kb zoek "right to challenge"\n'
+        "  kb zoek vrijwilligers uitkering --wet participatiewet\n"
+        "  kb zoek pgb --netwerk haagse-zorgkracht --json\n",
+    )
+    search.add_argument("query", nargs="*", metavar="WOORDEN", help="Waar zoekt u naar?")
+    search.add_argument("--thema", metavar="ID", help="Alleen casussen met dit thema.")
+    search.add_argument("--wet", metavar="ID", help="Alleen casussen met deze wet.")
+    search.add_argument("--netwerk", metavar="ID", help="Alleen casussen van dit netwerk.")
+    search.add_argument(
+        "--aantal", type=int, default=10, metavar="N", help="Hoeveel resultaten (standaard: 10)."
+    )
+    search.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
+    search.add_argument(
+        "--content",
+        type=_content_dir,
+        default=Path("content"),
+        metavar="MAP",
+        help="De map met inhoud (standaard: content).",
+    )
+    search.add_argument(
+        "--cache",
+        type=Path,
+        metavar="MAP",
+        help="Map voor de zoekindex (standaard: .cache/kb-zoek).",
+    )
+    search.set_defaults(handler=cmd_search)
+
     bench = commands.add_parser(
         "bench",
         help="Meet de snelheid en grootte van de hele pijplijn.",
@@ -452,6 +486,54 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     for rank, m in enumerate(matches, 1):
         print(f"{rank}. {m.case_id}  {m.score:.2f}  {corpus.by_id[m.case_id].title}")
         print(f"   {m.reason_text()}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .search import CACHE_DIR, SearchIndex
+
+    _require_content(parser, args.content)
+    query = " ".join(args.query).strip()
+    filters = {"thema": args.thema, "wet": args.wet, "netwerk": args.netwerk}
+    if not query and not any(filters.values()):
+        parser.error("geef een of meer zoekwoorden, of een filter zoals --thema.")
+    if args.aantal < 1:
+        parser.error("--aantal moet minstens 1 zijn.")
+    index = SearchIndex(args.content, args.cache or CACHE_DIR)
+    started = time.monotonic()
+    read, _ = index.update()
+    if read > 500 and not args.json:
+        print(
+            f"Zoekindex bijgewerkt: {read} bestanden gelezen ({time.monotonic() - started:.1f} s).",
+            file=sys.stderr,
+        )
+    hits = index.search(query, {k: v for k, v in filters.items() if v}, args.aantal)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "vraag": query,
+                    "resultaten": [h.__dict__ for h in hits],
+                    "niet_doorzocht": index.skipped,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if index.skipped:
+        print(
+            f"Let op: {len(index.skipped)} bestanden met fouten zijn niet doorzocht "
+            f"(zie 'kb check'): {', '.join(index.skipped[:3])}",
+            file=sys.stderr,
+        )
+    if not hits:
+        print("Niets gevonden. Tip: gebruik minder of andere woorden, of haal een filter weg.")
+        return EXIT_OK
+    for hit in hits:
+        print(f"{hit.rank}. {hit.title}")
+        print(f"   {hit.id} · {hit.network} · /{hit.link}")
+        print(f"   {hit.snippet}")
     return EXIT_OK
 
 

@@ -129,3 +129,37 @@ class Analyzer:
                 out.append(single.get(current, current))
                 i += 1
         return out
+
+
+#: Word parts that people search for on their own, found inside compounds such as
+#: "zorgcoöperatie" or "vervoersdienst". Vocabulary words are added per registry.
+COMMON_PARTS = (
+    "cooperatie zorg wonen woning dorp buurt wijk welzijn vrijwilliger mantelzorg dienst "
+    "vervoer huis hulp ouderen subsidie geld budget"
+).split()
+
+
+class Compounds:
+    """Splits Dutch compounds on known parts: "zorgcooperatie" -> "zorg", "cooperatie"."""
+
+    def __init__(self, registry: Registry | None = None) -> None:
+        parts = set(COMMON_PARTS)
+        if registry is not None:
+            for vocab in registry.vocabularies.values():
+                for term in vocab.terms:
+                    for phrase in (term.label, *term.synonyms):
+                        parts.update(w for w in words(phrase) if len(w) >= 5)
+        self.parts = sorted(parts, key=len, reverse=True)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - one instance per build, words repeat a lot
+    def split(self, word: str) -> tuple[str, ...]:
+        """Known parts at the start or end of a folded word (not the word itself)."""
+        found = []
+        for part in self.parts:
+            if len(word) < len(part) + 3 or part == word:
+                continue
+            if word.startswith(part) or word.endswith(part):
+                found.append(part)
+            elif word.endswith(part + "s") or word.startswith(part + "s"):
+                found.append(part)  # the linking s: vervoer-s-dienst
+        return tuple(found)
