@@ -64,6 +64,16 @@ def _content_dir(value: str) -> Path:
     return Path(value)
 
 
+def _add_content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content",
+        type=_content_dir,
+        default=Path("content"),
+        metavar="MAP",
+        help="De map met inhoud (standaard: content).",
+    )
+
+
 def build_parser() -> DutchParser:
     parser = DutchParser(
         prog="kb",
@@ -115,13 +125,7 @@ def build_parser() -> DutchParser:
     check.add_argument(
         "--strict", action="store_true", help="Behandel waarschuwingen ook als fouten."
     )
-    check.add_argument(
-        "--content",
-        type=_content_dir,
-        default=Path("content"),
-        metavar="MAP",
-        help="De map met inhoud (standaard: content).",
-    )
+    _add_content_option(check)
     check.set_defaults(handler=cmd_check)
 
     schema = commands.add_parser(
@@ -137,13 +141,7 @@ def build_parser() -> DutchParser:
         metavar="BESTAND",
         help="Schrijf naar dit bestand in plaats van naar het scherm.",
     )
-    schema.add_argument(
-        "--content",
-        type=_content_dir,
-        default=Path("content"),
-        metavar="MAP",
-        help="De map met inhoud (standaard: content).",
-    )
+    _add_content_option(schema)
     schema.set_defaults(handler=cmd_schema)
 
     build = commands.add_parser(
@@ -198,13 +196,7 @@ def build_parser() -> DutchParser:
         help="Voeg de adressen van nieuwe casussen toe aan de lijst.",
     )
     addresses.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
-    addresses.add_argument(
-        "--content",
-        type=_content_dir,
-        default=Path("content"),
-        metavar="MAP",
-        help="De map met inhoud (standaard: content).",
-    )
+    _add_content_option(addresses)
     addresses.set_defaults(handler=cmd_addresses)
 
     similar = commands.add_parser(
@@ -226,13 +218,7 @@ def build_parser() -> DutchParser:
         help="Toon waarschijnlijk dubbele casussen in plaats van één casus.",
     )
     similar.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
-    similar.add_argument(
-        "--content",
-        type=_content_dir,
-        default=Path("content"),
-        metavar="MAP",
-        help="De map met inhoud (standaard: content).",
-    )
+    _add_content_option(similar)
     similar.set_defaults(handler=cmd_similar)
 
     search = commands.add_parser(
@@ -254,13 +240,7 @@ def build_parser() -> DutchParser:
         "--aantal", type=int, default=10, metavar="N", help="Hoeveel resultaten (standaard: 10)."
     )
     search.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
-    search.add_argument(
-        "--content",
-        type=_content_dir,
-        default=Path("content"),
-        metavar="MAP",
-        help="De map met inhoud (standaard: content).",
-    )
+    _add_content_option(search)
     search.add_argument(
         "--cache",
         type=Path,
