@@ -373,9 +373,7 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
         print(report.as_text(result.errors, result.files, 0))
         return EXIT_CONTENT
     corpus = build_corpus(result.registry, result.cases)
-    entries, problems = ledger.load_ledger(args.content)
-    _, problems2 = ledger.check_ledger(entries, corpus, args.content)
-    problems += problems2
+    entries, _, problems = ledger.review(args.content, corpus)
     absent = ledger.missing(entries, corpus)
     if args.bijwerken and absent and not problems:
         (args.content / ledger.LEDGER_FILE).write_text(

@@ -112,6 +112,15 @@ def check_ledger(
     return redirects, findings
 
 
+def review(
+    content_dir: Path, corpus: Corpus
+) -> tuple[dict[str, Entry], dict[str, tuple[str, str]], list[Finding]]:
+    """Load and check the ledger: (entries, redirects for moved cases, problems)."""
+    entries, problems = load_ledger(content_dir)
+    redirects, more = check_ledger(entries, corpus, content_dir)
+    return entries, redirects, problems + more
+
+
 def missing(ledger: dict[str, Entry], corpus: Corpus) -> list[str]:
     """Case ids whose current URL is not yet in the ledger."""
     return [

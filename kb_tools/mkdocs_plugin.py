@@ -33,7 +33,7 @@ from .enrich import build_corpus
 from .enrich.corpus import Corpus
 from .enrich.links import resolve_links
 from .enrich.similarity import TOP, Similarity
-from .load import CASES_DIR
+from .load import CASES_DIR, classify
 from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
 from .render.markdown_safe import SafeContentExtension
 from .render.opendata import write_feed, write_open_data, write_redirects
@@ -77,10 +77,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             gc.freeze()
         errors = result.errors
         for f in result.warnings:
-            log.warning(report.as_text([f], 0, 0).splitlines()[0])
+            # Not log.warning: with strict: true MkDocs would fail the build on content
+            # warnings, while kb check passes them. People still see them.
+            print(report.format_finding(f).splitlines()[0], file=sys.stderr)
         if errors:
             for f in errors:
-                log.error(report.as_text([f], 0, 0).rsplit("\n", 1)[0])
+                log.error(report.format_finding(f))
             raise PluginError(
                 f"De website is niet gebouwd: {len(errors)} "
                 f"{'fout' if len(errors) == 1 else 'fouten'} in de inhoud. "
@@ -88,12 +90,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         with self._timed("enrich"):
             corpus = build_corpus(result.registry, result.cases)
-            entries, problems = ledger.load_ledger(content)
-            redirects, problems2 = ledger.check_ledger(entries, corpus, content)
-            problems += problems2
+            _, redirects, problems = ledger.review(content, corpus)
         if problems:
             for f in problems:
-                log.error(report.as_text([f], 0, 0).rsplit("\n", 1)[0])
+                log.error(report.format_finding(f))
             raise PluginError(
                 "De website is niet gebouwd: een gepubliceerd adres zou verdwijnen. "
                 "Zie de meldingen hierboven."
@@ -201,7 +201,8 @@ def _is_raw_content(src_uri: str) -> bool:
     """Content files that are read by the pipeline, not published as they are."""
     top = src_uri.split("/", 1)[0]
     if top == CASES_DIR:
-        return src_uri.endswith(".md") or "." not in src_uri.rsplit("/", 1)[-1]
+        # Only images are published as they are; anything else kb check warns about.
+        return classify(Path(src_uri)) != "asset"
     if top == VOCAB_DIR:
         return True
     return src_uri in (NETWORKS_FILE, SOURCES_FILE, ledger.LEDGER_FILE, SCHEMA_FILE) or (

@@ -10,19 +10,19 @@ from .model import ERROR, Finding
 SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}
 
 
+def format_finding(f: Finding) -> str:
+    """One finding as `kb check` prints it: file:line:column, severity, code, message, tip."""
+    where = f.file
+    if f.line:
+        where += f":{f.line}"
+        if f.column:
+            where += f":{f.column}"
+    text = f"{where}: {SEVERITY_NL.get(f.severity, f.severity)} [{f.code}] {f.message}"
+    return f"{text}\n    Tip: {f.hint}" if f.hint else text
+
+
 def as_text(findings: Sequence[Finding], files: int, cases: int) -> str:
-    lines = []
-    for f in findings:
-        where = f.file
-        if f.line:
-            where += f":{f.line}"
-            if f.column:
-                where += f":{f.column}"
-        lines.append(f"{where}: {SEVERITY_NL.get(f.severity, f.severity)} [{f.code}] {f.message}")
-        if f.hint:
-            lines.append(f"    Tip: {f.hint}")
-    lines.append(summary(findings, files, cases))
-    return "\n".join(lines)
+    return "\n".join([*(format_finding(f) for f in findings), summary(findings, files, cases)])
 
 
 def summary(findings: Sequence[Finding], files: int, cases: int) -> str:

@@ -266,3 +266,15 @@ def test_the_committed_ledger_has_every_published_address(capsys) -> None:
 def test_case_links_inside_code_stay_as_written(site: Path) -> None:
     html = (site / "handleiding" / "casusformaat" / "index.html").read_text(encoding="utf-8")
     assert "<code>[[ams-0001]]</code>" in html
+
+
+def test_content_warnings_do_not_stop_the_build_and_stray_files_stay_unpublished(
+    tmp_path: Path,
+) -> None:
+    without_tips = BASE.replace("## Tips\n\nBegin klein.\n", "")
+    project = make_project(tmp_path, {"ams-0900.md": without_tips, "ams-0901.md": OTHER})
+    (project / "content/casussen/amsterdamse-stadsdorpen/notities.txt").write_text("privé")
+    result = build(project / "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "sectie-aanbevolen" in result.stderr and "bestand-onbekend" in result.stderr
+    assert not list((project / "site").rglob("notities.txt"))

@@ -53,6 +53,10 @@ def url_of(src_uri: str) -> str:
     return stem + "/"
 
 
+def _page_suffix(pager: dict) -> str:
+    return f" (pagina {pager['number']})" if pager["number"] > 1 else ""
+
+
 def _paginate(base_src: str, items: list[Any]) -> Iterator[tuple[str, list[Any], dict]]:
     """(src_uri, items on this page, pager data) for a list split in pages of PER_PAGE."""
     total = max(1, -(-len(items) // PER_PAGE))
@@ -68,7 +72,6 @@ def _paginate(base_src: str, items: list[Any]) -> Iterator[tuple[str, list[Any],
             "total": total,
             "previous": page_url(number - 1) if number > 1 else "",
             "next": page_url(number + 1) if number < total else "",
-            "pages": [{"number": n, "url": page_url(n)} for n in range(1, total + 1)],
         }
         yield src, items[(number - 1) * PER_PAGE : number * PER_PAGE], pager
 
@@ -138,8 +141,7 @@ def _facet_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]:
             for src, items, pager in _paginate(f"{facet}/{term.id}.md", cases):
                 yield PageSpec(
                     src_uri=src,
-                    title=f"{term.label}"
-                    + (f" (pagina {pager['number']})" if pager["number"] > 1 else ""),
+                    title=f"{term.label}" + _page_suffix(pager),
                     template="term.html",
                     data={
                         "facet": facet,
@@ -186,8 +188,7 @@ def _network_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]
         for src, items, pager in _paginate(f"netwerken/{network.id}.md", cases):
             yield PageSpec(
                 src_uri=src,
-                title=network.name
-                + (f" (pagina {pager['number']})" if pager["number"] > 1 else ""),
+                title=network.name + _page_suffix(pager),
                 template="netwerk.html",
                 data={"network": info, "cases": items, "pager": pager},
                 description=network.description,
@@ -221,11 +222,6 @@ def _home(corpus: Corpus, cards: dict[str, dict]) -> PageSpec:
             }
         )
     national = counts.get("landelijk", 0)
-    facets = [
-        {"url": f"{f}/", "title": FACET_TITLES[f][0], "question": FACET_TITLES[f][1]}
-        for f in FACETS
-        if f in corpus.facets
-    ]
     return PageSpec(
         src_uri="index.md",
         title="Praktijkvoorbeelden van zorgzame gemeenschappen",
@@ -237,7 +233,7 @@ def _home(corpus: Corpus, cards: dict[str, dict]) -> PageSpec:
                 "places": len({c.meta.get("plaats") for c in corpus.cases}),
             },
             "newest": [cards[c.id] for c in corpus.cases[:6]],
-            "facets": facets,
+            "facets": _facet_entries(corpus),
             "map": {"viewbox": nl_map.VIEWBOX, "provinces": provinces, "national": national},
         },
         description="Praktijkvoorbeelden van zorgcoöperaties, stadsdorpen en zorgzame dorpen: "
@@ -245,27 +241,28 @@ def _home(corpus: Corpus, cards: dict[str, dict]) -> PageSpec:
     )
 
 
+def _facet_entries(corpus: Corpus) -> list[dict[str, Any]]:
+    """The entry points per facet, for the home page and the Bladeren hub."""
+    return [
+        {
+            "url": f"{facet}/",
+            "title": FACET_TITLES[facet][0],
+            "question": FACET_TITLES[facet][1],
+            "used": sum(1 for cases in corpus.facets[facet].values() if cases),
+            "terms": len(corpus.facets[facet]),
+        }
+        for facet in FACETS
+        if facet in corpus.facets
+    ]
+
+
 def _browse(corpus: Corpus) -> PageSpec:
     """One hub page for all facets: a short menu is cheaper on every page and easier to read."""
-    facets = []
-    for facet in FACETS:
-        if facet not in corpus.facets:
-            continue
-        used = sum(1 for cases in corpus.facets[facet].values() if cases)
-        facets.append(
-            {
-                "url": f"{facet}/",
-                "title": FACET_TITLES[facet][0],
-                "question": FACET_TITLES[facet][1],
-                "used": used,
-                "terms": len(corpus.facets[facet]),
-            }
-        )
     return PageSpec(
         src_uri="bladeren.md",
         title="Bladeren",
         template="bladeren.html",
-        data={"facets": facets},
+        data={"facets": _facet_entries(corpus)},
         description="Bekijk de casussen per thema, knelpunt, financiering, wet, rechtsvorm en meer.",
     )
 
