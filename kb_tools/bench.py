@@ -2,7 +2,8 @@
 
 For each corpus size it generates cases (``corpus.generate``), then measures in one run:
 ``kb check``; our full build with the time of each stage (the plugin reports them); the
-built site (page weights, total size, search index); and a baseline: the same case pages
+built site (page weights, total size, search index, the bytes and time one query
+costs in headless Chromium); and a baseline: the same case pages
 built by stock MkDocs + Material with its built-in search and the cases out of the
 navigation, nothing from kb_tools. Builds run as child processes, so each has its own
 wall time and peak memory. A benchmark measures; it never passes or fails.
@@ -100,6 +101,107 @@ def _gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6)) if path.is_file() else 0
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+#: Helpdesk questions, each asked on a freshly opened search page: common words (in
+#: nearly every synthetic case: the worst case), a place, a phrase and a synonym.
+QUERIES = ("vrijwilligers gemeente", "vervoer", "Delfzijl", "right to challenge", "vpb")
+_COMPRESSED_BY_HOST = (".js", ".json", ".css", ".html")
+
+
+def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]:
+    """What searching costs a reader of the search page in headless Chromium, served
+    from 127.0.0.1 by a server that counts the bytes it sends (Pagefind fetches in a
+    worker, which the page's DevTools session does not see). Text files count gzipped,
+    as a web host sends them; Pagefind's own files are compressed already.
+
+    Per query, on a fresh page: the bytes of word chunks and result fragments (what the
+    issue budgets), the filter files (loaded once per visit, after the first results,
+    for the counts) and the milliseconds from pressing Enter to the first result.
+    ``startup_bytes`` is what opening the page loads from pagefind/ (code, wasm, list).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from .static import Served, serve
+
+    def cost(served: Served) -> dict[str, int]:
+        kinds = {"index": 0, "fragment": 0, "filter": 0, "other": 0}
+        for path, size in served.take().items():
+            if "/pagefind/" not in path:
+                continue
+            if path.endswith(_COMPRESSED_BY_HOST):
+                size = _gzip_size(site / path.lstrip("/"))
+            kind = path.rsplit(".pf_", 1)[-1] if ".pf_" in path else "other"
+            kinds[kind if kind in kinds else "other"] += size
+        return kinds
+
+    runs = []
+    with serve(site) as served, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
+            args=["--no-sandbox", "--disable-gpu"],
+            headless=True,
+        )
+        try:
+            for query in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                form = page.locator("#kb-search[data-state=klaar]")
+                page.goto(served.url + "zoeken/")
+                form.wait_for()
+                startup = cost(served)
+                page.fill("#kb-q", query)
+                started = time.perf_counter()
+                page.press("#kb-q", "Enter")
+                page.locator("#kb-results li, #kb-none:not([hidden])").first.wait_for()
+                first_ms = (time.perf_counter() - started) * 1000
+                form.wait_for()
+                spent = cost(served)
+                runs.append(
+                    {
+                        "query": query,
+                        "startup_bytes": sum(startup.values()) + spent["other"],
+                        "query_bytes": spent["index"] + spent["fragment"],
+                        "filter_bytes": spent["filter"],
+                        "first_result_ms": round(first_ms),
+                    }
+                )
+                context.close()
+        finally:
+            browser.close()
+    by_bytes = sorted(r["query_bytes"] for r in runs)
+    by_ms = sorted(r["first_result_ms"] for r in runs)
+    return {
+        "queries": runs,
+        "query_bytes": by_bytes[len(by_bytes) // 2],  # the median query
+        "query_bytes_max": by_bytes[-1],
+        "first_result_ms": by_ms[len(by_ms) // 2],
+        "first_result_ms_max": by_ms[-1],
+        "startup_bytes": max(r["startup_bytes"] for r in runs),
+        "filter_bytes": max(r["filter_bytes"] for r in runs),
+    }
+
+
+def helpdesk_search(content: Path, cache: Path) -> dict[str, Any]:
+    """`kb zoek`: building its whoosh index from scratch (a child process, as a helpdesk
+    worker runs it the first time), then each query of QUERIES in-process on that index."""
+    from .search import SearchIndex
+
+    build = run_measured(
+        [sys.executable, "-m", "kb_tools.cli", "zoek", "test", "--content", str(content)]
+        + ["--cache", str(cache)],
+        cwd=content.parent,
+    )
+    index = SearchIndex(content, cache)
+    index.update()
+    times = {}
+    for query in QUERIES:
+        started = time.perf_counter()
+        index.search(query)
+        times[query] = round((time.perf_counter() - started) * 1000, 1)
+    return {"index_build": build, "query_ms": times, "query_ms_max": max(times.values())}
+
+
 def stock_project(content: Path, target: Path) -> Path:
     """The same case pages as plain Markdown for stock MkDocs + Material + built-in search."""
     docs = target / "docs"
@@ -168,8 +270,15 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
         "case_page_bytes": _page_sizes(site / "casussen"),
         "total_bytes": _size(site),
         "search_index_bytes": _size(index.parent) if index else 0,
-        "query_bytes": None,  # measured in the browser once the search issue lands
+        "query_bytes": None,
+        "first_result_ms": None,
     }
+    if index:
+        say(f"[{cases}] Zoekvragen in de browser…")
+        result["site"].update(query_cost(site))
+
+    say(f"[{cases}] Helpdeskzoeken (kb zoek): index maken en zoekvragen…")
+    result["zoek"] = helpdesk_search(content, work / "kb-zoek")
 
     say(f"[{cases}] Stock Material bouwen (ter vergelijking)…")
     stock = stock_project(content, work / "stock")
@@ -241,6 +350,10 @@ def _fmt_s(value: float | None) -> str:
     return "n.v.t." if value is None else f"{value:.2f} s"
 
 
+def _fmt_ms(value: float | None) -> str:
+    return "n.v.t." if value is None else f"{value:.0f} ms"
+
+
 def _fmt_b(value: int | None) -> str:
     if value is None:
         return "n.v.t."
@@ -282,8 +395,17 @@ def table(report: dict[str, Any]) -> str:
             f"| zoekindex | {_fmt_b(r['site']['search_index_bytes'] or None)} "
             f"| {_fmt_b(r['stock']['site']['search_index_bytes'])} "
             f"({_fmt_b(r['stock']['site']['search_index_gzip_bytes'])} gzip) | |",
-            f"| bytes per zoekvraag | {_fmt_b(r['site']['query_bytes'])} "
+            f"| bytes per zoekvraag (woorden + resultaten; mediaan / max) "
+            f"| {_fmt_b(r['site']['query_bytes'])} / {_fmt_b(r['site'].get('query_bytes_max'))} "
             f"| {_fmt_b(r['stock']['site']['query_bytes'])} (hele index, gzip) | |",
+            f"| eenmalig per bezoek: zoekpagina openen / filters "
+            f"| {_fmt_b(r['site'].get('startup_bytes'))} / {_fmt_b(r['site'].get('filter_bytes'))} "
+            "| | |",
+            f"| kb zoek: index maken / zoekvraag (max) "
+            f"| {_fmt_s(r['zoek']['index_build']['seconds'])} / "
+            f"{_fmt_ms(r['zoek']['query_ms_max'])} | | |",
+            f"| eerste resultaat (mediaan / max) | {_fmt_ms(r['site'].get('first_result_ms'))} / "
+            f"{_fmt_ms(r['site'].get('first_result_ms_max'))} | | |",
             "",
         ]
     g = report.get("growth")

@@ -2,9 +2,12 @@
 
 on_config    add the safe-Markdown extension to every page
 on_files     load + validate (once), enrich, build page specs; replace the raw content
-             files by generated pages; stop the build on content errors
+             files by generated pages; stop the build on content errors; start the
+             search index in the background (sitesearch)
 on_page_markdown / on_page_context   hand each page its Markdown, template and data
-on_post_build                        open data, feed and redirect pages
+on_post_build                        open data, feed and redirect pages; wait for the
+                                     search index
+on_build_error                       stop the search index
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import ledger, report
+from . import ledger, report, sitesearch
 from .enrich import build_corpus
 from .enrich.corpus import Corpus
 from .enrich.links import resolve_links
@@ -37,7 +40,7 @@ from .load import CASES_DIR, classify
 from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
 from .render.markdown_safe import SafeContentExtension
 from .render.opendata import write_feed, write_open_data, write_redirects
-from .render.pages import PageSpec, build_pages
+from .render.pages import PageSpec, build_pages, case_markdown
 from .render.views import short_link
 from .validate import check_content
 
@@ -59,6 +62,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.corpus: Corpus | None = None
         self.specs: dict[str, PageSpec] = {}
         self.redirects: dict[str, tuple[str, str]] = {}
+        self.search_job: sitesearch.SiteIndexJob | None = None
 
     def on_config(self, config: Any) -> Any:
         config.markdown_extensions.append(SafeContentExtension())
@@ -100,10 +104,14 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         self.corpus = corpus
         self.redirects = redirects
+        with self._timed("search"):
+            # The search index is made in a child process while we go on (sitesearch).
+            markdown = case_markdown(corpus)
+            self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
         with self._timed("similarity"):
             similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
         with self._timed("pages"):
-            pages = build_pages(corpus, config.site_url or "", similar)
+            pages = build_pages(corpus, config.site_url or "", similar, markdown)
             self.specs = {p.src_uri: p for p in pages}
         self.rendered = 0
         _progress(
@@ -134,6 +142,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         page.meta["title"] = Markup(html.escape(spec.title))
         if spec.description:
             page.meta["description"] = Markup(html.escape(spec.description))
+        if spec.data.get("hide"):
+            page.meta["hide"] = list(spec.data["hide"])
         return markdown
 
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
@@ -178,8 +188,21 @@ class KbPlugin(BasePlugin[KbConfig]):
                 short_link(c.id): (self.corpus.urls[c.id], c.title) for c in self.corpus.cases
             }
             write_redirects(site, {**self.redirects, **stable})
+        if self.search_job is not None:
+            job, self.search_job = self.search_job, None
+            with self._timed("search"):
+                try:
+                    job.finish()
+                except sitesearch.SiteIndexError as error:
+                    raise PluginError(str(error)) from error
+            self.timings["search_background"] = job.seconds or 0.0
         if os.environ.get("KB_TIMINGS"):  # set by `kb bench`
             Path(os.environ["KB_TIMINGS"]).write_text(json.dumps(self.timings), encoding="utf-8")
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.search_job is not None:
+            self.search_job.cancel()
+            self.search_job = None
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb_tools import bench
+from kb_tools.bench import QUERIES
 from kb_tools.cli import main
 from kb_tools.corpus import generate
 from kb_tools.validate import check_content
@@ -42,11 +43,19 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
         for stage in ("load", "enrich", "pages", "render", "opendata"):
             assert run["build"]["stages"][stage] is not None, stage
         assert run["site"]["case_page_bytes"]["median"] > 1000
+        assert run["site"]["search_index_bytes"] > 0
+        assert run["site"]["query_bytes"] > 0 and run["site"]["first_result_ms"] >= 0
+        assert {q["query"] for q in run["site"]["queries"]} == set(QUERIES)
+        assert all(q["startup_bytes"] > 0 for q in run["site"]["queries"])
+        assert run["build"]["stages"]["search"] is not None
+        assert run["zoek"]["index_build"]["seconds"] > 0
+        assert set(run["zoek"]["query_ms"]) == set(QUERIES)
         assert run["stock"]["site"]["search_index_bytes"] > 0
         assert run["ratio"]["build_seconds"] > 0
     assert report["growth"]["cases_factor"] == 2
     table = md.read_text()
     assert "### 24 casussen" in table and "stock Material" in table
+    assert "kb zoek: index maken" in table and "eenmalig per bezoek" in table
     assert "### 24 casussen" in capsys.readouterr().out
     assert not list(ROOT.glob("kb-bench-*"))
 

@@ -142,14 +142,19 @@ COMMON_PARTS = (
 class Compounds:
     """Splits Dutch compounds on known parts: "zorgcooperatie" -> "zorg", "cooperatie"."""
 
-    def __init__(self, registry: Registry | None = None) -> None:
-        parts = set(COMMON_PARTS)
+    def __init__(self, registry: Registry | None = None, parts: list[str] | None = None) -> None:
+        """Parts from the vocabularies of ``registry``, or exactly ``parts`` (as ``.parts``
+        of another instance: a child process gets the list instead of the registry)."""
+        if parts is not None:
+            self.parts = list(parts)
+            return
+        known = set(COMMON_PARTS)
         if registry is not None:
             for vocab in registry.vocabularies.values():
                 for term in vocab.terms:
                     for phrase in (term.label, *term.synonyms):
-                        parts.update(w for w in words(phrase) if len(w) >= 5)
-        self.parts = sorted(parts, key=len, reverse=True)
+                        known.update(w for w in words(phrase) if len(w) >= 5)
+        self.parts = sorted(known, key=len, reverse=True)
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one instance per build, words repeat a lot
     def split(self, word: str) -> tuple[str, ...]:

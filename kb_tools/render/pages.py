@@ -14,6 +14,7 @@ from typing import Any
 from ..enrich.corpus import FACETS, Corpus, case_src
 from ..enrich.links import resolve_links
 from ..enrich.similarity import Match
+from ..sitesearch import FILTERS, synonym_map
 from . import nl_map
 from .views import card, case_view, dutch_date, term_url
 
@@ -76,9 +77,20 @@ def _paginate(base_src: str, items: list[Any]) -> Iterator[tuple[str, list[Any],
         yield src, items[(number - 1) * PER_PAGE : number * PER_PAGE], pager
 
 
+def case_markdown(corpus: Corpus) -> dict[str, str]:
+    """The body of every case page: its Markdown with [[id]] links made page links."""
+    return {c.id: resolve_links(c.body, case_src(c), corpus) for c in corpus.cases}
+
+
 def build_pages(
-    corpus: Corpus, site_url: str = "", similar: dict[str, list[Match]] | None = None
+    corpus: Corpus,
+    site_url: str = "",
+    similar: dict[str, list[Match]] | None = None,
+    markdown: dict[str, str] | None = None,
 ) -> list[PageSpec]:
+    """Every generated page. ``markdown``: case id -> body with links resolved, when the
+    caller has it already (``case_markdown``)."""
+    markdown = markdown if markdown is not None else case_markdown(corpus)
     # One card per case, shared by every list it appears in (a case is in ~10 lists).
     cards = {c.id: card(c, corpus) for c in corpus.cases}
     pages: list[PageSpec] = []
@@ -89,7 +101,7 @@ def build_pages(
                 src_uri=src,
                 title=case.title,
                 template="casus.html",
-                markdown=resolve_links(case.body, src, corpus),
+                markdown=markdown[case.id],
                 data={
                     "case": case_view(case, corpus, site_url, cards, (similar or {}).get(case.id))
                 },
@@ -102,6 +114,7 @@ def build_pages(
     pages.append(_browse(corpus))
     pages.append(_newest(corpus, cards))
     pages.append(_glossary(corpus))
+    pages.append(_search(corpus))
     pages.append(
         PageSpec(
             src_uri="open-data.md",
@@ -308,4 +321,35 @@ def _glossary(corpus: Corpus) -> PageSpec:
         template="begrippen.html",
         data={"letters": [{"letter": k, "entries": v} for k, v in letters.items()]},
         description="Uitleg van de woorden die in de kennisbank worden gebruikt.",
+    )
+
+
+def _search(corpus: Corpus) -> PageSpec:
+    """The one search page: the browser asks the Pagefind index that the build wrote.
+    The page carries the label of every filter value (the index holds term ids, which
+    keep a sent link working when a label is reworded)."""
+    registry = corpus.registry
+    labels: dict[str, dict[str, str]] = {}
+    totals: dict[str, dict[str, int]] = {}
+    for name, _ in FILTERS:
+        if name == "netwerk":
+            labels[name] = {n.id: n.name for n in registry.networks.values()}
+            totals[name] = {k: len(v) for k, v in corpus.by_network.items()}
+        else:
+            labels[name] = {t.id: t.label for t in registry.vocabularies[name].terms}
+            totals[name] = {k: len(v) for k, v in corpus.facets.get(name, {}).items()}
+    return PageSpec(
+        src_uri="zoeken.md",
+        title="Zoeken",
+        template="zoeken.html",
+        data={
+            "filters": [{"name": name, "heading": heading} for name, heading in FILTERS],
+            "labels": labels,
+            "totals": {k: {t: n for t, n in v.items() if n} for k, v in totals.items()},
+            "synonyms": synonym_map(registry),
+            "cases": len(corpus.cases),
+            "hide": ["navigation", "toc"],
+        },
+        description="Zoek in alle casussen op woord, thema, rechtsvorm, financiering, wet, "
+        "provincie en netwerk.",
     )

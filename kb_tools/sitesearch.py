@@ -1,0 +1,303 @@
+"""Stage 5, index (browser): the Pagefind index behind the search page.
+
+Pagefind indexes HTML. Letting it read the whole built site costs 30 s and 1.9 GB at
+10,000 cases (it parses every page, menus and all). Instead, once the pages are planned,
+``start`` hands one small record per case to a child process, which writes a bare search
+document per case (title, summary, text, hidden search words, filters, meta) and runs
+Pagefind over those into ``site/pagefind/``. It runs on the second core while MkDocs
+renders; ``SiteIndexJob.finish`` waits for it at the end of the build.
+
+Pagefind stems Dutch words itself, but knows neither our synonyms nor compounds: "vpb"
+does not find "vennootschapsbelasting" and "coöperatie" does not find "zorgcoöperatie".
+So each document carries hidden words: the labels and synonyms of its terms and the known
+parts of its long words, with and without diacritics (``search_words``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .enrich.corpus import Corpus
+from .enrich.text import STOP_WORDS, Compounds, fold
+from .model import Registry
+
+#: The facets readers filter on, in the order of the search page: (filter, heading).
+#: "netwerk" is not a vocabulary; the others are. Filter values are term ids.
+FILTERS = (
+    ("thema", "Thema"),
+    ("rechtsvorm", "Rechtsvorm"),
+    ("financiering", "Financiering"),
+    ("wetgeving", "Wetten en regels"),
+    ("provincie", "Provincie"),
+    ("netwerk", "Netwerk"),
+)
+#: Vocabularies whose labels become hidden search words of a case and whose synonyms
+#: the search page knows, from specific to general: the first one wins a shared synonym.
+WORD_FACETS = (
+    "wetgeving",
+    "financiering",
+    "rechtsvorm",
+    "type",
+    "thema",
+    "knelpunten",
+    "provincie",
+    "fase",
+    "omgeving",
+)
+INDEX_DIR = "pagefind"
+UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")
+
+_RAW_WORD = re.compile(r"[^\W_]+")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LINE_START = re.compile(r"^[ \t]*(?:#{1,6}|[-*+>]|\d+\.)[ \t]+", re.M)
+_MD_MARKS = re.compile(r"[*_`|]+")
+
+
+class SiteIndexError(Exception):
+    """Pagefind could not make the index; the message is Dutch and says what to do."""
+
+
+def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
+    """What the child needs per case, as plain data: ``markdown`` maps a case id to its
+    page Markdown with links already resolved."""
+    registry = corpus.registry
+    out = []
+    for case in corpus.cases:
+        network = registry.networks.get(case.network)
+        phrases: list[str] = []
+        for field in WORD_FACETS:
+            vocab = registry.vocabularies.get(field)
+            for term_id in corpus.terms_of(case, field) if vocab else ():
+                term = vocab.get(term_id)
+                if term is not None and term_id != "onbekend":
+                    phrases.append(term.label)
+        filters = {f: corpus.terms_of(case, f) for f, _ in FILTERS if f != "netwerk"}
+        filters["netwerk"] = [case.network]
+        out.append(
+            {
+                "url": corpus.urls[case.id],
+                "title": case.title,
+                "summary": case.summary,
+                "text": markdown.get(case.id, case.body),
+                "phrases": phrases,
+                "filters": filters,
+                "meta": {
+                    "plaats": case.meta.get("plaats", ""),
+                    "netwerk": network.name if network else case.network,
+                    "id": case.id,
+                },
+                "date": case.published.isoformat() if case.published else "",
+            }
+        )
+    return out
+
+
+def synonym_map(registry: Registry) -> dict[str, str]:
+    """Synonym -> label for the search page, which rewrites a query before it asks the
+    index ("vpb" -> "Vennootschapsbelasting"). Synonyms stay out of the index: 70
+    words per case cost Pagefind 0.5 GB at 10,000 cases. Keys are folded words joined
+    by one space ("wmo-loket" -> "wmo loket"). A synonym of terms in two vocabularies
+    goes to the most specific one (``WORD_FACETS``): "vpb" means the law, not the
+    bottleneck "belastingen"."""
+    found: dict[str, str] = {}
+    for field in WORD_FACETS:
+        for term in registry.vocabularies[field].terms if field in registry.vocabularies else ():
+            if term.id == "onbekend":
+                continue
+            label = _RAW_WORD.findall(fold(term.label))
+            for synonym in (*term.synonyms, term.extra.get("afkorting") or ""):
+                words = _RAW_WORD.findall(fold(str(synonym)))
+                if words and not set(words) <= set(label):
+                    # ("wmo" for "Wmo 2015" is left out: the index has that word)
+                    found.setdefault(" ".join(words), term.label)
+    return dict(sorted(found.items()))
+
+
+def plain_text(markdown: str) -> list[str]:
+    """Paragraphs of Markdown as plain text: link targets, marks and heading signs gone."""
+    text = _MD_MARKS.sub("", _MD_LINE_START.sub("", _MD_LINK.sub(r"\1", markdown)))
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def search_words(record: dict[str, Any], compounds: Compounds) -> str:
+    """The hidden words of one case that its text lacks: the words of its term labels
+    (synonyms are rewritten to labels in the browser, see ``synonym_map``), and the known parts of its long words ("zorgcoöperatie" gives
+    "coöperatie"). Pagefind ignores diacritics and matches word starts itself, so each
+    word is added once, as the text spells it. Every word costs Pagefind memory
+    (about 0.6 kB per word per page at 10,000 cases), so nothing is added twice."""
+    text = f"{record['title']} {record['summary']} {record['text']}".lower()
+    present = set(_RAW_WORD.findall(text))
+    found: dict[str, None] = {}
+
+    def add(word: str) -> None:
+        if word not in present:
+            found.setdefault(word, None)
+
+    for phrase in record["phrases"]:
+        for word in _RAW_WORD.findall(phrase.lower()):
+            if len(word) > 1 and word not in STOP_WORDS:
+                add(word)
+    for raw in present:
+        if len(raw) >= 8:
+            for part in _parts_as_spelled(raw, compounds):
+                add(part)
+    return " ".join(sorted(found))
+
+
+@lru_cache(maxsize=200_000)
+def _parts_as_spelled(raw: str, compounds: Compounds) -> tuple[str, ...]:
+    """The known parts of a word that Pagefind would not find by a word start, as the
+    word spells them ("zorgcoöperatie" -> "coöperatie"). Words repeat across cases."""
+    folded = fold(raw)
+    out = []
+    for part in compounds.split(folded):
+        if folded.startswith(part):
+            continue  # Pagefind finds "vervoer" in "vervoersdienst" by itself
+        spelled = raw[-len(part) :] if len(raw) == len(folded) else part
+        out.append(spelled if fold(spelled) == part else part)
+    return tuple(out)
+
+
+def document(record: dict[str, Any], compounds: Compounds) -> str:
+    """One bare HTML page for Pagefind. Filters, meta and sort sit in an ignored block:
+    Pagefind reads them, but they are not part of the text or the excerpts."""
+    e = html.escape
+    paragraphs = "".join(f"<p>{e(p)}</p>" for p in plain_text(record["text"]))
+    tags = "".join(
+        f'<span data-pagefind-filter="{e(name)}">{e(value)}</span>'
+        for name, values in record["filters"].items()
+        for value in values
+    )
+    tags += "".join(
+        f'<span data-pagefind-meta="{e(name)}">{e(value)}</span>'
+        for name, value in record["meta"].items()
+        if value
+    )
+    if record["date"]:
+        tags += f'<span data-pagefind-sort="datum">{e(record["date"])}</span>'
+    return (
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
+        f"<title>{e(record['title'])}</title></head><body><main data-pagefind-body>"
+        f"<h1>{e(record['title'])}</h1><p>{e(record['summary'])}</p>{paragraphs}"
+        f'<p data-pagefind-weight="0.5">{e(search_words(record, compounds))}</p>'
+        f"<div data-pagefind-ignore>{tags}</div></main></body></html>"
+    )
+
+
+def pagefind_executable() -> str:
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError as error:  # pragma: no cover - a dependency of the package
+        raise SiteIndexError(
+            "De zoekindex is niet gemaakt: het pakket 'pagefind[extended]' ontbreekt. "
+            "Installeer het project opnieuw (make install)."
+        ) from error
+    return str(get_executable())
+
+
+def write_index(work: Path, out: Path) -> None:
+    """In the child: read ``work/invoer.json``, write the documents, run Pagefind."""
+    data = json.loads((work / "invoer.json").read_text(encoding="utf-8"))
+    compounds = Compounds(parts=data["parts"])
+    docs = work / "docs"
+    for record in data["records"]:
+        target = docs / record["url"] / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document(record, compounds), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    result = subprocess.run(
+        [
+            pagefind_executable(),
+            "--site",
+            str(docs),
+            "--output-path",
+            str(out),
+            "--force-language",
+            "nl",
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SiteIndexError(f"Pagefind stopte met een fout:\n{result.stderr[-2000:]}")
+    for unused in UNUSED:  # Pagefind's own interfaces; the search page has its own
+        for path in out.glob(unused):
+            path.unlink()
+
+
+@dataclass
+class SiteIndexJob:
+    """The index being made in the background."""
+
+    process: subprocess.Popen[bytes]
+    work: Path
+    started: float
+    seconds: float | None = None  # the child's own wall time, once finished
+
+    def finish(self) -> float:
+        """Wait for the index; raise SiteIndexError when it failed. Returns the wait."""
+        waited = time.perf_counter()
+        try:
+            code = self.process.wait()
+            self.seconds = time.perf_counter() - self.started
+            if code != 0:
+                errors = (self.work / "fouten.txt").read_text(encoding="utf-8", errors="replace")
+                raise SiteIndexError(
+                    "De zoekindex is niet gemaakt. " + (errors.strip()[-2000:] or f"Code {code}.")
+                )
+        finally:
+            shutil.rmtree(self.work, ignore_errors=True)
+        return time.perf_counter() - waited
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def start(corpus: Corpus, markdown: dict[str, str], site_dir: Path) -> SiteIndexJob:
+    """Start making ``site_dir/pagefind/`` in a child process and return at once."""
+    work = Path(tempfile.mkdtemp(prefix="kb-zoekindex-"))
+    payload = {"parts": Compounds(corpus.registry).parts, "records": records(corpus, markdown)}
+    (work / "invoer.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    with open(work / "fouten.txt", "wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kb_tools.sitesearch", str(work), str(site_dir / INDEX_DIR)],
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    return SiteIndexJob(process, work, time.perf_counter())
+
+
+def main(argv: list[str]) -> int:
+    work, out = Path(argv[0]), Path(argv[1])
+    if hasattr(os, "nice"):
+        os.nice(10)  # MkDocs renders on the other core: let it go first
+    try:
+        write_index(work, out)
+    except SiteIndexError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Schrijven lukte niet: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
