@@ -9,8 +9,9 @@ renders; ``SiteIndexJob.finish`` waits for it at the end of the build.
 
 Pagefind stems Dutch words itself, but knows neither our synonyms nor compounds: "vpb"
 does not find "vennootschapsbelasting" and "coöperatie" does not find "zorgcoöperatie".
-So each document carries hidden words: the labels and synonyms of its terms and the known
-parts of its long words, with and without diacritics (``search_words``).
+So each document carries hidden words: the labels of its terms and the known parts of its
+long words (``search_words``); the search page rewrites synonyms to labels
+(``synonym_map``).
 """
 
 from __future__ import annotations
@@ -76,13 +77,13 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
     out = []
     for case in corpus.cases:
         network = registry.networks.get(case.network)
-        phrases: list[str] = []
+        labels: list[str] = []
         for field in WORD_FACETS:
             vocab = registry.vocabularies.get(field)
             for term_id in corpus.terms_of(case, field) if vocab else ():
                 term = vocab.get(term_id)
                 if term is not None and term_id != "onbekend":
-                    phrases.append(term.label)
+                    labels.append(term.label)
         filters = {f: corpus.terms_of(case, f) for f, _ in FILTERS if f != "netwerk"}
         filters["netwerk"] = [case.network]
         out.append(
@@ -91,7 +92,7 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
                 "title": case.title,
                 "summary": case.summary,
                 "text": markdown.get(case.id, case.body),
-                "phrases": phrases,
+                "labels": labels,
                 "filters": filters,
                 "meta": {
                     "plaats": case.meta.get("plaats", ""),
@@ -133,10 +134,11 @@ def plain_text(markdown: str) -> list[str]:
 
 def search_words(record: dict[str, Any], compounds: Compounds) -> str:
     """The hidden words of one case that its text lacks: the words of its term labels
-    (synonyms are rewritten to labels in the browser, see ``synonym_map``), and the known parts of its long words ("zorgcoöperatie" gives
-    "coöperatie"). Pagefind ignores diacritics and matches word starts itself, so each
-    word is added once, as the text spells it. Every word costs Pagefind memory
-    (about 0.6 kB per word per page at 10,000 cases), so nothing is added twice."""
+    (synonyms are rewritten to labels in the browser, see ``synonym_map``) and the known
+    parts of its long words ("zorgcoöperatie" gives "coöperatie"). Pagefind ignores
+    diacritics and matches word starts itself, so each word is added once, as the text
+    spells it. Every word costs Pagefind memory (about 0.6 kB per word per page at 10,000
+    cases), so nothing is added twice."""
     text = f"{record['title']} {record['summary']} {record['text']}".lower()
     present = set(_RAW_WORD.findall(text))
     found: dict[str, None] = {}
@@ -145,8 +147,8 @@ def search_words(record: dict[str, Any], compounds: Compounds) -> str:
         if word not in present:
             found.setdefault(word, None)
 
-    for phrase in record["phrases"]:
-        for word in _RAW_WORD.findall(phrase.lower()):
+    for label in record["labels"]:
+        for word in _RAW_WORD.findall(label.lower()):
             if len(word) > 1 and word not in STOP_WORDS:
                 add(word)
     for raw in present:

@@ -28,7 +28,7 @@ def record(**changes) -> dict:
         "title": "Een zorgcoöperatie in het dorp",
         "summary": "Bewoners regelen vervoersdiensten.",
         "text": "## Situatie\n\nDe [buurtcoöperatie](../x/) helpt **ouderen**.\n\n- een lijst",
-        "phrases": ["Vennootschapsbelasting", "Wonen en welzijn", "Dorp"],
+        "labels": ["Vennootschapsbelasting", "Wonen en welzijn", "Dorp"],
         "filters": {"thema": ["vervoer"], "netwerk": ["test"]},
         "meta": {"plaats": "Lierop", "netwerk": "Test", "id": "ams-0001"},
         "date": "2025-01-01",
