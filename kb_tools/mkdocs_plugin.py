@@ -195,7 +195,10 @@ class KbPlugin(BasePlugin[KbConfig]):
                     job.finish()
                 except sitesearch.SiteIndexError as error:
                     raise PluginError(str(error)) from error
+            # The child's own times (kb bench): it runs beside the other stages.
             self.timings["search_background"] = job.seconds or 0.0
+            for step, seconds in (job.steps or {}).items():
+                self.timings[f"search_{step}"] = seconds
         if os.environ.get("KB_TIMINGS"):  # set by `kb bench`
             Path(os.environ["KB_TIMINGS"]).write_text(json.dumps(self.timings), encoding="utf-8")
 

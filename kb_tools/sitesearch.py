@@ -33,6 +33,7 @@ from typing import Any
 from .enrich.corpus import Corpus
 from .enrich.text import STOP_WORDS, Compounds, fold
 from .model import Registry
+from .schema import SECTIONS
 
 #: The facets readers filter on, in the order of the search page: (filter, heading).
 #: "netwerk" is not a vocabulary; the others are. Filter values are term ids.
@@ -58,6 +59,7 @@ WORD_FACETS = (
     "omgeving",
 )
 INDEX_DIR = "pagefind"
+SECTION_HEADINGS = frozenset(name for name, _ in SECTIONS)
 UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")
 
 _RAW_WORD = re.compile(r"[^\W_]+")
@@ -176,7 +178,10 @@ def document(record: dict[str, Any], compounds: Compounds) -> str:
     """One bare HTML page for Pagefind. Filters, meta and sort sit in an ignored block:
     Pagefind reads them, but they are not part of the text or the excerpts."""
     e = html.escape
-    paragraphs = "".join(f"<p>{e(p)}</p>" for p in plain_text(record["text"]))
+    # The fixed section headings are in every case: as search words they only cost.
+    paragraphs = "".join(
+        f"<p>{e(p)}</p>" for p in plain_text(record["text"]) if p not in SECTION_HEADINGS
+    )
     tags = "".join(
         f'<span data-pagefind-filter="{e(name)}">{e(value)}</span>'
         for name, values in record["filters"].items()
@@ -209,8 +214,10 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
-def write_index(work: Path, out: Path) -> None:
-    """In the child: read ``work/invoer.json``, write the documents, run Pagefind."""
+def write_index(work: Path, out: Path) -> dict[str, float]:
+    """In the child: read ``work/invoer.json``, write the documents, run Pagefind.
+    Returns the seconds of each step, for `kb bench`."""
+    started = time.perf_counter()
     data = json.loads((work / "invoer.json").read_text(encoding="utf-8"))
     compounds = Compounds(parts=data["parts"])
     docs = work / "docs"
@@ -218,6 +225,7 @@ def write_index(work: Path, out: Path) -> None:
         target = docs / record["url"] / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(document(record, compounds), encoding="utf-8")
+    written = time.perf_counter()
     shutil.rmtree(out, ignore_errors=True)
     result = subprocess.run(
         [
@@ -239,6 +247,7 @@ def write_index(work: Path, out: Path) -> None:
     for unused in UNUSED:  # Pagefind's own interfaces; the search page has its own
         for path in out.glob(unused):
             path.unlink()
+    return {"documents": written - started, "pagefind": time.perf_counter() - written}
 
 
 @dataclass
@@ -249,6 +258,7 @@ class SiteIndexJob:
     work: Path
     started: float
     seconds: float | None = None  # the child's own wall time, once finished
+    steps: dict[str, float] | None = None  # its steps (write_index), once finished
 
     def finish(self) -> float:
         """Wait for the index; raise SiteIndexError when it failed. Returns the wait."""
@@ -256,6 +266,8 @@ class SiteIndexJob:
         try:
             code = self.process.wait()
             self.seconds = time.perf_counter() - self.started
+            steps = self.work / "tijden.json"
+            self.steps = json.loads(steps.read_text(encoding="utf-8")) if steps.exists() else None
             if code != 0:
                 errors = (self.work / "fouten.txt").read_text(encoding="utf-8", errors="replace")
                 raise SiteIndexError(
@@ -291,7 +303,8 @@ def main(argv: list[str]) -> int:
     if hasattr(os, "nice"):
         os.nice(10)  # MkDocs renders on the other core: let it go first
     try:
-        write_index(work, out)
+        steps = write_index(work, out)
+        (work / "tijden.json").write_text(json.dumps(steps), encoding="utf-8")
     except SiteIndexError as error:
         print(error, file=sys.stderr)
         return 1

@@ -48,6 +48,7 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
         assert {q["query"] for q in run["site"]["queries"]} == set(QUERIES)
         assert all(q["startup_bytes"] > 0 for q in run["site"]["queries"])
         assert run["build"]["stages"]["search"] is not None
+        assert set(run["build"]["background"]) == {"background", "documents", "pagefind"}
         assert run["zoek"]["index_build"]["seconds"] > 0
         assert set(run["zoek"]["query_ms"]) == set(QUERIES)
         assert run["stock"]["site"]["search_index_bytes"] > 0

@@ -58,7 +58,8 @@ class Search:
     def titles(self) -> list[str]:
         more = self.page.locator("#kb-more")
         while more.is_visible():
-            more.click()
+            # By keyboard: Material's back-to-top button may cover it after scrolling.
+            more.press("Enter")
             self.page.wait_for_timeout(100)
         return [t.strip() for t in self.page.locator(".kb-result__title a").all_inner_texts()]
 

@@ -61,6 +61,11 @@ def test_plain_text_drops_markdown():
     assert paragraphs == ["Situatie", "De buurtcoöperatie helpt ouderen.", "een lijst"]
 
 
+def test_documents_leave_out_the_fixed_section_headings(registry):
+    html = sitesearch.document(record(), Compounds(registry))
+    assert "<p>Situatie</p>" not in html and "helpt ouderen" in html
+
+
 def test_documents_escape_hostile_content(registry):
     hostile = record(
         title='<script>alert("x")</script>',

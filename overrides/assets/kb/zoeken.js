@@ -255,6 +255,11 @@ async function run() {
   const filters = selected();
   writeAddress(query, filters);
   const hasFilters = Object.keys(filters).length > 0;
+  // A search of very common words can take a second: say that it is busy.
+  let answered = false;
+  const busy = setTimeout(() => {
+    if (mine === sequence && !answered) status.textContent = "Bezig met zoeken…";
+  }, 300);
   try {
     list.replaceChildren();
     results = [];
@@ -275,6 +280,7 @@ async function run() {
     results = search.results;
     showRewrite(widened ? expanded : null);
     if (!filtersLoaded) drawFilters(null, filters);
+    answered = true;
     if (!results.length) {
       status.textContent = query
         ? `Geen casussen gevonden voor "${query}"${hasFilters ? " met deze filters" : ""}.`
@@ -302,13 +308,18 @@ async function run() {
     console.warn("Zoeken mislukt", error);
     status.textContent = "Zoeken is mislukt. Probeer het opnieuw met andere woorden.";
   } finally {
+    clearTimeout(busy);
     if (mine === sequence) form.dataset.state = "klaar";
   }
 }
 
+// Search while typing, once the reader pauses. Not for one or two letters: Pagefind
+// matches word starts, so "de" would fetch the index of every word that starts so.
 function later() {
   clearTimeout(timer);
-  timer = setTimeout(run, 250);
+  const query = cleanQuery(input.value);
+  if (query && query.replace(/[^\p{L}\p{N}]/gu, "").length < 3) return;
+  timer = setTimeout(run, 400);
 }
 
 async function start() {
@@ -326,6 +337,8 @@ async function start() {
       excerptLength: 24,
     });
     await pagefind.init();
+    // Load the search code and the page list now, while the reader reads or types.
+    pagefind.preload(" ").then(() => (form.dataset.index = "klaar"));
   } catch (error) {
     console.warn("Zoekindex niet geladen", error);
     status.textContent = "De zoekfunctie kon niet worden geladen. Probeer de pagina opnieuw.";
@@ -336,12 +349,7 @@ async function start() {
     clearTimeout(timer);
     run();
   });
-  input.addEventListener("input", () => {
-    // Fetch the word chunks while the reader types; the search itself waits a moment.
-    const query = cleanQuery(input.value);
-    if (query) pagefind.preload(query);
-    later();
-  });
+  input.addEventListener("input", later);
   form.addEventListener("change", (event) => {
     if (event.target.type === "checkbox") run();
   });
