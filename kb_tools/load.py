@@ -20,6 +20,7 @@ from .model import ERROR, WARNING, Document, Finding
 MAX_FILE_BYTES = 200_000
 MAX_FRONTMATTER_BYTES = 32_000
 CASES_DIR = "casussen"
+ANSWERS_DIR = "antwoorden"
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp"})
 _FENCE = re.compile(r"^---[ \t]*$")
 
@@ -250,15 +251,22 @@ def load_yaml_file(path: Path, rel: str) -> tuple[Any, dict, list[Finding]]:
 
 
 def iter_case_files(content_dir: Path) -> Iterator[Path]:
-    """Every file under ``content/casussen`` in a stable order, dotfiles excluded."""
-    root = content_dir / CASES_DIR
-    if not root.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+    """Every file under ``content/casussen`` and ``content/antwoorden`` in a stable order,
+    dotfiles excluded."""
+    for folder in (CASES_DIR, ANSWERS_DIR):
+        root = content_dir / folder
+        if not root.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.startswith("."):
+                    yield Path(dirpath) / name
+
+
+def is_answer(rel: str) -> bool:
+    """Is this content path (relative, with /) a helpdesk answer?"""
+    return f"/{ANSWERS_DIR}/" in f"/{rel.replace(chr(92), '/')}"
 
 
 def classify(path: Path) -> str:

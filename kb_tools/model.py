@@ -152,3 +152,20 @@ class Case:
     published: date
     updated: date | None
     links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A validated helpdesk answer (content/antwoorden/): a question, the answer in short,
+    and a Markdown body that cites cases and other answers by id."""
+
+    id: str
+    title: str
+    question: str
+    summary: str
+    path: str
+    meta: dict[str, Any]
+    body: str
+    date: date
+    updated: date | None
+    links: tuple[str, ...] = ()  # the ids its body cites, in order

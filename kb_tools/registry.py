@@ -13,6 +13,7 @@ from typing import Any
 
 from .load import display_path, finding, load_yaml_file
 from .model import Finding, Network, Registry, Source, Term, Vocabulary
+from .schema import ANSWER_PREFIX
 
 VOCAB_DIR = "vocabulaires"
 NETWORKS_FILE = "netwerken.yml"
@@ -192,6 +193,13 @@ def load_networks(path: Path, rel: str, provinces: tuple[str, ...]) -> tuple[dic
                 "register-voorvoegsel",
                 f"Het voorvoegsel '{prefix}' is ongeldig.",
                 "Gebruik 2 tot 5 kleine letters, bijvoorbeeld 'ams'.",
+            )
+        elif prefix == ANSWER_PREFIX:
+            check.error(
+                (*key, "voorvoegsel"),
+                "register-voorvoegsel",
+                f"Het voorvoegsel '{prefix}' is voor helpdeskantwoorden (hd-0001).",
+                "Kies een ander voorvoegsel voor het netwerk.",
             )
         elif prefix in prefixes:
             check.error(

@@ -21,17 +21,20 @@ def format_finding(f: Finding) -> str:
     return f"{text}\n    Tip: {f.hint}" if f.hint else text
 
 
-def as_text(findings: Sequence[Finding], files: int, cases: int) -> str:
-    return "\n".join([*(format_finding(f) for f in findings), summary(findings, files, cases)])
+def as_text(findings: Sequence[Finding], files: int, cases: int, answers: int = 0) -> str:
+    return "\n".join(
+        [*(format_finding(f) for f in findings), summary(findings, files, cases, answers)]
+    )
 
 
-def summary(findings: Sequence[Finding], files: int, cases: int) -> str:
+def summary(findings: Sequence[Finding], files: int, cases: int, answers: int = 0) -> str:
     errors = sum(1 for f in findings if f.severity == ERROR)
     warnings = len(findings) - errors
     bad_files = len({f.file for f in findings if f.severity == ERROR})
     checked = f"{files} {'bestand' if files == 1 else 'bestanden'} gecontroleerd"
     if not findings:
-        return f"Alles in orde: {checked}, {cases} casussen goedgekeurd."
+        approved = f"{cases} casussen" + (f" en {answers} antwoorden" if answers else "")
+        return f"Alles in orde: {checked}, {approved} goedgekeurd."
     parts = []
     if errors:
         parts.append(

@@ -11,6 +11,9 @@ from typing import Any
 from .model import Registry
 
 ID_PATTERN = re.compile(r"^([a-z]{2,5})-(\d{4})$")
+#: Helpdesk answers: hd-0001. The prefix is no network's (netwerken.yml refuses it).
+ANSWER_PREFIX = "hd"
+ANSWER_ID_PATTERN = re.compile(r"^hd-(\d{4})$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 TITLE_MAX = 120
@@ -61,6 +64,42 @@ FIELDS: tuple[Field, ...] = (
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
+QUESTION_MAX = 600
+
+#: The answer format (content/antwoorden/): the same kinds of field, fewer of them.
+ANSWER_FIELDS: tuple[Field, ...] = (
+    Field("id", "answer_id", "Nummer van het antwoord: hd- en vier cijfers.", True),
+    Field("titel", "text", "De vraag in het kort.", True, max_length=TITLE_MAX),
+    Field(
+        "vraag",
+        "text",
+        "De vraag zoals het initiatief die stelde, zonder namen.",
+        True,
+        max_length=QUESTION_MAX,
+    ),
+    Field(
+        "samenvatting",
+        "text",
+        "Het antwoord in het kort, gewone tekst.",
+        True,
+        max_length=SUMMARY_MAX,
+    ),
+    Field("datum", "date", "Datum van het antwoord (JJJJ-MM-DD).", True),
+    Field("bijgewerkt", "date", "Datum van de laatste wijziging (JJJJ-MM-DD)."),
+    Field(
+        "beantwoord_door",
+        "term",
+        "Wie antwoordde: een rol, nooit een naam.",
+        True,
+        vocabulary="rol",
+    ),
+    Field("thema", "terms", "Waar de vraag over gaat.", True, vocabulary="thema"),
+    Field("wetgeving", "terms", "Wetten en regels in het antwoord.", vocabulary="wetgeving"),
+    Field("knelpunten", "terms", "Problemen waar de vraag over gaat.", vocabulary="knelpunten"),
+    Field("bronnen", "sources", "Bronnen van het antwoord: document en deel, of titel en url."),
+)
+ANSWER_FIELDS_BY_NAME = {f.name: f for f in ANSWER_FIELDS}
+
 #: Sub-fields of the structured fields; unknown keys inside them are findings too.
 FIGURE_KEYS = ("soort", "waarde", "jaar", "toelichting")
 SOURCE_KEYS = ("document", "deel", "titel", "url")
@@ -77,6 +116,14 @@ SECTIONS: tuple[tuple[str, bool], ...] = (
     ("Wat werkte niet", False),
     ("Resultaat", True),
     ("Tips", False),
+)
+
+
+#: Body sections of an answer.
+ANSWER_SECTIONS: tuple[tuple[str, bool], ...] = (
+    ("Antwoord", True),
+    ("Wat de casussen laten zien", False),
+    ("Meer weten", False),
 )
 
 

@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from kb_tools.schema import FIELDS
+from kb_tools.schema import ANSWER_FIELDS, FIELDS
 
 from .conftest import CONTENT, FIXTURES, ROOT
 
@@ -55,6 +55,12 @@ def documented_codes() -> set[str]:
 def test_every_field_is_documented() -> None:
     for field in FIELDS:
         assert f"| `{field.name}` |" in FORMAT_DOC, field.name
+
+
+def test_every_answer_field_is_documented() -> None:
+    guide = (CONTENT / "handleiding" / "antwoordformaat.md").read_text(encoding="utf-8")
+    for field in ANSWER_FIELDS:
+        assert f"| `{field.name}` |" in guide, field.name
 
 
 def test_every_finding_code_is_documented() -> None:

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..load import is_answer
 from ..model import ERROR, WARNING, Document, Finding
-from ..schema import ID_PATTERN, SECTIONS
+from ..schema import ANSWER_SECTIONS, ID_PATTERN, SECTIONS
 from ..suggest import Suggester, did_you_mean, normalise
 from .text import AUTOLINK, html_tags, personal_data, unsafe_url
 
@@ -26,9 +27,28 @@ CASE_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|([^\[\]\n]{0,200}))?\]\]")
 _INLINE_LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]*)")
 _REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(\S+)", re.M)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+([^\n]*?)[ \t#]*$", re.M)
-_SECTION_SUGGESTER = Suggester({name: name for name, _ in SECTIONS})
-_EXACT_SECTIONS = {name: normalise(name) for name, _ in SECTIONS}
-_SECTION_ORDER = {normalise(name): i for i, (name, _) in enumerate(SECTIONS)}
+
+
+class SectionRules:
+    """The fixed ## headings of one kind of document, in order (name, required)."""
+
+    def __init__(
+        self, sections: tuple[tuple[str, bool], ...], required_hint: str, ask_optional: bool
+    ) -> None:
+        self.sections = sections
+        self.required_hint = required_hint
+        self.ask_optional = ask_optional  # warn when an optional section is missing
+        self.suggester = Suggester({name: name for name, _ in sections})
+        self.exact = {name: normalise(name) for name, _ in sections}
+        self.order = {normalise(name): i for i, (name, _) in enumerate(sections)}
+
+
+CASE_SECTIONS = SectionRules(
+    SECTIONS, "Elke casus heeft de kopjes Situatie, Aanpak en Resultaat.", ask_optional=True
+)
+ANSWER_SECTION_RULES = SectionRules(
+    ANSWER_SECTIONS, "Elk antwoord heeft het kopje Antwoord.", ask_optional=False
+)
 
 
 @dataclass(frozen=True)
@@ -123,7 +143,7 @@ def check_body(
             "alleen met toestemming. Noem anders de organisatie.",
         )
     if sections:
-        _sections(masked, add)
+        _sections(masked, add, ANSWER_SECTION_RULES if is_answer(doc.rel) else CASE_SECTIONS)
     return findings, refs
 
 
@@ -228,7 +248,7 @@ def _image(offset: int, url: str, alt: str, doc: Document, content_dir: Path, ad
         )
 
 
-def _sections(masked: str, add) -> None:
+def _sections(masked: str, add, rules: SectionRules) -> None:
     seen: list[tuple[str, int]] = []
     for match in _HEADING.finditer(masked):
         level = len(match.group(1))
@@ -243,16 +263,16 @@ def _sections(masked: str, add) -> None:
             )
         if level != 2:
             continue
-        key = _EXACT_SECTIONS.get(title) or normalise(title)
-        if key not in _SECTION_ORDER:
-            hint = did_you_mean(_SECTION_SUGGESTER.close(title))
+        key = rules.exact.get(title) or normalise(title)
+        if key not in rules.order:
+            hint = did_you_mean(rules.suggester.close(title))
             add(
                 match.start(),
                 "sectie-onbekend",
                 f"'## {title[:40]}' is geen vast kopje.",
                 (hint + " " if hint else "")
                 + "Vaste kopjes: "
-                + ", ".join(name for name, _ in SECTIONS)
+                + ", ".join(name for name, _ in rules.sections)
                 + ". Gebruik ### voor een tussenkopje.",
                 WARNING,
             )
@@ -260,29 +280,29 @@ def _sections(masked: str, add) -> None:
         if any(k == key for k, _ in seen):
             add(match.start(), "sectie-dubbel", f"'## {title}' staat er twee keer.", "", WARNING)
             continue
-        if seen and _SECTION_ORDER[key] < _SECTION_ORDER[seen[-1][0]]:
+        if seen and rules.order[key] < rules.order[seen[-1][0]]:
             add(
                 match.start(),
                 "sectie-volgorde",
                 f"'## {title}' staat niet op de goede plek.",
-                "Volgorde: " + ", ".join(name for name, _ in SECTIONS) + ".",
+                "Volgorde: " + ", ".join(name for name, _ in rules.sections) + ".",
                 WARNING,
             )
         seen.append((key, match.start()))
     present = {k for k, _ in seen}
-    if len(present) == len(SECTIONS):
+    if len(present) == len(rules.sections):
         return
-    for name, required in SECTIONS:
-        if _EXACT_SECTIONS[name] in present:
+    for name, required in rules.sections:
+        if rules.exact[name] in present:
             continue
         if required:
             add(
                 None,
                 "sectie-ontbreekt",
                 f"Het kopje '## {name}' ontbreekt.",
-                "Elke casus heeft de kopjes Situatie, Aanpak en Resultaat.",
+                rules.required_hint,
             )
-        else:
+        elif rules.ask_optional:
             add(
                 None,
                 "sectie-aanbevolen",

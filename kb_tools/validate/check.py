@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..enrich.duplicates import Fingerprint, fingerprint, likely_duplicates
 from ..load import classify, display_path, iter_case_files, load_document, unexpected_file
-from ..model import ERROR, WARNING, Case, Finding, Registry
+from ..model import ERROR, WARNING, Answer, Case, Finding, Registry
 from ..registry import load_registry
 from .body import check_body
 from .fields import CaseValidator
@@ -30,9 +30,10 @@ CHUNK = 250
 class CheckResult:
     registry: Registry
     cases: list[Case] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
-    valid: int = 0  # files that became a case without errors
+    valid: int = 0  # files that became a case or an answer without errors
 
     @property
     def errors(self) -> list[Finding]:
@@ -50,7 +51,7 @@ class FileResult:
     path: Path
     rel: str
     findings: tuple[Finding, ...]
-    case: Case | None = None
+    case: Case | Answer | None = None
     valid: bool = False
     case_id: str | None = None
     id_position: tuple[int, int] = (1, 1)
@@ -94,7 +95,7 @@ def check_file(
         case_id,
         doc.line_of("id"),
         tuple(refs),
-        fingerprint(case) if valid and case is not None else None,
+        fingerprint(case) if valid and isinstance(case, Case) else None,
     )
 
 
@@ -182,15 +183,18 @@ def check_content(
                         "id-dubbel",
                         ERROR,
                         f"De id {res.case_id} wordt al gebruikt door {ids[res.case_id]}.",
-                        "Geef deze casus het volgende vrije nummer van uw netwerk.",
+                        "Geef dit bestand het volgende vrije nummer: van uw netwerk voor een "
+                        "casus, van hd- voor een antwoord.",
                     )
                 )
             else:
                 ids[res.case_id] = res.rel
                 if res.valid:
                     result.valid += 1
-                if res.case is not None:
+                if isinstance(res.case, Case):
                     result.cases.append(res.case)
+                elif isinstance(res.case, Answer):
+                    result.answers.append(res.case)
         if selected is None or res.path.resolve() in selected:
             report.extend(own)
     for res in results:
@@ -237,7 +241,7 @@ def _reference_findings(res: FileResult, ids: dict[str, str]) -> list[Finding]:
                     column,
                     "verwijzing-zelf",
                     WARNING,
-                    f"De casus verwijst naar zichzelf ({target}).",
+                    f"Het bestand verwijst naar zichzelf ({target}).",
                     "Haal deze verwijzing weg.",
                 )
             )
@@ -249,8 +253,9 @@ def _reference_findings(res: FileResult, ids: dict[str, str]) -> list[Finding]:
                     column,
                     "verwijzing-onbekend",
                     ERROR,
-                    f"De casus {target} bestaat niet.",
-                    "Controleer het nummer. Alle casussen staan in content/casussen/.",
+                    f"De casus of het antwoord {target} bestaat niet.",
+                    "Controleer het nummer. De casussen staan in content/casussen/, de "
+                    "antwoorden in content/antwoorden/.",
                 )
             )
     return findings

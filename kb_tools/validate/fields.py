@@ -10,14 +10,15 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..load import CASES_DIR
-from ..model import ERROR, WARNING, Case, Document, Finding, Registry
+from ..load import CASES_DIR, is_answer
+from ..model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
 from ..schema import (
     ACTIVE_VALUES,
+    ANSWER_FIELDS,
+    ANSWER_ID_PATTERN,
     CONTACT_KEYS,
     DATE_PATTERN,
     FIELDS,
-    FIELDS_BY_NAME,
     FIGURE_KEYS,
     ID_PATTERN,
     PERSONAL_CONTACT_KEYS,
@@ -27,11 +28,14 @@ from ..schema import (
     Field,
 )
 from ..suggest import Suggester, did_you_mean
-from .text import EMAIL, html_tags, unsafe_url
+from .text import EMAIL, html_tags, personal_data, unsafe_url
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _MARKDOWN = re.compile(r"\*\*|__|\[[^\]]*\]\(|^#|`", re.M)
-FIELD_SUGGESTER = Suggester({f.name: f.name for f in FIELDS})
+FIELD_SUGGESTERS = {
+    id(table): Suggester({f.name: f.name for f in table}) for table in (FIELDS, ANSWER_FIELDS)
+}
+_BODY_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|[^\[\]\n]{0,200})?\]\]")
 VOCAB_FILE = "content/vocabulaires/{}.yml"
 
 
@@ -55,16 +59,22 @@ class CaseValidator:
             }
         )
 
-    def validate(self, doc: Document) -> tuple[Case | None, list[Finding]]:
-        run = _Run(self, doc)
+    def validate(self, doc: Document) -> tuple[Case | Answer | None, list[Finding]]:
+        """A case, or a helpdesk answer for a file under content/antwoorden/."""
+        if is_answer(doc.rel):
+            run = _Run(self, doc, ANSWER_FIELDS)
+            return run.answer(), run.findings
+        run = _Run(self, doc, FIELDS)
         return run.case(), run.findings
 
 
 class _Run:
     """The checks of one document; collects findings and normalised values."""
 
-    def __init__(self, validator: CaseValidator, doc: Document) -> None:
+    def __init__(self, validator: CaseValidator, doc: Document, fields: tuple[Field, ...]) -> None:
         self.v = validator
+        self.fields = fields
+        self.by_name = {f.name: f for f in fields}
         self.doc = doc
         self.meta = doc.meta
         self.findings: list[Finding] = []
@@ -214,19 +224,20 @@ class _Run:
 
     # -- the rules -----------------------------------------------------------
 
-    def case(self) -> Case | None:
+    def check_fields(self, guide: str) -> None:
+        """Unknown, missing and every present field of the table; ``guide`` lists them."""
         meta = self.meta
         for name in meta:
-            if name not in FIELDS_BY_NAME:
-                options = FIELD_SUGGESTER.close(str(name))
+            if name not in self.by_name:
+                options = FIELD_SUGGESTERS[id(self.fields)].close(str(name))
                 hint = did_you_mean(options)
                 self.add(
                     (name,),
                     "veld-onbekend",
                     f"Het veld '{name}' bestaat niet.",
-                    hint or "Zie de lijst met velden in content/handleiding/casusformaat.md.",
+                    hint or f"Zie de lijst met velden in content/handleiding/{guide}.",
                 )
-        for field in FIELDS:
+        for field in self.fields:
             if field.name not in meta or meta[field.name] is None:
                 if field.required:
                     self.add(
@@ -237,16 +248,49 @@ class _Run:
                     )
                 continue
             self.check_field(field, meta[field.name])
-        self.check_identity()
-        self.check_dates()
-        if "bronnen" not in meta:
+
+    def ask_for_sources(self, subject: str, what: str) -> None:
+        if "bronnen" not in self.meta:
             self.add(
                 (),
                 "bronnen-ontbreken",
-                "De casus noemt geen bronnen.",
-                "Voeg 'bronnen' toe, zodat lezers kunnen nagaan waar de feiten vandaan komen.",
+                f"{subject} noemt geen bronnen.",
+                f"Voeg 'bronnen' toe, zodat lezers kunnen nagaan {what}.",
                 WARNING,
             )
+
+    def answer(self) -> Answer | None:
+        self.check_fields("antwoordformaat.md")
+        v = self.values
+        if v.get("bijgewerkt") and v.get("datum") and v["bijgewerkt"] < v["datum"]:
+            self.add(
+                ("bijgewerkt",),
+                "datum-volgorde",
+                f"'bijgewerkt' ({v['bijgewerkt']}) ligt vóór 'datum' ({v['datum']}).",
+                "Een antwoord kan pas worden bijgewerkt nadat het is gegeven.",
+            )
+        self.ask_for_sources("Het antwoord", "waar het antwoord op steunt")
+        if any(f.severity == ERROR for f in self.findings):
+            return None
+        cited = (m.group(1).strip() for m in _BODY_LINK.finditer(self.doc.body))
+        return Answer(
+            id=v["id"],
+            title=v["titel"],
+            question=v["vraag"],
+            summary=v["samenvatting"],
+            path=self.doc.rel,
+            meta=v,
+            body=self.doc.body,
+            date=v["datum"],
+            updated=v.get("bijgewerkt"),
+            links=tuple(dict.fromkeys(i for i in cited if i != v["id"])),
+        )
+
+    def case(self) -> Case | None:
+        self.check_fields("casusformaat.md")
+        self.check_identity()
+        self.check_dates()
+        self.ask_for_sources("De casus", "waar de feiten vandaan komen")
         if any(f.severity == ERROR for f in self.findings):
             return None
         v = self.values
@@ -268,6 +312,13 @@ class _Run:
         name = field.name
         if field.kind == "text":
             text = self.text(key, value, name, field.max_length)
+            for kind, _, found in personal_data(text or ""):
+                self.add(
+                    key,
+                    "persoonsgegevens",
+                    f"'{name}' bevat een {kind} ({found[:3]}…).",
+                    "Zet geen persoonsgegevens in de kop. Noem de organisatie of een rol.",
+                )
             if text is not None:
                 if name == "samenvatting" and _MARKDOWN.search(text):
                     self.add(
@@ -286,6 +337,16 @@ class _Run:
                     f"De id {_describe(value)} heeft niet de goede vorm.",
                     "Schrijf het voorvoegsel van uw netwerk, een streepje en vier cijfers, "
                     "bijvoorbeeld ams-0007.",
+                )
+            else:
+                self.values[name] = value.strip()
+        elif field.kind == "answer_id":
+            if not isinstance(value, str) or not ANSWER_ID_PATTERN.match(value.strip()):
+                self.add(
+                    key,
+                    "id-ongeldig",
+                    f"De id {_describe(value)} heeft niet de goede vorm.",
+                    "Een antwoord heeft hd-, een streepje en vier cijfers, bijvoorbeeld hd-0007.",
                 )
             else:
                 self.values[name] = value.strip()
