@@ -21,6 +21,7 @@ from .registry import load_registry
 from .schema import json_schema
 from .validate import check_content
 
+SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 _ARGPARSE_NL = {
@@ -199,6 +200,20 @@ def build_parser() -> DutchParser:
     _add_content_option(addresses)
     addresses.set_defaults(handler=cmd_addresses)
 
+    link = commands.add_parser(
+        "link",
+        help="Toon de vaste link van een casus of antwoord, om te plakken in een e-mail.",
+        description="Toon de vaste link van een casus (/c/<nummer>/) of een helpdeskantwoord "
+        "(/a/<nummer>/), met een regel om ernaar te verwijzen: titel, wie het publiceerde, "
+        "link. Het adres van de website komt uit KB_SITE_URL.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Voorbeelden:\n  kb link ams-0001\n  kb link hd-0002 --json\n",
+    )
+    link.add_argument("item_id", metavar="NUMMER", help="Het nummer, zoals ams-0001 of hd-0002.")
+    link.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
+    _add_content_option(link)
+    link.set_defaults(handler=cmd_link)
+
     similar = commands.add_parser(
         "similar",
         help="Toon de casussen die op een casus lijken, met de reden.",
@@ -305,12 +320,19 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if paths is None
         else sum(1 for c in result.cases if Path(c.path).resolve() in {p.resolve() for p in paths})
     )
+    answers = (
+        len(result.answers)
+        if paths is None
+        else sum(
+            1 for a in result.answers if Path(a.path).resolve() in {p.resolve() for p in paths}
+        )
+    )
     if args.format == "json":
         print(report.as_json(result.findings))
     elif args.format == "github":
         print(report.as_github(result.findings, files, cases))
     else:
-        print(report.as_text(result.findings, files, cases))
+        print(report.as_text(result.findings, files, cases, answers))
     failing = result.findings if args.strict else result.errors
     return EXIT_CONTENT if failing else EXIT_OK
 
@@ -372,7 +394,7 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if result.errors:
         print(report.as_text(result.errors, result.files, 0))
         return EXIT_CONTENT
-    corpus = build_corpus(result.registry, result.cases)
+    corpus = build_corpus(result.registry, result.cases, result.answers)
     entries, _, problems = ledger.review(args.content, corpus)
     absent = ledger.missing(entries, corpus)
     if args.bijwerken and absent and not problems:
@@ -394,7 +416,7 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             print(f"{len(absent)} nieuwe adressen toegevoegd aan {ledger.LEDGER_FILE}.")
         elif absent:
             print(
-                f"{len(absent)} casussen staan nog niet in {ledger.LEDGER_FILE}: "
+                f"{len(absent)} casussen of antwoorden staan nog niet in {ledger.LEDGER_FILE}: "
                 + ", ".join(absent[:10])
                 + (" …" if len(absent) > 10 else "")
             )
@@ -406,6 +428,35 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if problems:
         return EXIT_CONTENT
     return EXIT_CONTENT if absent and not args.bijwerken else EXIT_OK
+
+
+def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .render.views import absolute, answer_view, case_view, short_link
+
+    _require_content(parser, args.content)
+    result = check_content(args.content)
+    corpus = build_corpus(result.registry, result.cases, result.answers)
+    item_id = args.item_id.strip().lower()
+    site_url = os.environ.get("KB_SITE_URL", "").strip() or SITE_URL_DEFAULT
+    if item_id in corpus.by_id:
+        view = case_view(corpus.by_id[item_id], corpus, site_url)
+    elif item_id in corpus.answers_by_id:
+        view = answer_view(corpus.answers_by_id[item_id], corpus, site_url, {})
+    else:
+        parser.error(f"'{args.item_id}' bestaat niet (of heeft fouten; zie 'kb check').")
+    link = absolute(site_url, short_link(item_id))
+    if args.json:
+        print(
+            json.dumps(
+                {"id": item_id, "titel": view["title"], "link": link, "citaat": view["citation"]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(link)
+        print(f"{view['citation']} {link}")
+    return EXIT_OK
 
 
 def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -423,7 +474,7 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if result.errors:
         print(report.as_text(result.errors, result.files, 0))
         return EXIT_CONTENT
-    corpus = build_corpus(result.registry, result.cases)
+    corpus = build_corpus(result.registry, result.cases, result.answers)
     if args.pairs:
         pairs = likely_duplicate_cases(list(corpus.cases))
         if args.json:

@@ -1,7 +1,8 @@
 """The ledger of published addresses (``content/gepubliceerd.yml``), part of enrich.
 
 Helpdesk staff paste links into e-mails, so a published URL must keep working.
-The ledger lists, per case id, its first publication date and every URL it ever had.
+The ledger lists, per case or answer id, its first publication date and every URL it
+ever had.
 A build turns old URLs into redirects, fails when an address would disappear, and
 refuses an id that comes back for a different case (an id is never reused).
 """
@@ -13,12 +14,17 @@ from pathlib import Path
 
 from .enrich.corpus import Corpus
 from .load import display_path, finding, load_yaml_file
-from .model import Finding
+from .model import Answer, Case, Finding
 from .render.views import short_link
+
+
+def _published(item: Case | Answer) -> str:
+    return (item.date if isinstance(item, Answer) else item.published).isoformat()
+
 
 LEDGER_FILE = "gepubliceerd.yml"
 HEADER = """\
-# Alle adressen die ooit op de website stonden, per casus.
+# Alle adressen die ooit op de website stonden, per casus en per helpdeskantwoord.
 # Een adres mag nooit verdwijnen: kb build maakt van een oud adres een doorverwijzing.
 # Is een casus verwijderd? Zet dan bij die casus: vervangen_door: <id van een andere casus>.
 # Nieuwe casussen voegt u toe met: kb adressen --bijwerken
@@ -75,9 +81,9 @@ def check_ledger(
     redirects: dict[str, tuple[str, str]] = {}
     findings: list[Finding] = []
     for entry in ledger.values():
-        case = corpus.by_id.get(entry.id)
+        case = corpus.item(entry.id)
         if case is not None:
-            if entry.published and entry.published != case.published.isoformat():
+            if entry.published and entry.published != _published(case):
                 findings.append(
                     finding(
                         case.path,
@@ -93,7 +99,7 @@ def check_ledger(
                 if url != corpus.urls[case.id]:
                     redirects[url] = (corpus.urls[case.id], case.title)
             continue
-        target = corpus.by_id.get(entry.replaced_by or "")
+        target = corpus.item(entry.replaced_by or "")
         if target is not None:
             for url in [*entry.urls, short_link(entry.id)]:
                 redirects[url] = (corpus.urls[target.id], target.title)
@@ -103,7 +109,8 @@ def check_ledger(
                 rel,
                 entry.line,
                 "adres-verdwenen",
-                f"Casus {entry.id} is verdwenen, maar het adres "
+                f"{'Antwoord' if entry.id.startswith('hd-') else 'Casus'} {entry.id} is "
+                "verdwenen, maar het adres "
                 f"{entry.urls[0] if entry.urls else short_link(entry.id)} staat al online.",
                 "Zet de casus terug, of zet bij deze casus in gepubliceerd.yml "
                 "'vervangen_door: <id>' zodat lezers ergens uitkomen.",
@@ -122,19 +129,19 @@ def review(
 
 
 def missing(ledger: dict[str, Entry], corpus: Corpus) -> list[str]:
-    """Case ids whose current URL is not yet in the ledger."""
-    return [
+    """Case and answer ids whose current URL is not yet in the ledger."""
+    return sorted(
         c.id
-        for c in sorted(corpus.cases, key=lambda c: c.id)
+        for c in (*corpus.cases, *corpus.answers)
         if c.id not in ledger or corpus.urls[c.id] not in ledger[c.id].urls
-    ]
+    )
 
 
 def updated(ledger: dict[str, Entry], corpus: Corpus) -> str:
     """The ledger text with every current URL added; nothing is ever removed."""
     entries = {k: Entry(v.id, v.published, list(v.urls), v.replaced_by) for k, v in ledger.items()}
-    for case in corpus.cases:
-        entry = entries.setdefault(case.id, Entry(case.id, case.published.isoformat()))
+    for case in (*corpus.cases, *corpus.answers):
+        entry = entries.setdefault(case.id, Entry(case.id, _published(case)))
         if corpus.urls[case.id] not in entry.urls:
             entry.urls.append(corpus.urls[case.id])
     out = [HEADER]

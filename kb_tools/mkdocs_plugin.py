@@ -36,7 +36,7 @@ from .enrich import build_corpus
 from .enrich.corpus import Corpus
 from .enrich.links import resolve_links
 from .enrich.similarity import TOP, Similarity
-from .load import CASES_DIR, classify
+from .load import ANSWERS_DIR, CASES_DIR, classify
 from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
 from .render.markdown_safe import SafeContentExtension
 from .render.opendata import write_feed, write_open_data, write_redirects
@@ -93,7 +93,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                 "Los ze op; 'kb check' toont dezelfde meldingen."
             )
         with self._timed("enrich"):
-            corpus = build_corpus(result.registry, result.cases)
+            corpus = build_corpus(result.registry, result.cases, result.answers)
             _, redirects, problems = ledger.review(content, corpus)
         if problems:
             for f in problems:
@@ -185,7 +185,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             if (content / SCHEMA_FILE).is_file():
                 (site / "data" / SCHEMA_FILE).write_bytes((content / SCHEMA_FILE).read_bytes())
             stable = {
-                short_link(c.id): (self.corpus.urls[c.id], c.title) for c in self.corpus.cases
+                short_link(item.id): (self.corpus.urls[item.id], item.title)
+                for item in (*self.corpus.cases, *self.corpus.answers)
             }
             write_redirects(site, {**self.redirects, **stable})
         if self.search_job is not None:
@@ -226,7 +227,7 @@ def _progress(message: str) -> None:
 def _is_raw_content(src_uri: str) -> bool:
     """Content files that are read by the pipeline, not published as they are."""
     top = src_uri.split("/", 1)[0]
-    if top == CASES_DIR:
+    if top in (CASES_DIR, ANSWERS_DIR):
         # Only images are published as they are; anything else kb check warns about.
         return classify(Path(src_uri)) != "asset"
     if top == VOCAB_DIR:

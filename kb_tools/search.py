@@ -24,14 +24,14 @@ from whoosh.query import And, Term
 
 from .enrich.text import Analyzer, Compounds, analyse_word, fold
 from .load import classify, display_path, iter_case_files, load_document
-from .model import ERROR, Case, Registry
+from .model import ERROR, Answer, Case, Registry
 from .registry import load_registry
 from .render.views import short_link
 from .validate.fields import CaseValidator
 
 CACHE_DIR = Path(".cache") / "kb-zoek"
 MANIFEST = "bestanden.json"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MAX_QUERY_TOKENS = 30
 FILTER_FIELDS = {"thema": "thema", "wet": "wetgeving", "netwerk": "netwerk"}
 
@@ -158,7 +158,7 @@ class SearchIndex:
         self.skipped = [display_path(Path(p)) for p in sorted(skipped)]
         return len(changed), len(removed)
 
-    def _load(self, path: Path, validator: CaseValidator) -> Case | None:
+    def _load(self, path: Path, validator: CaseValidator) -> Case | Answer | None:
         loaded = load_document(path, display_path(path))
         if loaded.document is None:
             return None
@@ -167,7 +167,7 @@ class SearchIndex:
             return None
         return case
 
-    def _document(self, case: Case, path: str) -> dict:
+    def _document(self, case: Case | Answer, path: str) -> dict:
         registry = self._prepare()
         labels = []
         for name in ("thema", "knelpunten", "financiering", "wetgeving", "rechtsvorm", "type"):
@@ -177,27 +177,39 @@ class SearchIndex:
                 term = vocab.get(term_id) if vocab else None
                 if term and term.id != "onbekend":
                     labels.append(" ".join((term.label, *term.synonyms)))
-        network = registry.networks.get(case.network)
+        if isinstance(case, Answer):
+            # A helpdesk answer: the question counts like the summary; "network" shows the
+            # role that answered, and the answer has no network to filter on.
+            role = registry.vocabularies.get("rol")
+            term = role.get(case.meta["beantwoord_door"]) if role else None
+            by = f"Helpdeskantwoord ({term.label if term else case.meta['beantwoord_door']})"
+            summary = f"{case.summary} {case.question}"
+            network_id = ""
+        else:
+            network = registry.networks.get(case.network)
+            by = network.name if network else case.network
+            summary = case.summary
+            network_id = case.network
         return {
             "id": case.id,
             "path": path,
             "text": " ".join(
                 [
                     *self.analyse(case.title) * 3,
-                    *self.analyse(case.summary) * 2,
+                    *self.analyse(summary) * 2,
                     *self.analyse(" ".join(labels)),
                     *self.analyse(case.body),
                 ]
             ),
             "thema": ",".join(case.meta.get("thema", [])),
             "wetgeving": ",".join(case.meta.get("wetgeving", [])),
-            "netwerk": case.network,
+            "netwerk": network_id,
             "title_key": " ".join(fold(case.title).split()),
             "data": {
                 "title": case.title,
                 "summary": case.summary,
                 "body": case.body,
-                "network": network.name if network else case.network,
+                "network": by,
             },
         }
 

@@ -73,8 +73,8 @@ class SiteIndexError(Exception):
 
 
 def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
-    """What the child needs per case, as plain data: ``markdown`` maps a case id to its
-    page Markdown with links already resolved."""
+    """What the child needs per case and per helpdesk answer, as plain data: ``markdown``
+    maps an id to its page Markdown with links already resolved."""
     registry = corpus.registry
     out = []
     for case in corpus.cases:
@@ -102,6 +102,32 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
                     "id": case.id,
                 },
                 "date": case.published.isoformat() if case.published else "",
+            }
+        )
+    role = registry.vocabularies.get("rol")
+    for answer in corpus.answers:
+        # Helpdesk answers are searched like cases; they have themes, laws and bottlenecks.
+        labels = []
+        for field in WORD_FACETS:
+            vocab = registry.vocabularies.get(field)
+            for term_id in answer.meta.get(field, []) if vocab else ():
+                term = vocab.get(term_id)
+                if term is not None:
+                    labels.append(term.label)
+        term = role.get(answer.meta["beantwoord_door"]) if role else None
+        out.append(
+            {
+                "url": corpus.urls[answer.id],
+                "title": answer.title,
+                "summary": answer.summary,
+                "text": f"{answer.question}\n\n{markdown.get(answer.id, answer.body)}",
+                "labels": labels,
+                "filters": {f: answer.meta.get(f, []) for f in ("thema", "wetgeving")},
+                "meta": {
+                    "netwerk": f"Helpdeskantwoord ({term.label if term else ''})",
+                    "id": answer.id,
+                },
+                "date": answer.date.isoformat(),
             }
         )
     return out

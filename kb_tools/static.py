@@ -44,11 +44,18 @@ class _Handler(SimpleHTTPRequestHandler):
             self.served.sent[path] = self.served.sent.get(path, 0) + source.tell() - start
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a browser that closes mid-request (favicon, shutdown) is not our error
+
+
 @contextmanager
 def serve(site: Path) -> Iterator[Served]:
     served = Served("")
     handler = type("Handler", (_Handler,), {"served": served})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     served.url = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -20,6 +20,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 CASE = "casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/"
 TERM = "thema/burenhulp/"
 NETWORK = "netwerken/amsterdamse-stadsdorpen/"
+ANSWER = "antwoorden/hd-0002-vennootschapsbelasting-zorgcooperatie/"
 
 
 def _page(browser: Browser, viewport: dict) -> Page:
@@ -141,7 +142,11 @@ def test_no_request_leaves_the_site(desktop: Page, base_url: str):
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-@pytest.mark.parametrize("path", ["", CASE, TERM, NETWORK], ids=["home", "case", "term", "network"])
+@pytest.mark.parametrize(
+    "path",
+    ["", CASE, TERM, NETWORK, ANSWER, "antwoorden/"],
+    ids=["home", "case", "term", "network", "answer", "answers"],
+)
 def test_no_serious_accessibility_problems(browser: Browser, base_url: str, path, viewport):
     page = _page(browser, viewport)
     try:
@@ -158,8 +163,52 @@ def test_no_serious_accessibility_problems(browser: Browser, base_url: str, path
     )
 
 
-@pytest.mark.parametrize("path", ["", CASE, TERM, NETWORK], ids=["home", "case", "term", "network"])
+@pytest.mark.parametrize(
+    "path",
+    ["", CASE, TERM, NETWORK, ANSWER],
+    ids=["home", "case", "term", "network", "answer"],
+)
 def test_no_sideways_scrolling_on_a_phone(phone: Page, base_url: str, path):
     phone.goto(base_url + path)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1, f"/{path} is {width}px wide on a {PHONE['width']}px phone"
+
+
+@pytest.mark.parametrize(
+    ("short", "publisher"),
+    [("c/ams-0001/", "Amsterdamse Stadsdorpen."), ("a/hd-0002/", "Helpdeskantwoord van")],
+    ids=["case", "answer"],
+)
+def test_copy_link_puts_title_publisher_and_short_link_on_the_clipboard(
+    browser: Browser, base_url: str, short: str, publisher: str
+):
+    context = browser.new_context(
+        viewport=DESKTOP, locale="nl-NL", permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    try:
+        page.goto(base_url + short)
+        button = page.get_by_role("button", name="Kopieer link")
+        expect(button).to_be_visible()
+        title = page.locator("h1").inner_text()
+        button.click()
+        expect(page.locator(".kb-copy__status")).to_have_text(re.compile("^Gekopieerd"))
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith(title.rstrip(".")), copied
+        assert publisher in copied
+        assert copied.endswith(" " + base_url + short), copied
+        assert "\n" not in copied  # one line, for pasting into an e-mail
+    finally:
+        context.close()
+
+
+def test_an_answer_page_links_to_its_cases_and_back(desktop: Page, base_url: str):
+    desktop.goto(base_url + "a/hd-0002/")
+    answer_title = desktop.locator("h1").inner_text()
+    cited = desktop.locator("#kb-cited-title + ul .kb-card__title a").first
+    case_title = cited.inner_text()
+    cited.click()
+    expect(desktop.locator("h1")).to_have_text(case_title)
+    backlinks = desktop.locator("section", has=desktop.locator("#kb-answers-title"))
+    backlinks.get_by_role("link", name=answer_title).click()
+    expect(desktop.locator("h1")).to_have_text(answer_title)

@@ -25,6 +25,11 @@ def cases():
     return check_content(CONTENT).cases
 
 
+@pytest.fixture(scope="module")
+def answers():
+    return check_content(CONTENT).answers
+
+
 class Search:
     """The search page with every uncaught page error collected."""
 
@@ -52,7 +57,7 @@ class Search:
         return self.page.locator("#kb-status").inner_text()
 
     def count(self) -> int:
-        match = re.match(r"([\d.]+) casus", self.status())
+        match = re.match(r"([\d.]+) resulta", self.status())
         return int(match.group(1).replace(".", "")) if match else 0
 
     def titles(self) -> list[str]:
@@ -97,6 +102,16 @@ def test_header_search_leads_to_the_search_page(search: Search, base_url: str):
     search.settled()
     expect(page.locator("#kb-q")).to_have_value("Elsrijk")
     assert any(t.startswith(ELSRIJK) for t in search.titles()), search.titles()
+    assert not search.errors
+
+
+def test_helpdesk_answers_are_found_like_cases(search: Search, answers):
+    answer = next(a for a in answers if a.id == "hd-0004")
+    search.open().query("Right to Challenge")
+    assert answer.title in search.titles()
+    title = search.page.locator(".kb-result__title", has_text=answer.title)
+    result = search.page.locator(".kb-result", has=title)
+    expect(result.locator(".kb-result__where")).to_have_text(re.compile("^Helpdeskantwoord"))
     assert not search.errors
 
 
@@ -153,7 +168,7 @@ def test_an_address_with_filters_restores_them(search: Search, cases):
 
 def test_no_hits_gives_dutch_advice(search: Search):
     search.open().query("xyzzyqwerty")
-    assert search.status().startswith("Geen casussen gevonden"), search.status()
+    assert search.status().startswith("Niets gevonden"), search.status()
     expect(search.page.locator("#kb-none")).to_be_visible()
     expect(search.page.locator("#kb-none")).to_contain_text("Controleer de spelling")
     expect(search.page.locator(".kb-result")).to_have_count(0)
@@ -180,7 +195,7 @@ def test_compounds_synonyms_and_diacritics(search: Search, cases, query: str, ti
     assert not search.errors
 
 
-def test_a_synonym_also_finds_its_term_and_the_counts_add_up(search: Search, cases):
+def test_a_synonym_also_finds_its_term_and_the_counts_add_up(search: Search, cases, answers):
     search.open().query("vpb")
     expect(search.page.locator("#kb-rewrite")).to_have_text(
         'Ook gezocht op "Vennootschapsbelasting" (voor "vpb").'
@@ -192,6 +207,10 @@ def test_a_synonym_also_finds_its_term_and_the_counts_add_up(search: Search, cas
     found = search.titles()
     typed = {
         c.title for c in cases if "belastingdienst" in f"{c.title} {c.summary} {c.body}".lower()
+    } | {
+        a.title
+        for a in answers
+        if "belastingdienst" in f"{a.title} {a.question} {a.summary} {a.body}".lower()
     }
     assert typed and set(found[: len(typed)]) == typed
     assert typed | tagged <= set(found)  # (and cases with it in a term label)

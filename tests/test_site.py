@@ -6,6 +6,7 @@ plugin must give the same site as ``kb build``.
 from __future__ import annotations
 
 import csv
+import html
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from kb_tools.corpus import copy_registry
+from kb_tools.enrich import build_corpus
 from kb_tools.validate import check_content
 
 from .conftest import CONTENT, FIXTURES, ROOT
@@ -290,3 +292,23 @@ def test_content_warnings_do_not_stop_the_build_and_stray_files_stay_unpublished
     assert result.returncode == 0, result.stderr
     assert "sectie-aanbevolen" in result.stderr and "bestand-onbekend" in result.stderr
     assert not list((project / "site").rglob("notities.txt"))
+
+
+def test_answer_pages_backlinks_and_short_links(site: Path) -> None:
+    result = check_content(CONTENT)
+    corpus = build_corpus(result.registry, result.cases, result.answers)
+    answer = corpus.answers_by_id["hd-0002"]
+    page = (site / corpus.urls[answer.id] / "index.html").read_text(encoding="utf-8")
+    assert "De vraag" in page and "Casussen in dit antwoord" in page
+    cited = corpus.by_id["nlz-0201"]
+    assert html.escape(cited.summary, quote=False) in page  # cited cases with summaries
+    assert "[[" not in page  # every [[id]] became a link
+    case_page = (site / corpus.urls[cited.id] / "index.html").read_text(encoding="utf-8")
+    assert "Genoemd in helpdeskantwoorden" in case_page
+    assert html.escape(answer.title, quote=False) in case_page
+    assert 'class="kb-copy"' in case_page and 'class="kb-copy"' in page
+    redirect = (site / "a" / "hd-0002" / "index.html").read_text(encoding="utf-8")
+    assert corpus.urls[answer.id].rstrip("/") in redirect
+    listing = (site / "antwoorden" / "index.html").read_text(encoding="utf-8")
+    for item in corpus.answers:
+        assert html.escape(item.title, quote=False) in listing

@@ -6,8 +6,8 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..load import CASES_DIR
-from ..model import Case, Network, Registry, Vocabulary
+from ..load import ANSWERS_DIR, CASES_DIR
+from ..model import Answer, Case, Network, Registry, Vocabulary
 
 #: Vocabularies that readers browse by, in the order the site shows them.
 FACETS = (
@@ -23,9 +23,16 @@ FACETS = (
 )
 
 
-def case_src(case: Case) -> str:
-    """Docs-relative source path of a case page: casussen/<netwerk>/<slug>.md."""
+#: The vocabularies answers are browsed by, on the page with all answers.
+ANSWER_FACETS = ("thema", "wetgeving")
+
+
+def case_src(case: Case | Answer) -> str:
+    """Docs-relative source path of a case page, casussen/<netwerk>/<slug>.md, or of an
+    answer page, antwoorden/<slug>.md."""
     path = case.path.replace("\\", "/")
+    if isinstance(case, Answer):
+        return f"{ANSWERS_DIR}/{PurePosixPath(path).name}"
     marker = f"{CASES_DIR}/"
     if path.startswith(marker):
         return path
@@ -35,7 +42,7 @@ def case_src(case: Case) -> str:
     return f"{marker}{case.network}/{PurePosixPath(path).name}"
 
 
-def case_url(case: Case) -> str:
+def case_url(case: Case | Answer) -> str:
     """Site-relative URL of a case page, with directory URLs: casussen/<netwerk>/<slug>/."""
     return case_src(case)[: -len(".md")] + "/"
 
@@ -49,6 +56,16 @@ class Corpus:
     facets: dict[str, dict[str, tuple[Case, ...]]]  # vocabulary -> term -> cases
     by_network: dict[str, tuple[Case, ...]]
     related: dict[str, tuple[Case, ...]] = field(default_factory=dict)
+    answers: tuple[Answer, ...] = ()  # newest first, then by id
+    answers_by_id: dict[str, Answer] = field(default_factory=dict)
+    #: vocabulary (ANSWER_FACETS) -> term -> answers
+    answer_facets: dict[str, dict[str, tuple[Answer, ...]]] = field(default_factory=dict)
+    #: case or answer id -> the answers that cite it (backlinks)
+    cited_by: dict[str, tuple[Answer, ...]] = field(default_factory=dict)
+
+    def item(self, item_id: str) -> Case | Answer | None:
+        """The case or answer with this id."""
+        return self.by_id.get(item_id) or self.answers_by_id.get(item_id)
 
     def vocabulary(self, name: str) -> Vocabulary:
         return self.registry.vocabularies[name]
@@ -64,11 +81,15 @@ class Corpus:
 
     def relative(self, from_src: str, case_id: str) -> str:
         """A Markdown link target from one docs page to a case, as MkDocs resolves it."""
-        target = case_src(self.by_id[case_id])
+        item = self.item(case_id)
+        assert item is not None, case_id
+        target = case_src(item)
         return posixpath.relpath(target, posixpath.dirname(from_src) or ".")
 
 
-def build_corpus(registry: Registry, cases: list[Case]) -> Corpus:
+def build_corpus(
+    registry: Registry, cases: list[Case], answers: list[Answer] | tuple[Answer, ...] = ()
+) -> Corpus:
     ordered = tuple(sorted(cases, key=lambda c: (-c.published.toordinal(), c.id)))
     by_id = {c.id: c for c in ordered}
     facets: dict[str, dict[str, list[Case]]] = {}
@@ -86,11 +107,27 @@ def build_corpus(registry: Registry, cases: list[Case]) -> Corpus:
     for case in ordered:
         by_network.setdefault(case.network, []).append(case)
     related = {c.id: tuple(by_id[r] for r in c.links if r in by_id and r != c.id) for c in ordered}
+    answered = tuple(sorted(answers, key=lambda a: (-a.date.toordinal(), a.id)))
+    answer_facets: dict[str, dict[str, tuple[Answer, ...]]] = {}
+    for facet in ANSWER_FACETS:
+        groups: dict[str, list[Answer]] = {}
+        for answer in answered:
+            for term in answer.meta.get(facet, []):
+                groups.setdefault(term, []).append(answer)
+        answer_facets[facet] = {k: tuple(v) for k, v in groups.items()}
+    cited: dict[str, list[Answer]] = {}
+    for answer in answered:
+        for target in answer.links:
+            cited.setdefault(target, []).append(answer)
     return Corpus(
+        answers=answered,
+        answers_by_id={a.id: a for a in answered},
+        answer_facets=answer_facets,
+        cited_by={k: tuple(v) for k, v in cited.items()},
         registry=registry,
         cases=ordered,
         by_id=by_id,
-        urls={c.id: case_url(c) for c in ordered},
+        urls={**{c.id: case_url(c) for c in ordered}, **{a.id: case_url(a) for a in answered}},
         facets={f: {t: tuple(cs) for t, cs in g.items()} for f, g in facets.items()},
         by_network={n: tuple(cs) for n, cs in by_network.items()},
         related=related,

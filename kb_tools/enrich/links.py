@@ -16,11 +16,12 @@ def escape_markdown(text: str) -> str:
 
 
 def resolve_links(markdown: str, from_src: str, corpus: Corpus) -> str:
-    """Replace every [[id]] with a link to that case, titled by the case unless text is given."""
+    """Replace every [[id]] with a link to that case or answer, titled by its title unless
+    text is given."""
 
     def replace(match: re.Match[str]) -> str:
         target = match.group(1).strip()
-        case = corpus.by_id.get(target)
+        case = corpus.item(target)
         if case is None:  # validation already failed the build for this; keep the text
             return escape_markdown(match.group(0))
         text = match.group(2).strip() if match.group(2) else case.title

@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..enrich.corpus import FACETS, Corpus, case_src
+from ..enrich.corpus import ANSWER_FACETS, FACETS, Corpus, case_src
 from ..enrich.links import resolve_links
 from ..enrich.similarity import Match
 from ..sitesearch import FILTERS, synonym_map
 from . import nl_map
-from .views import card, case_view, dutch_date, term_url
+from .views import answer_card, answer_view, card, case_view, dutch_date, term_url
 
 PER_PAGE = 50
 NEWEST = 20
@@ -78,8 +78,12 @@ def _paginate(base_src: str, items: list[Any]) -> Iterator[tuple[str, list[Any],
 
 
 def case_markdown(corpus: Corpus) -> dict[str, str]:
-    """The body of every case page: its Markdown with [[id]] links made page links."""
-    return {c.id: resolve_links(c.body, case_src(c), corpus) for c in corpus.cases}
+    """The body of every case and answer page: its Markdown with [[id]] links made page
+    links."""
+    return {
+        item.id: resolve_links(item.body, case_src(item), corpus)
+        for item in (*corpus.cases, *corpus.answers)
+    }
 
 
 def build_pages(
@@ -108,6 +112,18 @@ def build_pages(
                 description=case.summary,
             )
         )
+    for answer in corpus.answers:
+        pages.append(
+            PageSpec(
+                src_uri=case_src(answer),
+                title=answer.title,
+                template="antwoord.html",
+                markdown=markdown[answer.id],
+                data={"answer": answer_view(answer, corpus, site_url, cards)},
+                description=answer.summary,
+            )
+        )
+    pages.append(_answers(corpus))
     pages.extend(_facet_pages(corpus, cards))
     pages.extend(_network_pages(corpus, cards))
     pages.append(_home(corpus, cards))
@@ -348,8 +364,39 @@ def _search(corpus: Corpus) -> PageSpec:
             "totals": {k: {t: n for t, n in v.items() if n} for k, v in totals.items()},
             "synonyms": synonym_map(registry),
             "cases": len(corpus.cases),
+            "answers": len(corpus.answers),
             "hide": ["navigation", "toc"],
         },
         description="Zoek in alle casussen op woord, thema, rechtsvorm, financiering, wet, "
         "provincie en netwerk.",
+    )
+
+
+def _answers(corpus: Corpus) -> PageSpec:
+    """All helpdesk answers, newest first, and grouped by theme and by law."""
+    groups = []
+    for facet in ANSWER_FACETS:
+        vocab = corpus.vocabulary(facet)
+        title, _ = FACET_TITLES[facet]
+        terms = [
+            {
+                "label": term.label,
+                "url": term_url(facet, term.id),
+                "answers": [answer_card(a, corpus) for a in corpus.answer_facets[facet][term.id]],
+            }
+            for term in vocab.terms
+            if corpus.answer_facets.get(facet, {}).get(term.id)
+        ]
+        groups.append({"facet": facet, "title": title, "terms": terms})
+    return PageSpec(
+        src_uri="antwoorden/index.md",
+        title="Helpdeskantwoorden",
+        template="antwoorden.html",
+        data={
+            "answers": [answer_card(a, corpus) for a in corpus.answers],
+            "groups": groups,
+            "hide": ["toc"],
+        },
+        description="Antwoorden van helpdesks op vragen die initiatieven vaak stellen, met de "
+        "casussen waar ze op steunen.",
     )

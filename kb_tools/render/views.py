@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from ..enrich.corpus import Corpus
-from ..model import Case
+from ..model import Answer, Case
+from ..schema import ANSWER_ID_PATTERN
 
 MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"
@@ -37,8 +38,19 @@ def dutch_date(value: date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def short_link(case_id: str) -> str:
-    return f"c/{case_id}/"
+def short_link(item_id: str) -> str:
+    """The stable short address of a case (c/<id>/) or a helpdesk answer (a/<id>/)."""
+    return f"{'a' if ANSWER_ID_PATTERN.match(item_id) else 'c'}/{item_id}/"
+
+
+def citation(title: str, by: str) -> str:
+    """One line to cite a page in an e-mail, before its link: "Titel. Netwerk."."""
+    end = "" if title.rstrip().endswith((".", "?", "!")) else "."
+    return f"{title.rstrip()}{end} {by}."
+
+
+def absolute(site_url: str, path: str) -> str:
+    return f"{site_url.rstrip('/')}/{path}" if site_url else ""
 
 
 def term_url(facet: str, term: str) -> str:
@@ -135,19 +147,7 @@ def case_view(
                 "note": figure.get("toelichting") or "",
             }
         )
-    sources = []
-    for source in meta.get("bronnen", []):
-        document = corpus.registry.sources.get(source.get("document", ""))
-        sources.append(
-            {
-                "title": document.title if document else source.get("titel", ""),
-                "publisher": document.publisher if document else "",
-                "year": document.year if document else None,
-                "part": source.get("deel", ""),
-                "url": (document.url if document else None) or source.get("url", ""),
-                "file": document.file if document else "",
-            }
-        )
+    sources = source_views(meta, corpus)
     review = meta.get("controle")
     contact = meta.get("contact") or {}
     if not contact.get("toestemming"):
@@ -174,8 +174,94 @@ def case_view(
         else None,
         "contact": {k: v for k, v in contact.items() if k != "toestemming"},
         "short_link": short_link(case.id),
-        "short_link_absolute": f"{site_url.rstrip('/')}/{short_link(case.id)}" if site_url else "",
+        "short_link_absolute": absolute(site_url, short_link(case.id)),
+        "citation": citation(case.title, network.name),
+        "answers": [answer_card(a, corpus) for a in corpus.cited_by.get(case.id, ())],
         "jsonld": json_ld(case, corpus, site_url),
+    }
+
+
+def source_views(meta: dict[str, Any], corpus: Corpus) -> list[dict[str, Any]]:
+    """The 'bronnen' of a case or answer, with the registered documents filled in."""
+    sources = []
+    for source in meta.get("bronnen", []):
+        document = corpus.registry.sources.get(source.get("document", ""))
+        sources.append(
+            {
+                "title": document.title if document else source.get("titel", ""),
+                "publisher": document.publisher if document else "",
+                "year": document.year if document else None,
+                "part": source.get("deel", ""),
+                "url": (document.url if document else None) or source.get("url", ""),
+                "file": document.file if document else "",
+            }
+        )
+    return sources
+
+
+def answer_card(answer: Answer, corpus: Corpus) -> dict[str, Any]:
+    """An answer in a list: the card macro shows who answered and when."""
+    role = corpus.registry.vocabularies.get("rol")
+    term = role.get(answer.meta["beantwoord_door"]) if role else None
+    return {
+        "title": answer.title,
+        "url": corpus.urls[answer.id],
+        "summary": answer.summary,
+        "place": term.label if term else answer.meta["beantwoord_door"],
+        "province": "",
+        "network": dutch_date(answer.date),
+    }
+
+
+def answer_view(answer: Answer, corpus: Corpus, site_url: str, cards: dict[str, dict]) -> dict:
+    """Everything the answer page shows: the question, the answer in short, its terms,
+    the cases and answers it cites (with their summaries) and those that cite it."""
+    facets = []
+    for field, heading in (
+        ("thema", "Thema"),
+        ("wetgeving", "Wetten en regels"),
+        ("knelpunten", "Knelpunten"),
+    ):
+        vocab = corpus.registry.vocabularies.get(field)
+        terms = [vocab.get(t) for t in answer.meta.get(field, [])] if vocab else []
+        items = [
+            {
+                "label": term.label,
+                "url": term_url(field, term.id),
+                "official": term.extra.get("url") or "",
+                "official_title": term.extra.get("officiele_titel") or "",
+            }
+            for term in terms
+            if term is not None
+        ]
+        if items:
+            facets.append({"field": field, "heading": heading, "terms": items})
+    cited_cases = [
+        cards.get(i) or card(corpus.by_id[i], corpus) for i in answer.links if i in corpus.by_id
+    ]
+    cited_answers = [
+        answer_card(corpus.answers_by_id[i], corpus)
+        for i in answer.links
+        if i in corpus.answers_by_id
+    ]
+    base = answer_card(answer, corpus)
+    return {
+        **base,
+        "role": base["place"],
+        "date": dutch_date(answer.date),
+        "date_iso": answer.date.isoformat(),
+        "updated": dutch_date(answer.updated),
+        "question": answer.question,
+        "facets": facets,
+        "cases": cited_cases,
+        "answers": cited_answers,
+        "cited_by": [answer_card(a, corpus) for a in corpus.cited_by.get(answer.id, ())],
+        "sources": source_views(answer.meta, corpus),
+        "short_link": short_link(answer.id),
+        "short_link_absolute": absolute(site_url, short_link(answer.id)),
+        "citation": citation(
+            answer.title, f"Helpdeskantwoord van {base['place']}, {base['network']}"
+        ),
     }
 
 

@@ -283,12 +283,12 @@ async function run() {
     answered = true;
     if (!results.length) {
       status.textContent = query
-        ? `Geen casussen gevonden voor "${query}"${hasFilters ? " met deze filters" : ""}.`
-        : "Geen casussen gevonden met deze filters.";
+        ? `Niets gevonden voor "${query}"${hasFilters ? " met deze filters" : ""}.`
+        : "Niets gevonden met deze filters.";
       none.hidden = false;
     } else {
       status.textContent =
-        plural(results.length, "casus gevonden", "casussen gevonden") +
+        plural(results.length, "resultaat gevonden", "resultaten gevonden") +
         (query ? ` voor "${query}"` : "") +
         (hasFilters ? " met de gekozen filters" : "") +
         ".";
