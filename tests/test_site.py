@@ -312,3 +312,11 @@ def test_answer_pages_backlinks_and_short_links(site: Path) -> None:
     listing = (site / "antwoorden" / "index.html").read_text(encoding="utf-8")
     for item in corpus.answers:
         assert html.escape(item.title, quote=False) in listing
+
+
+def test_term_pages_show_the_answers_on_that_term(site: Path) -> None:
+    page = (site / "wetgeving" / "vennootschapsbelasting" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Helpdeskantwoorden" in page
+    assert "Moet een zorgco" in page  # hd-0002, about vennootschapsbelasting

@@ -167,6 +167,9 @@ def _facet_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]:
         )
         for term in vocab.terms:
             cases = [cards[c.id] for c in corpus.facets[facet].get(term.id, ())]
+            answers = [
+                answer_card(a, corpus) for a in corpus.answer_facets.get(facet, {}).get(term.id, ())
+            ]
             for src, items, pager in _paginate(f"{facet}/{term.id}.md", cases):
                 yield PageSpec(
                     src_uri=src,
@@ -187,6 +190,8 @@ def _facet_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]:
                         "count": len(cases),
                         "cases": items,
                         "pager": pager,
+                        # Helpdesk answers on this term, above the cases, on the first page.
+                        "answers": answers if pager["number"] == 1 else [],
                     },
                     description=term.description,
                 )
