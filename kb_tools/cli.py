@@ -13,10 +13,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from . import __version__, ledger, report
 from .enrich import build_corpus
+from .model import Registry
 from .registry import load_registry
 from .schema import json_schema
 from .validate import check_content
@@ -263,6 +265,65 @@ def build_parser() -> DutchParser:
         help="Map voor de zoekindex (standaard: .cache/kb-zoek).",
     )
     search.set_defaults(handler=cmd_search)
+
+    forms = commands.add_parser(
+        "forms",
+        help="Maak het GitHub-formulier voor een nieuwe casus.",
+        description="Maak het GitHub-formulier (issue form) waarmee vrijwilligers een casus\n"
+        "voorstellen zonder Git. De vragen en keuzes komen uit het casusformaat en de\n"
+        "woordenlijsten. Voer dit opnieuw uit als een woordenlijst of netwerk verandert,\n"
+        "en voeg de bestanden toe aan uw wijziging.",
+        epilog="Voorbeelden:\n  kb forms\n  kb forms --out /tmp/formulier\n",
+    )
+    forms.add_argument(
+        "--out",
+        type=Path,
+        default=Path(".github") / "ISSUE_TEMPLATE",
+        metavar="MAP",
+        help="Schrijf in deze map (standaard: .github/ISSUE_TEMPLATE).",
+    )
+    _add_content_option(forms)
+    forms.set_defaults(handler=cmd_forms)
+
+    from_issue = commands.add_parser(
+        "from-issue",
+        help="Maak een casus van een ingevuld GitHub-formulier.",
+        description="Lees de tekst van een issue dat met het formulier 'Nieuwe casus' is\n"
+        "gemaakt, en maak er een casusbestand van. Geplakte tekst uit Word wordt\n"
+        "opgeschoond. Het nummer is het volgende vrije nummer van het netwerk. Het bestand\n"
+        "wordt gecontroleerd zoals bij 'kb check'. Zonder --schrijf wordt er niets\n"
+        "opgeslagen. De meldingen zijn geschreven als reactie op het issue.\n\n"
+        "Uitkomst: 0 = de casus is in orde, 1 = er moet iets worden aangepast.",
+        epilog="Voorbeelden:\n  kb from-issue issue.md\n"
+        "  kb from-issue issue.md --netwerk amsterdamse-stadsdorpen --schrijf\n"
+        "  gh issue view 12 --json body --jq .body | kb from-issue - --json\n",
+    )
+    from_issue.add_argument(
+        "bestand", metavar="BESTAND", help="De tekst van het issue (Markdown); - is invoer."
+    )
+    from_issue.add_argument(
+        "--netwerk", metavar="ID", help="Het netwerk (standaard: de keuze in het formulier)."
+    )
+    from_issue.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
+    from_issue.add_argument(
+        "--schrijf", action="store_true", help="Sla de casus op als hij in orde is."
+    )
+    _add_content_option(from_issue)
+    from_issue.set_defaults(handler=cmd_from_issue)
+
+    new = commands.add_parser(
+        "nieuw",
+        help="Maak een nieuwe casus door vragen te beantwoorden.",
+        description="Maak een nieuwe casus in de terminal. kb stelt een vraag per veld.\n"
+        "Bij een keuzelijst typt u het nummer (of meer nummers met komma's). Verplichte\n"
+        "vragen komen terug tot ze zijn beantwoord; bij andere vragen slaat Enter over.\n"
+        "Het nummer van de casus vult kb zelf in. Aan het eind wordt de casus\n"
+        "gecontroleerd zoals bij 'kb check' en opgeslagen.",
+        epilog="Voorbeelden:\n  kb nieuw\n  kb nieuw --netwerk omzien-naar-elkaar\n",
+    )
+    new.add_argument("--netwerk", metavar="ID", help="Het netwerk (anders vraagt kb het).")
+    _add_content_option(new)
+    new.set_defaults(handler=cmd_new)
 
     bench = commands.add_parser(
         "bench",
@@ -564,6 +625,102 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print(f"   {hit.id} · {hit.network} · /{hit.link}")
         print(f"   {hit.snippet}")
     return EXIT_OK
+
+
+def _registry_or_exit(parser: argparse.ArgumentParser, content: Path) -> tuple[Registry, bool]:
+    _require_content(parser, content)
+    registry, findings = load_registry(content)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        print(report.as_text(errors, 0, 0), file=sys.stderr)
+    return registry, bool(errors)
+
+
+def _check_network(
+    parser: argparse.ArgumentParser, registry: Registry, network: str | None
+) -> None:
+    if network and network not in registry.networks:
+        parser.error(
+            f"het netwerk '{network}' bestaat niet. Kies uit: {', '.join(registry.networks)}."
+        )
+
+
+def cmd_forms(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import forms
+
+    registry, broken = _registry_or_exit(parser, args.content)
+    if broken:
+        return EXIT_CONTENT
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, text in forms.generate(registry).items():
+        (args.out / name).write_text(text, encoding="utf-8")
+        print(f"Geschreven: {args.out / name}")
+    return EXIT_OK
+
+
+def cmd_from_issue(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import intake
+
+    registry, broken = _registry_or_exit(parser, args.content)
+    if broken:
+        return EXIT_CONTENT
+    _check_network(parser, registry, args.netwerk)
+    if args.bestand == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(args.bestand)
+        if not path.is_file():
+            parser.error(f"'{args.bestand}' bestaat niet.")
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    draft = intake.draft_from_issue(text, registry)
+    outcome = intake.build(args.content, registry, draft, args.netwerk, _today())
+    written = outcome.ok and args.schrijf
+    if written:
+        outcome.path.parent.mkdir(parents=True, exist_ok=True)
+        outcome.path.write_text(outcome.text, encoding="utf-8")
+    if args.json:
+        data = {
+            "ok": outcome.ok,
+            "bestand": str(outcome.path) if outcome.ok else None,
+            "id": outcome.case_id if outcome.ok else None,
+            "geschreven": written,
+            "meldingen": outcome.messages,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(intake.report(outcome, written))
+    return EXIT_OK if outcome.ok else EXIT_CONTENT
+
+
+def cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import intake
+
+    registry, broken = _registry_or_exit(parser, args.content)
+    if broken:
+        return EXIT_CONTENT
+    _check_network(parser, registry, args.netwerk)
+    try:
+        outcome = intake.interview(
+            args.content, registry, args.netwerk, _today(), sys.stdin, sys.stdout
+        )
+    except intake.Stop:
+        print("\nGestopt: er is niets opgeslagen.", file=sys.stderr)
+        return EXIT_CONTENT
+    if not outcome.ok:
+        print(intake.report(outcome, False))
+        return EXIT_CONTENT
+    outcome.path.parent.mkdir(parents=True, exist_ok=True)
+    outcome.path.write_text(outcome.text, encoding="utf-8")
+    print()
+    print(intake.report(outcome, True))
+    print("Controleer de tekst en voeg het bestand toe aan uw wijziging.")
+    return EXIT_OK
+
+
+def _today() -> date:
+    """Today, or KB_VANDAAG (JJJJ-MM-DD) for reproducible tests and demos."""
+    fixed = os.environ.get("KB_VANDAAG", "").strip()
+    return date.fromisoformat(fixed) if fixed else date.today()
 
 
 def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
