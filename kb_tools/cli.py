@@ -103,7 +103,8 @@ def build_parser() -> DutchParser:
         epilog="Voorbeelden:\n"
         "  kb check\n"
         "  kb check content/casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge.md\n"
-        "  kb check --format json > bevindingen.json\n",
+        "  kb check --format json > bevindingen.json\n"
+        '  kb check --format github --samenvatting "$GITHUB_STEP_SUMMARY"\n',
     )
     check.add_argument(
         "paths",
@@ -127,6 +128,13 @@ def build_parser() -> DutchParser:
     )
     check.add_argument(
         "--strict", action="store_true", help="Behandel waarschuwingen ook als fouten."
+    )
+    check.add_argument(
+        "--samenvatting",
+        type=Path,
+        metavar="BESTAND",
+        help="Schrijf ook alle meldingen als tabel (Markdown) aan het eind van dit bestand. "
+        "Bedoeld voor de samenvatting van een GitHub-taak.",
     )
     _add_content_option(check)
     check.set_defaults(handler=cmd_check)
@@ -348,6 +356,59 @@ def build_parser() -> DutchParser:
     )
     bench.add_argument("--json", action="store_true", help="Druk JSON af in plaats van de tabel.")
     bench.set_defaults(handler=cmd_bench)
+
+    owners = commands.add_parser(
+        "codeowners",
+        help="Maak .github/CODEOWNERS uit de lijst met netwerken.",
+        description="Maak het bestand dat GitHub vertelt wie wat nakijkt. De beheerders van\n"
+        "een netwerk kijken de casussen in de map van hun netwerk na; het kernteam de rest.\n"
+        "De gegevens komen uit content/netwerken.yml. Zonder --out komt de tekst op het scherm.",
+        epilog="Voorbeelden:\n  kb codeowners\n  kb codeowners --out .github/CODEOWNERS\n",
+    )
+    owners.add_argument(
+        "--out", type=Path, metavar="PAD", help="Schrijf naar dit bestand in plaats van het scherm."
+    )
+    _add_content_option(owners)
+    owners.set_defaults(handler=cmd_codeowners)
+
+    links = commands.add_parser(
+        "links",
+        help="Controleer de links naar andere websites in de gebouwde website.",
+        description="Zoek alle links naar andere websites in de gebouwde website (map site/)\n"
+        "en probeer ze één keer. Dode links komen in een lijst. De uitkomst is altijd 0:\n"
+        "een dode link houdt de website niet tegen. Bouw eerst met 'kb build'.",
+        epilog="Voorbeelden:\n  kb links\n  kb links site --samenvatting links.md --json\n",
+    )
+    links.add_argument(
+        "site",
+        nargs="?",
+        type=Path,
+        default=Path("site"),
+        metavar="MAP",
+        help="De gebouwde website (standaard: site).",
+    )
+    links.add_argument(
+        "--tijd",
+        type=float,
+        default=10.0,
+        metavar="SECONDEN",
+        help="Hoe lang op een antwoord wachten (standaard: 10).",
+    )
+    links.add_argument(
+        "--tegelijk",
+        type=int,
+        default=8,
+        metavar="N",
+        help="Hoeveel links tegelijk proberen (standaard: 8).",
+    )
+    links.add_argument(
+        "--samenvatting",
+        type=Path,
+        metavar="BESTAND",
+        help="Schrijf het verslag (Markdown) aan het eind van dit bestand.",
+    )
+    links.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
+    links.set_defaults(handler=cmd_links)
     return parser
 
 
@@ -394,6 +455,9 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         print(report.as_github(result.findings, files, cases))
     else:
         print(report.as_text(result.findings, files, cases, answers))
+    if args.samenvatting:
+        with args.samenvatting.open("a", encoding="utf-8") as out:
+            out.write(report.as_markdown(result.findings, files, cases))
     failing = result.findings if args.strict else result.errors
     return EXIT_CONTENT if failing else EXIT_OK
 
@@ -744,6 +808,42 @@ def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.markdown:
         args.markdown.write_text(text + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2) if args.json else text)
+    return EXIT_OK
+
+
+def cmd_codeowners(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import codeowners
+
+    _require_content(parser, args.content)
+    registry, findings = load_registry(args.content)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        print(report.as_text(errors, 1, 0), file=sys.stderr)
+        return EXIT_CONTENT
+    text = codeowners.render(registry.networks)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text, encoding="utf-8")
+        print(f"{args.out} geschreven: {len(registry.networks)} netwerken.")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import links
+
+    if not args.site.is_dir():
+        parser.error(f"de map '{args.site}' bestaat niet. Bouw eerst de website met 'kb build'.")
+    if args.tegelijk < 1 or args.tijd <= 0:
+        parser.error("--tegelijk en --tijd moeten groter dan 0 zijn.")
+    own = os.environ.get("KB_SITE_URL", "").strip()
+    found = links.external_links(args.site, own)
+    results = links.check_links(found, args.tijd, args.tegelijk)
+    if args.samenvatting:
+        with args.samenvatting.open("a", encoding="utf-8") as out:
+            out.write(links.as_markdown(results))
+    print(links.as_json(results) if args.json else links.as_text(results))
     return EXIT_OK
 
 

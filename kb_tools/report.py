@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 
@@ -74,3 +75,25 @@ def as_github(findings: Sequence[Finding], files: int, cases: int) -> str:
         lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
     lines.append(summary(findings, files, cases))
     return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text for one Markdown table cell: no HTML, no table breaks."""
+    return html.escape(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def as_markdown(findings: Sequence[Finding], files: int, cases: int) -> str:
+    """All findings as a Markdown table, for a GitHub job summary (annotations stop at 10)."""
+    lines = ["## Controle van de inhoud (kb check)", "", summary(findings, files, cases)]
+    if findings:
+        lines += [
+            "",
+            "| Bestand | Regel | Soort | Melding | Tip |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for f in findings:
+            lines.append(
+                f"| {_cell(f.file)} | {f.line or ''} | {SEVERITY_NL.get(f.severity, f.severity)} "
+                f"| {_cell(f.message)} `{f.code}` | {_cell(f.hint)} |"
+            )
+    return "\n".join(lines) + "\n"

@@ -114,3 +114,17 @@ def test_the_installed_command_runs(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_check_writes_all_findings_to_a_markdown_summary(content: Path, capsys, tmp_path) -> None:
+    path = case_folder(content) / "ams-0900.md"
+    path.write_text(path.read_text().replace("thema: [vervoer", "thema: [vervoerr|<b>"))
+    summary = tmp_path / "summary.md"
+    args = ["check", "--format", "github", "--samenvatting", str(summary)]
+    code, out, _ = run([*args, "--content", str(content)], capsys)
+    assert code == 1 and out.startswith("::error file=")
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## Controle van de inhoud (kb check)")
+    assert "| Bestand | Regel | Soort | Melding | Tip |" in text
+    row = next(line for line in text.splitlines() if "ams-0900.md" in line)
+    assert "| 14 | fout |" in row and "<b>" not in row and "&lt;b&gt;" in row
