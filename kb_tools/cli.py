@@ -39,7 +39,8 @@ _ARGPARSE_NL = {
 
 class DutchFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse API
-        super().add_usage(usage, actions, groups, prefix or "Gebruik: ")
+        # argparse passes prefix="" when it builds a subcommand's prog: keep that empty.
+        super().add_usage(usage, actions, groups, "Gebruik: " if prefix is None else prefix)
 
 
 class DutchParser(argparse.ArgumentParser):
@@ -216,7 +217,6 @@ def build_parser() -> DutchParser:
         description="Toon de vaste link van een casus (/c/<nummer>/) of een helpdeskantwoord "
         "(/a/<nummer>/), met een regel om ernaar te verwijzen: titel, wie het publiceerde, "
         "link. Het adres van de website komt uit KB_SITE_URL.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Voorbeelden:\n  kb link ams-0001\n  kb link hd-0002 --json\n",
     )
     link.add_argument("item_id", metavar="NUMMER", help="Het nummer, zoals ams-0001 of hd-0002.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -128,3 +129,17 @@ def test_check_writes_all_findings_to_a_markdown_summary(content: Path, capsys, 
     assert "| Bestand | Regel | Soort | Melding | Tip |" in text
     row = next(line for line in text.splitlines() if "ams-0900.md" in line)
     assert "| 14 | fout |" in row and "<b>" not in row and "&lt;b&gt;" in row
+
+
+def test_every_command_has_dutch_help_with_an_example(capsys) -> None:
+    from kb_tools.cli import build_parser
+
+    commands = next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ).choices
+    for name in commands:
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        out = capsys.readouterr().out
+        assert out.startswith(f"Gebruik: kb {name}"), out[:80]
+        assert "Opties:" in out and "Voorbeeld" in out, name
