@@ -184,7 +184,6 @@ def build_parser() -> DutchParser:
 
     sources_cmd = commands.add_parser(
         "bronnen",
-        aliases=["sources"],
         help="Haal de casussen op van netwerken met een eigen bron (git).",
         description="Netwerken met 'bron:' in content/netwerken.yml bewaren hun casussen in\n"
         "een eigen git-repository. 'kb bronnen bijwerken' haalt die op, controleert ze en\n"
@@ -197,7 +196,6 @@ def build_parser() -> DutchParser:
     )
     update = sources_commands.add_parser(
         "bijwerken",
-        aliases=["update"],
         help="Haal elke bron op, controleer hem en leg de versie vast.",
         description="Haal de bron van elk netwerk op, controleer alle bestanden zoals\n"
         "'kb check' dat doet, en zet ze in content/casussen/<netwerk>/. Lukt dat niet\n"
