@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import __version__, ledger, report
+from . import __version__, ledger, report, sources
 from .enrich import build_corpus
 from .model import Registry
 from .registry import load_registry
@@ -161,7 +161,8 @@ def build_parser() -> DutchParser:
         help="Bouw de website in de map site/.",
         description="Controleer alle inhoud en bouw de website. Bij fouten in de inhoud\n"
         "wordt er niets gebouwd; u ziet dezelfde meldingen als bij 'kb check'.",
-        epilog="Voorbeeld:\n  kb build\n  kb build --site /tmp/mijn-site\n",
+        epilog="Voorbeeld:\n  kb build\n  kb build --site /tmp/mijn-site\n"
+        "  kb build --netwerk zorgzame-dorpen\n",
     )
     build.add_argument(
         "--config",
@@ -173,7 +174,51 @@ def build_parser() -> DutchParser:
     build.add_argument(
         "--site", type=Path, metavar="MAP", help="Bouw in deze map in plaats van site/."
     )
+    build.add_argument(
+        "--netwerk",
+        metavar="ID",
+        help="Bouw een eigen website met alleen de casussen van dit netwerk "
+        "(standaard in de map site-<netwerk>/).",
+    )
     build.set_defaults(handler=cmd_build)
+
+    sources_cmd = commands.add_parser(
+        "bronnen",
+        help="Haal de casussen op van netwerken met een eigen bron (git).",
+        description="Netwerken met 'bron:' in content/netwerken.yml bewaren hun casussen in\n"
+        "een eigen git-repository. 'kb bronnen bijwerken' haalt die op, controleert ze en\n"
+        "zet ze in content/casussen/<netwerk>/. De versie komt in content/bronnen.lock.yml.",
+        epilog="Voorbeelden:\n  kb bronnen bijwerken\n"
+        "  kb bronnen bijwerken --netwerk zorgzame-dorpen --strict\n",
+    )
+    sources_commands = sources_cmd.add_subparsers(
+        dest="bronnen_command", title="Opdrachten", metavar="OPDRACHT", parser_class=DutchParser
+    )
+    update = sources_commands.add_parser(
+        "bijwerken",
+        help="Haal elke bron op, controleer hem en leg de versie vast.",
+        description="Haal de bron van elk netwerk op, controleer alle bestanden zoals\n"
+        "'kb check' dat doet, en zet ze in content/casussen/<netwerk>/. Lukt dat niet\n"
+        "(bron onbereikbaar of fouten), dan blijft de vorige goede versie staan.\n\n"
+        "Uitkomst: 0 = klaar (ook als een bron niet lukte, behalve met --strict), "
+        "1 = een bron lukte niet en --strict staat aan.",
+        epilog="Voorbeelden:\n  kb bronnen bijwerken\n"
+        "  kb bronnen bijwerken --netwerk zorgzame-dorpen --strict\n",
+    )
+    update.add_argument("--netwerk", metavar="ID", help="Werk alleen dit netwerk bij.")
+    update.add_argument(
+        "--strict", action="store_true", help="Stop met een fout als een bron niet lukt."
+    )
+    update.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".cache/bronnen"),
+        metavar="MAP",
+        help="Waar de opgehaalde repositories bewaard worden (standaard: .cache/bronnen).",
+    )
+    _add_content_option(update)
+    update.set_defaults(handler=cmd_sources_update)
+    sources_cmd.set_defaults(handler=None)
 
     serve = commands.add_parser(
         "serve",
@@ -478,10 +523,12 @@ def cmd_schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return EXIT_OK
 
 
-def _mkdocs(args: list[str]) -> int:
+def _mkdocs(args: list[str], extra_env: dict[str, str] | None = None) -> int:
     """Run the site engine as its own process: the CLI never depends on its internals."""
     # KB_PROGRESS: the plugin reports progress; the banner is about other tools, not ours.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_PROGRESS": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_PROGRESS": "1", **(extra_env or {})}
+    if "KB_NETWERK" not in (extra_env or {}):
+        env.pop("KB_NETWERK", None)
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
 
 
@@ -490,15 +537,61 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(
             f"het bestand '{args.config}' bestaat niet. Start kb in de map van de kennisbank."
         )
+    env = {}
+    site = args.site or Path("site")
+    if args.netwerk:
+        # The plugin checks the id against the registry and builds only this network.
+        env["KB_NETWERK"] = args.netwerk
+        site = args.site or Path(f"site-{args.netwerk}")
     print("De website wordt gebouwd. Dit kan even duren.", flush=True)
     started = time.monotonic()
-    extra = ["--site-dir", str(args.site)] if args.site else []
-    code = _mkdocs(["build", "--clean", "--quiet", "--config-file", str(args.config), *extra])
+    command = ["build", "--clean", "--quiet", "--config-file", str(args.config)]
+    if args.site or args.netwerk:
+        command += ["--site-dir", str(site)]
+    code = _mkdocs(command, env)
     if code != 0:
         print("De website is niet gebouwd. Lees de meldingen hierboven.", file=sys.stderr)
         return EXIT_CONTENT
-    site = args.site or Path("site")
     print(f"Klaar: de website staat in {site}/ ({time.monotonic() - started:.1f} s).")
+    return EXIT_OK
+
+
+def cmd_sources_update(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    registry, failed = _registry_or_exit(parser, args.content)
+    if failed:
+        return EXIT_CONTENT
+    _check_network(parser, registry, args.netwerk)
+    with_source = [n.id for n in registry.networks.values() if n.source is not None]
+    if args.netwerk and args.netwerk not in with_source:
+        parser.error(f"het netwerk '{args.netwerk}' heeft geen 'bron' in content/netwerken.yml.")
+    if not with_source:
+        print("Geen enkel netwerk heeft een eigen bron. Er is niets bij te werken.")
+        return EXIT_OK
+    results = sources.update(args.content, args.cache, args.netwerk, _today())
+    failures = 0
+    for result in results:
+        short = (result.commit or "")[:12]
+        if result.status == sources.OK:
+            print(f"Bijgewerkt: {result.network} staat nu op commit {short}.")
+        elif result.status == sources.UNCHANGED:
+            print(f"Ongewijzigd: {result.network} staat al op commit {short}.")
+        else:
+            failures += 1
+            print(f"LET OP: netwerk {result.network} is NIET bijgewerkt.", file=sys.stderr)
+            print(f"  {result.message}".replace("\n", "\n  "), file=sys.stderr)
+            for f in result.findings:
+                print("  " + report.format_finding(f).replace("\n", "\n  "), file=sys.stderr)
+            print(
+                f"  De website houdt de laatste goede versie van {result.network} "
+                "(zie content/bronnen.lock.yml). De andere netwerken gaan gewoon door.",
+                file=sys.stderr,
+            )
+    if failures:
+        print(
+            f"{failures} van de {len(results)} bronnen niet bijgewerkt.",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT if args.strict else EXIT_OK
     return EXIT_OK
 
 

@@ -12,6 +12,7 @@ on_build_error                       stop the search index
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import html
 import json
@@ -37,7 +38,7 @@ from .enrich.corpus import Corpus
 from .enrich.links import resolve_links
 from .enrich.similarity import TOP, Similarity
 from .load import ANSWERS_DIR, CASES_DIR, classify
-from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
+from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR, load_registry
 from .render.markdown_safe import SafeContentExtension
 from .render.opendata import write_feed, write_open_data, write_redirects
 from .render.pages import PageSpec, build_pages, case_markdown
@@ -63,9 +64,22 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.specs: dict[str, PageSpec] = {}
         self.redirects: dict[str, tuple[str, str]] = {}
         self.search_job: sitesearch.SiteIndexJob | None = None
+        self.network: str | None = None
 
     def on_config(self, config: Any) -> Any:
         config.markdown_extensions.append(SafeContentExtension())
+        # `kb build --netwerk <id>`: a site with only that network's cases, under its name.
+        self.network = os.environ.get("KB_NETWERK") or None
+        if self.network:
+            content = Path(self.config.content or config.docs_dir)
+            registry, _ = load_registry(content)
+            network = registry.networks.get(self.network)
+            if network is None:
+                raise PluginError(
+                    f"Het netwerk '{self.network}' bestaat niet. Kies uit: "
+                    f"{', '.join(registry.networks)}."
+                )
+            config.site_name = f"Kennisbank {network.name}"
         return config
 
     # Priority 50: before other plugins (and Material's) see the file list, so they
@@ -93,8 +107,25 @@ class KbPlugin(BasePlugin[KbConfig]):
                 "Los ze op; 'kb check' toont dezelfde meldingen."
             )
         with self._timed("enrich"):
-            corpus = build_corpus(result.registry, result.cases, result.answers)
-            _, redirects, problems = ledger.review(content, corpus)
+            if self.network:
+                # Everything is validated as usual; only this network's cases are published.
+                # Links to other networks' cases become plain text (resolve_links). The
+                # ledger is the main site's: a network site has no old addresses.
+                registry = dataclasses.replace(
+                    result.registry,
+                    networks={self.network: result.registry.networks[self.network]},
+                )
+                cases = [c for c in result.cases if c.network == self.network]
+                if not cases:
+                    raise PluginError(
+                        f"Het netwerk '{self.network}' heeft nog geen casussen. "
+                        "Er is geen website te bouwen."
+                    )
+                corpus = build_corpus(registry, cases, [])
+                redirects, problems = {}, []
+            else:
+                corpus = build_corpus(result.registry, result.cases, result.answers)
+                _, redirects, problems = ledger.review(content, corpus)
         if problems:
             for f in problems:
                 log.error(report.format_finding(f))

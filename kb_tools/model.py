@@ -86,6 +86,16 @@ class Network:
     provinces: tuple[str, ...]
     description: str
     maintainers: tuple[str, ...]
+    source: NetworkSource | None = None  # an own git repository (kb bronnen bijwerken)
+
+
+@dataclass(frozen=True)
+class NetworkSource:
+    """Where a network keeps its cases itself: a git repository, a ref and a folder in it."""
+
+    url: str
+    ref: str
+    folder: str  # relative to the repository root; "" for the root itself
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .load import display_path, finding, load_yaml_file
-from .model import Finding, Network, Registry, Source, Term, Vocabulary
+from .model import Finding, Network, NetworkSource, Registry, Source, Term, Vocabulary
 from .schema import ANSWER_PREFIX
 
 VOCAB_DIR = "vocabulaires"
@@ -20,6 +20,9 @@ NETWORKS_FILE = "netwerken.yml"
 SOURCES_FILE = "bronnen.yml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX = re.compile(r"^[a-z]{2,5}$")
+#: Git addresses a network source may use: https, ssh, or a local path / file:// (tests).
+SOURCE_URL = re.compile(r"^(https://|ssh://|git@|file://|/)\S+$")
+SOURCE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 
 #: Vocabularies the case format depends on; a missing one is an error.
 REQUIRED_VOCABULARIES = (
@@ -226,7 +229,9 @@ def load_networks(path: Path, rel: str, provinces: tuple[str, ...]) -> tuple[dic
                 f"Netwerk '{network_id}' heeft geen beheerders.",
                 "Noem minstens één GitHub-account of -team bij 'beheerders'.",
             )
+        source = _network_source(check, item, key) if "bron" in item else None
         networks[network_id] = Network(
+            source=source,
             id=network_id,
             name=check.text(item, key, "naam"),
             prefix=prefix,
@@ -236,6 +241,62 @@ def load_networks(path: Path, rel: str, provinces: tuple[str, ...]) -> tuple[dic
             maintainers=maintainers,
         )
     return networks, check.findings
+
+
+def _network_source(check: _Checker, item: dict, key: tuple) -> NetworkSource | None:
+    """The optional 'bron:' of a network: url, ref (default main) and map (default: root)."""
+    value = item.get("bron")
+    key = (*key, "bron")
+    if not isinstance(value, dict):
+        check.error(
+            key,
+            "register-bron",
+            "Het veld 'bron' moet velden hebben: url, ref en map.",
+            "Schrijf bijvoorbeeld: bron: {url: https://github.com/uw-netwerk/casussen, "
+            "ref: main, map: casussen}",
+        )
+        return None
+    unknown = sorted(set(value) - {"url", "ref", "map"})
+    if unknown:
+        check.error(
+            key,
+            "register-bron",
+            f"Onbekend veld in 'bron': {', '.join(map(str, unknown))}.",
+            "Een bron heeft alleen url, ref en map.",
+        )
+    url = check.text(value, key, "url")
+    ref = check.text(value, key, "ref", required=False) or "main"
+    folder = check.text(value, key, "map", required=False).strip("/")
+    ok = True
+    if url and not SOURCE_URL.match(url):
+        check.error(
+            (*key, "url"),
+            "register-bron",
+            f"Het adres '{url}' is geen git-adres.",
+            "Gebruik een adres dat begint met https://, bijvoorbeeld "
+            "https://github.com/uw-netwerk/casussen.",
+        )
+        ok = False
+    if not SOURCE_REF.match(ref) or ".." in ref:
+        check.error(
+            (*key, "ref"),
+            "register-bron",
+            f"De ref '{ref}' is ongeldig.",
+            "Noem een tak of label, bijvoorbeeld 'main'.",
+        )
+        ok = False
+    parts = folder.split("/") if folder else []
+    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p for p in parts):
+        check.error(
+            (*key, "map"),
+            "register-bron",
+            f"De map '{folder}' is ongeldig.",
+            "Noem een map in de repository, zonder '..', bijvoorbeeld 'casussen'.",
+        )
+        ok = False
+    if not url or not ok:
+        return None
+    return NetworkSource(url=url, ref=ref, folder=folder)
 
 
 def load_sources(path: Path, rel: str) -> tuple[dict, list[Finding]]:

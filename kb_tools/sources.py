@@ -1,0 +1,364 @@
+"""Networks that keep their cases in their own git repository (``bron:`` in netwerken.yml).
+
+``update(content_dir)`` is what ``kb bronnen bijwerken`` runs. Per network with a source:
+
+1. fetch the ref into a cache (``.cache/bronnen/<netwerk>``, a bare repository) and resolve
+   it to one commit;
+2. list that commit's folder with ``git ls-tree`` and refuse anything that is not a plain
+   file (symlinks, submodules), lies outside the folder, is a dotfile, has a suffix other
+   than .md/.png/.jpg/.jpeg/.webp, or is too large;
+3. write the files into a copy of the content folder, in place of the network's own folder,
+   and run the same validation as ``kb check`` (``check_content``) plus the ledger of
+   published addresses. The case rules already demand that every id carries the network's
+   prefix and that the file's folder is the network's folder; an id that another network
+   already uses is ``id-dubbel``;
+4. only when all of that passes: replace ``content/casussen/<netwerk>/`` wholesale by the
+   new files (vendoring) and record the commit in ``content/bronnen.lock.yml``.
+
+On any failure the vendored folder and the lock stay as they were: the site keeps that
+network's last good content, and every other network is unaffected. The build itself
+(``kb build``) only reads the vendored files, so it needs no network and is reproducible
+from the repository alone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from . import ledger
+from .enrich import build_corpus
+from .load import ANSWERS_DIR, CASES_DIR, IMAGE_SUFFIXES, MAX_FILE_BYTES, display_path
+from .model import ERROR, Finding, Network
+from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR, load_registry
+from .validate import check_content
+
+LOCK_FILE = "bronnen.lock.yml"
+CACHE_DIR = Path(".cache") / "bronnen"
+GIT_TIMEOUT = 120  # seconds per git command
+MAX_IMAGE_BYTES = 2_000_000
+MAX_TOTAL_BYTES = 50_000_000
+MAX_FILES = 2_000
+ALLOWED_SUFFIXES = frozenset({".md"}) | IMAGE_SUFFIXES
+LOCK_HEADER = """\
+# Welke versie van de eigen bron van een netwerk op de website staat.
+# Niet met de hand aanpassen: 'kb bronnen bijwerken' schrijft dit bestand.
+# De bestanden zelf staan in content/casussen/<netwerk>/.
+"""
+
+OK = "bijgewerkt"
+UNCHANGED = "ongewijzigd"
+FAILED = "mislukt"
+
+
+class SourceError(Exception):
+    """A source cannot be used; the message is Dutch and names the network."""
+
+
+@dataclass
+class SourceResult:
+    network: str
+    status: str  # OK, UNCHANGED or FAILED
+    commit: str | None = None
+    message: str = ""
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _git(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",  # never wait for a password in CI
+        "GIT_ASKPASS": "true",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_ALLOW_PROTOCOL": "https:ssh:file",
+    }
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        timeout=GIT_TIMEOUT,
+        check=False,
+    )
+
+
+def fetch(network: Network, cache_root: Path) -> str:
+    """Fetch the network's ref into its cache and return the commit it points to."""
+    assert network.source is not None
+    source = network.source
+    cache = cache_root / network.id
+    if not (cache / "HEAD").is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        done = _git(["init", "--quiet", "--bare", str(cache)])
+        if done.returncode != 0:
+            raise SourceError(f"De cache {cache} kan niet worden gemaakt.")
+    try:
+        done = _git(["fetch", "--quiet", "--no-tags", "--force", source.url, source.ref], cwd=cache)
+    except subprocess.TimeoutExpired as exc:
+        raise SourceError(
+            f"De bron van netwerk '{network.id}' ({source.url}) antwoordt niet binnen "
+            f"{GIT_TIMEOUT} seconden."
+        ) from exc
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise SourceError(
+            f"De bron van netwerk '{network.id}' is niet bereikbaar: {source.url} "
+            f"(ref {source.ref}). Git meldt: {detail[-1] if detail else 'onbekende fout'}"
+        )
+    done = _git(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], cwd=cache)
+    if done.returncode != 0:
+        raise SourceError(
+            f"De ref '{source.ref}' van netwerk '{network.id}' wijst niet naar een commit."
+        )
+    return done.stdout.decode().strip()
+
+
+def _remote_name(network: Network, commit: str, path: str) -> str:
+    """How a finding names a remote file: network, repository, commit and path."""
+    assert network.source is not None
+    return f"{network.id}: {network.source.url} @ {commit[:12]} : {path}"
+
+
+def export(network: Network, cache_root: Path, commit: str, target: Path) -> int:
+    """Write the commit's folder into ``target`` after checking every entry; return the
+    number of files. Raises SourceError for anything that may not be published."""
+    assert network.source is not None
+    cache = cache_root / network.id
+    folder = network.source.folder
+    args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
+    if folder:
+        args += ["--", folder + "/"]
+    done = _git(args, cwd=cache)
+    if done.returncode != 0:
+        raise SourceError(
+            f"De map '{folder}' in de bron van '{network.id}' kan niet worden gelezen."
+        )
+    entries = [e for e in done.stdout.decode("utf-8", "replace").split("\0") if e]
+    if not entries:
+        raise SourceError(
+            f"De map '{folder or '/'}' in de bron van netwerk '{network.id}' is leeg of bestaat "
+            f"niet (commit {commit[:12]})."
+        )
+    if len(entries) > MAX_FILES:
+        raise SourceError(
+            f"De bron van netwerk '{network.id}' heeft {len(entries)} bestanden; "
+            f"hoogstens {MAX_FILES} mag."
+        )
+    problems: list[str] = []
+    wanted: list[tuple[str, PurePosixPath, str]] = []
+    total = 0
+    for entry in entries:
+        meta, _, path = entry.partition("\t")
+        mode, kind, sha, size = meta.split()
+        where = _remote_name(network, commit, path)
+        rel = PurePosixPath(path)
+        if folder:
+            rel = rel.relative_to(folder)
+        if mode == "120000":
+            problems.append(f"{where}: een symbolische link (symlink) mag niet.")
+            continue
+        if kind != "blob" or mode not in ("100644", "100755"):
+            problems.append(f"{where}: alleen gewone bestanden mogen (geen submodule).")
+            continue
+        if any(p in ("", ".", "..") or p.startswith(".") for p in rel.parts):
+            problems.append(f"{where}: verborgen bestanden en '..' mogen niet.")
+            continue
+        if rel.suffix.lower() not in ALLOWED_SUFFIXES:
+            problems.append(f"{where}: alleen .md, .png, .jpg en .webp mogen.")
+            continue
+        limit = MAX_FILE_BYTES if rel.suffix.lower() == ".md" else MAX_IMAGE_BYTES
+        if int(size) > limit:
+            problems.append(f"{where}: {int(size) // 1000} kB; hoogstens {limit // 1000} kB mag.")
+            continue
+        total += int(size)
+        wanted.append((sha, rel, path))
+    if total > MAX_TOTAL_BYTES:
+        problems.append(
+            f"{network.id}: de bron is samen {total // 1_000_000} MB; hoogstens "
+            f"{MAX_TOTAL_BYTES // 1_000_000} MB mag."
+        )
+    if problems:
+        raise SourceError("\n".join(problems))
+    root = target.resolve()
+    for sha, rel, _path in wanted:
+        out = (target / Path(*rel.parts)).resolve()
+        if root not in out.parents:  # belt and braces: never write outside the folder
+            raise SourceError(f"{_remote_name(network, commit, str(rel))}: buiten de map.")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        blob = _git(["cat-file", "blob", sha], cwd=cache)
+        if blob.returncode != 0:
+            raise SourceError(f"{_remote_name(network, commit, str(rel))}: onleesbaar.")
+        out.write_bytes(blob.stdout)
+    return len(wanted)
+
+
+def _staging_copy(content_dir: Path, target: Path, network_id: str) -> None:
+    """A content folder like the real one, without the network's own folder."""
+    target.mkdir(parents=True)
+    shutil.copytree(content_dir / VOCAB_DIR, target / VOCAB_DIR)
+    for name in (NETWORKS_FILE, SOURCES_FILE, ledger.LEDGER_FILE):
+        if (content_dir / name).is_file():
+            shutil.copy2(content_dir / name, target / name)
+    if (content_dir / ANSWERS_DIR).is_dir():
+        shutil.copytree(content_dir / ANSWERS_DIR, target / ANSWERS_DIR)
+    cases = content_dir / CASES_DIR
+    (target / CASES_DIR).mkdir()
+    for folder in sorted(cases.iterdir()) if cases.is_dir() else []:
+        if folder.is_dir() and folder.name != network_id:
+            shutil.copytree(folder, target / CASES_DIR / folder.name)
+
+
+def validate(
+    content_dir: Path, staged: Path, network: Network, commit: str, today: date | None
+) -> list[Finding]:
+    """Errors the real content would have with the staged files as the network's folder.
+    Findings on the network's files name the network and the remote file."""
+    folder = staged / CASES_DIR / network.id
+    result = check_content(staged, today=today)
+    errors = list(result.errors)
+    if not errors:
+        corpus = build_corpus(result.registry, result.cases, result.answers)
+        errors = [f for f in ledger.review(staged, corpus)[2] if f.severity == ERROR]
+    prefix = display_path(folder) + "/"
+    assert network.source is not None
+    remote_folder = network.source.folder + "/" if network.source.folder else ""
+    named = []
+    for f in errors:
+        if f.file.startswith(prefix):
+            f = replace(
+                f, file=_remote_name(network, commit, remote_folder + f.file[len(prefix) :])
+            )
+        elif f.file.startswith(display_path(staged) + "/"):
+            f = replace(f, file="content/" + f.file[len(display_path(staged)) + 1 :])
+        named.append(f)
+    return named
+
+
+def read_lock(content_dir: Path) -> dict[str, dict]:
+    path = content_dir / LOCK_FILE
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    networks = data.get("netwerken") if isinstance(data, dict) else None
+    return networks if isinstance(networks, dict) else {}
+
+
+def write_lock(content_dir: Path, lock: dict[str, dict]) -> None:
+    text = yaml.safe_dump(
+        {"netwerken": {k: lock[k] for k in sorted(lock)}},
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+    )
+    tmp = content_dir / (LOCK_FILE + ".tmp")
+    tmp.write_text(LOCK_HEADER + text, encoding="utf-8")
+    tmp.replace(content_dir / LOCK_FILE)
+
+
+def _vendor(staged_folder: Path, content_dir: Path, network_id: str) -> None:
+    """Replace content/casussen/<netwerk>/ wholesale by the checked files."""
+    cases = content_dir / CASES_DIR
+    cases.mkdir(parents=True, exist_ok=True)
+    final = cases / network_id
+    incoming = cases / f".{network_id}.nieuw"
+    outgoing = cases / f".{network_id}.oud"
+    for leftover in (incoming, outgoing):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.copytree(staged_folder, incoming)
+    if final.exists():
+        final.rename(outgoing)
+    incoming.rename(final)
+    if outgoing.exists():
+        shutil.rmtree(outgoing)
+
+
+def update_network(
+    content_dir: Path,
+    network: Network,
+    cache_root: Path,
+    lock: dict[str, dict],
+    today: date,
+) -> SourceResult:
+    """Fetch, check and vendor one network's source. Never raises for source problems."""
+    assert network.source is not None
+    source = network.source
+    try:
+        commit = fetch(network, cache_root)
+    except SourceError as error:
+        return SourceResult(network.id, FAILED, message=str(error))
+    old = lock.get(network.id) or {}
+    same_source = (old.get("url"), old.get("ref"), old.get("map", "")) == (
+        source.url,
+        source.ref,
+        source.folder,
+    )
+    if (
+        old.get("commit") == commit
+        and same_source
+        and (content_dir / CASES_DIR / network.id).is_dir()
+    ):
+        return SourceResult(network.id, UNCHANGED, commit)
+    with tempfile.TemporaryDirectory(prefix="kb-bron-") as tmp:
+        staged = Path(tmp) / "content"
+        _staging_copy(content_dir, staged, network.id)
+        folder = staged / CASES_DIR / network.id
+        folder.mkdir()
+        try:
+            count = export(network, cache_root, commit, folder)
+        except SourceError as error:
+            return SourceResult(network.id, FAILED, commit, str(error))
+        errors = validate(content_dir, staged, network, commit, today)
+        if errors:
+            return SourceResult(
+                network.id,
+                FAILED,
+                commit,
+                f"Commit {commit[:12]} van netwerk '{network.id}' heeft "
+                f"{len(errors)} {'fout' if len(errors) == 1 else 'fouten'}.",
+                errors,
+            )
+        _vendor(folder, content_dir, network.id)
+    lock[network.id] = {
+        "url": source.url,
+        "ref": source.ref,
+        "map": source.folder,
+        "commit": commit,
+        "datum": today.isoformat(),
+        "bestanden": count,
+    }
+    write_lock(content_dir, lock)
+    return SourceResult(network.id, OK, commit)
+
+
+def update(
+    content_dir: Path,
+    cache_root: Path = CACHE_DIR,
+    only: str | None = None,
+    today: date | None = None,
+) -> list[SourceResult]:
+    """Update every network with a source (or only one); the lock is written per success."""
+    content_dir = Path(content_dir)
+    registry, findings = load_registry(content_dir)
+    errors = [f for f in findings if f.severity == ERROR]
+    if errors:
+        raise SourceError(
+            "De registers hebben fouten; los die eerst op ('kb check').\n"
+            + "\n".join(f"{f.file}:{f.line}: {f.message}" for f in errors)
+        )
+    lock = read_lock(content_dir)
+    results = []
+    for network in registry.networks.values():
+        if network.source is None or (only and network.id != only):
+            continue
+        results.append(
+            update_network(content_dir, network, Path(cache_root), lock, today or date.today())
+        )
+    return results

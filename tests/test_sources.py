@@ -1,0 +1,318 @@
+"""Networks with their own git repository: `kb bronnen bijwerken` and `kb build --netwerk`.
+
+Every source is a bare git repository made here, reached through a file:// URL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb_tools import sources
+from kb_tools.cli import main
+from kb_tools.registry import load_registry
+
+from .conftest import FIXTURES, ROOT, TODAY
+
+NETWORK = "zorgzame-dorpen"  # prefix zzd, no cases in the fixture content
+GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
+GIT += ["-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always"]
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run([*GIT, *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def case_text(number: int, prefix: str = "zzd", network: str = NETWORK) -> str:
+    text = (FIXTURES / "basis" / "ams-0900.md").read_text(encoding="utf-8")
+    text = text.replace("id: ams-0900", f"id: {prefix}-{number:04d}")
+    text = text.replace("netwerk: amsterdamse-stadsdorpen", f"netwerk: {network}")
+    text = text.replace("provincie: noord-holland", "provincie: groningen")
+    team = {NETWORK: "redactie-noord", "knooppunt-limburg": "redactie-limburg"}
+    text = text.replace("redactie-amsterdam", team.get(network, "redactie-amsterdam"))
+    return text.replace("Stadsdorp Proefwijk", f"Dorp Proef {number}")
+
+
+class Remote:
+    """A bare repository plus a working clone to commit into."""
+
+    def __init__(self, root: Path) -> None:
+        self.bare = root / "bron.git"
+        self.work = root / "werk"
+        root.mkdir(parents=True, exist_ok=True)
+        git("init", "--quiet", "--bare", str(self.bare), cwd=root)
+        git("init", "--quiet", str(self.work), cwd=root)
+        git("remote", "add", "origin", self.bare.as_uri(), cwd=self.work)
+
+    @property
+    def url(self) -> str:
+        return self.bare.as_uri()
+
+    def commit(self, files: dict[str, str | None], message: str = "update") -> str:
+        for name, text in files.items():
+            path = self.work / name
+            if text is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        git("add", "-A", cwd=self.work)
+        git("commit", "--quiet", "-m", message, cwd=self.work)
+        git("push", "--quiet", "origin", "HEAD:refs/heads/main", cwd=self.work)
+        return git("rev-parse", "HEAD", cwd=self.work)
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Remote:
+    return Remote(tmp_path / "remote")
+
+
+@pytest.fixture
+def sourced(content: Path, remote: Remote) -> Path:
+    """The fixture content with a 'bron' for zorgzame-dorpen pointing at `remote`."""
+    registry = content / "netwerken.yml"
+    text = registry.read_text(encoding="utf-8")
+    entry = f"  - id: {NETWORK}\n"
+    assert entry in text
+    text = text.replace(
+        entry, entry + f"    bron: {{url: '{remote.url}', ref: main, map: casussen}}\n"
+    )
+    registry.write_text(text, encoding="utf-8")
+    return content
+
+
+def update(content: Path, tmp_path: Path, *extra: str) -> int:
+    return main(
+        [
+            "bronnen",
+            "bijwerken",
+            "--content",
+            str(content),
+            "--cache",
+            str(tmp_path / "cache"),
+            *extra,
+        ]
+    )
+
+
+def lock(content: Path) -> dict:
+    return yaml.safe_load((content / sources.LOCK_FILE).read_text(encoding="utf-8"))["netwerken"]
+
+
+def vendored(content: Path) -> list[str]:
+    return sorted(p.name for p in (content / "casussen" / NETWORK).iterdir())
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kb_tools.cli._today", lambda: TODAY)
+
+
+def test_registry_reads_bron(sourced: Path, remote: Remote) -> None:
+    registry, findings = load_registry(sourced)
+    assert not [f for f in findings if f.severity == "error"]
+    source = registry.networks[NETWORK].source
+    assert source is not None
+    assert (source.url, source.ref, source.folder) == (remote.url, "main", "casussen")
+
+
+def test_registry_refuses_bad_bron(content: Path) -> None:
+    registry = content / "netwerken.yml"
+    text = registry.read_text(encoding="utf-8").replace(
+        f"  - id: {NETWORK}\n", f"  - id: {NETWORK}\n    bron: {{url: x, map: ../andere}}\n"
+    )
+    registry.write_text(text, encoding="utf-8")
+    _, findings = load_registry(content)
+    messages = [f.message for f in findings if f.code == "register-bron"]
+    assert any("geen git-adres" in m for m in messages)
+    assert any("../andere" in m for m in messages)
+
+
+def test_healthy_source_is_vendored_and_locked(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    commit = remote.commit(
+        {
+            "casussen/dorp-een.md": case_text(1),
+            "casussen/dorp-twee.md": case_text(2),
+            "README.md": "# niet gepubliceerd: buiten de map",
+        }
+    )
+    assert update(sourced, tmp_path, "--strict") == 0
+    assert vendored(sourced) == ["dorp-een.md", "dorp-twee.md"]
+    entry = lock(sourced)[NETWORK]
+    assert entry["commit"] == commit
+    assert (entry["url"], entry["ref"], entry["map"]) == (remote.url, "main", "casussen")
+    assert entry["bestanden"] == 2 and entry["datum"] == TODAY.isoformat()
+    assert "Bijgewerkt" in capsys.readouterr().out
+    # The vendored content passes kb check like any other content.
+    assert main(["check", "--content", str(sourced)]) == 0
+    # Running again without a new commit changes nothing.
+    assert update(sourced, tmp_path, "--strict") == 0
+    assert "Ongewijzigd" in capsys.readouterr().out
+
+
+def test_lock_bump_picks_up_new_valid_commit(sourced: Path, remote: Remote, tmp_path: Path) -> None:
+    first = remote.commit({"casussen/dorp-een.md": case_text(1)})
+    assert update(sourced, tmp_path) == 0
+    assert lock(sourced)[NETWORK]["commit"] == first
+    # The network adds a case and removes nothing: only a bump brings it to the site.
+    second = remote.commit({"casussen/dorp-twee.md": case_text(2)})
+    assert vendored(sourced) == ["dorp-een.md"]
+    assert update(sourced, tmp_path, "--strict") == 0
+    assert lock(sourced)[NETWORK]["commit"] == second
+    assert vendored(sourced) == ["dorp-een.md", "dorp-twee.md"]
+
+
+def test_unreachable_source_keeps_last_good_content(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    good = remote.commit({"casussen/dorp-een.md": case_text(1)})
+    assert update(sourced, tmp_path) == 0
+    capsys.readouterr()
+    shutil.rmtree(remote.bare)  # the network's server is gone
+    # Also an empty cache, as on a fresh CI runner.
+    shutil.rmtree(tmp_path / "cache")
+    assert update(sourced, tmp_path) == 0
+    err = capsys.readouterr().err
+    assert f"LET OP: netwerk {NETWORK} is NIET bijgewerkt" in err
+    assert "niet bereikbaar" in err
+    assert lock(sourced)[NETWORK]["commit"] == good
+    assert vendored(sourced) == ["dorp-een.md"]
+    assert update(sourced, tmp_path, "--strict") == 1
+    # The content that stays is complete: kb check passes without the network.
+    assert main(["check", "--content", str(sourced)]) == 0
+
+
+def test_invalid_new_commit_keeps_old_commit(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    good = remote.commit({"casussen/dorp-een.md": case_text(1)})
+    assert update(sourced, tmp_path) == 0
+    capsys.readouterr()
+    broken = case_text(2).replace("fase: stabiel", "fase: bestaat-niet")
+    bad = remote.commit({"casussen/dorp-twee.md": broken, "casussen/dorp-een.md": None})
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    # The finding names the network and the remote file.
+    assert f"{NETWORK}: {remote.url} @ {bad[:12]} : casussen/dorp-twee.md" in err
+    assert lock(sourced)[NETWORK]["commit"] == good
+    assert vendored(sourced) == ["dorp-een.md"]
+
+
+def test_other_networks_prefix_is_refused(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    remote.commit(
+        {
+            "casussen/dorp-een.md": case_text(1),
+            # Claims to be an Amsterdam case, and shadows one that exists.
+            "casussen/kaping.md": case_text(900, prefix="ams", network="amsterdamse-stadsdorpen"),
+            # Our network, but another network's prefix.
+            "casussen/vreemd.md": case_text(3, prefix="utr"),
+        }
+    )
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    assert "casussen/kaping.md" in err and "casussen/vreemd.md" in err
+    assert "zzd" in err
+    assert not (sourced / "casussen" / NETWORK).exists()
+    assert not (sourced / sources.LOCK_FILE).exists()
+
+
+def test_symlink_out_of_folder_is_refused(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    remote.commit({"casussen/dorp-een.md": case_text(1), "geheim.md": "geheim"})
+    os.symlink("../geheim.md", remote.work / "casussen" / "link.md")
+    remote.commit({})
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    assert "casussen/link.md" in err and "symlink" in err
+    assert not (sourced / "casussen" / NETWORK).exists()
+
+
+def test_disallowed_and_oversized_files_are_refused(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    remote.commit(
+        {
+            "casussen/dorp-een.md": case_text(1),
+            "casussen/script.js": "alert(1)",
+            "casussen/groot.md": case_text(2) + "x" * 300_000,
+        }
+    )
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    assert "casussen/script.js" in err and "casussen/groot.md" in err
+    assert not (sourced / "casussen" / NETWORK).exists()
+
+
+def test_one_failing_source_does_not_stop_another(
+    sourced: Path, remote: Remote, tmp_path: Path
+) -> None:
+    other = Remote(tmp_path / "limburg")
+    registry = sourced / "netwerken.yml"
+    entry = "  - id: knooppunt-limburg\n"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace(
+            entry, entry + f"    bron: {{url: '{other.url}'}}\n"
+        ),
+        encoding="utf-8",
+    )
+    lim = case_text(1, prefix="lim", network="knooppunt-limburg").replace(
+        "provincie: groningen", "provincie: limburg"
+    )
+    other.commit({"lim.md": lim})  # map: the repository root
+    remote.commit({"casussen/dorp-een.md": "geen kop"})
+    assert update(sourced, tmp_path) == 0
+    assert set(lock(sourced)) == {"knooppunt-limburg"}
+    assert sorted(p.name for p in (sourced / "casussen" / "knooppunt-limburg").iterdir()) == [
+        "lim.md"
+    ]
+
+
+def test_build_one_network(tmp_path: Path) -> None:
+    """`kb build --netwerk` on the real content: only that network's cases, its own title."""
+    site = tmp_path / "site"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kb_tools.cli",
+            "build",
+            "--netwerk",
+            "amsterdamse-stadsdorpen",
+            "--site",
+            str(site),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "KB_NETWERK"},
+    )
+    assert done.returncode == 0, done.stderr
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "Kennisbank Amsterdamse Stadsdorpen" in index
+    folders = sorted(p.name for p in (site / "casussen").iterdir() if p.is_dir())
+    assert folders == ["amsterdamse-stadsdorpen"]
+    assert not (site / "casussen" / "omzien-naar-elkaar").exists()
+
+
+def test_build_unknown_network_fails(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "kb_tools.cli", "build", "--netwerk", "bestaat-niet"]
+        + ["--site", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "bestaat-niet" in done.stderr
