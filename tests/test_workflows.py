@@ -43,9 +43,14 @@ def load(path: Path) -> dict:
 
 
 def test_the_expected_workflows_exist() -> None:
-    assert {"pr.yml", "pr-comment.yml", "publish.yml", "links.yml", "casus-uit-issue.yml"} <= set(
-        NAMES
-    )
+    assert {
+        "pr.yml",
+        "pr-comment.yml",
+        "publish.yml",
+        "links.yml",
+        "casus-uit-issue.yml",
+        "bronnen.yml",
+    } <= set(NAMES)
 
 
 def test_actionlint_finds_nothing() -> None:
