@@ -34,16 +34,17 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from . import ledger
+from .corpus import copy_registry
 from .enrich import build_corpus
 from .load import ANSWERS_DIR, CASES_DIR, IMAGE_SUFFIXES, MAX_FILE_BYTES, display_path
 from .model import ERROR, Finding, Network
-from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR, load_registry
+from .registry import load_registry
 from .validate import check_content
+from .validate.body import MAX_IMAGE_BYTES  # the limit kb check applies to images
 
 LOCK_FILE = "bronnen.lock.yml"
 CACHE_DIR = Path(".cache") / "bronnen"
 GIT_TIMEOUT = 120  # seconds per git command
-MAX_IMAGE_BYTES = 2_000_000
 MAX_TOTAL_BYTES = 50_000_000
 MAX_FILES = 2_000
 ALLOWED_SUFFIXES = frozenset({".md"}) | IMAGE_SUFFIXES
@@ -201,11 +202,9 @@ def export(network: Network, cache_root: Path, commit: str, target: Path) -> int
 
 def _staging_copy(content_dir: Path, target: Path, network_id: str) -> None:
     """A content folder like the real one, without the network's own folder."""
-    target.mkdir(parents=True)
-    shutil.copytree(content_dir / VOCAB_DIR, target / VOCAB_DIR)
-    for name in (NETWORKS_FILE, SOURCES_FILE, ledger.LEDGER_FILE):
-        if (content_dir / name).is_file():
-            shutil.copy2(content_dir / name, target / name)
+    copy_registry(content_dir, target)
+    if (content_dir / ledger.LEDGER_FILE).is_file():
+        shutil.copy2(content_dir / ledger.LEDGER_FILE, target / ledger.LEDGER_FILE)
     if (content_dir / ANSWERS_DIR).is_dir():
         shutil.copytree(content_dir / ANSWERS_DIR, target / ANSWERS_DIR)
     cases = content_dir / CASES_DIR
