@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import __version__, ledger, report, sources
 from .enrich import build_corpus
+from .load import display_path
 from .model import Registry
 from .registry import load_registry
 from .schema import json_schema
@@ -137,6 +138,13 @@ def build_parser() -> DutchParser:
         help="Schrijf ook alle meldingen als tabel (Markdown) aan het eind van dit bestand. "
         "Bedoeld voor de samenvatting van een GitHub-taak.",
     )
+    check.add_argument(
+        "--vorige",
+        type=Path,
+        metavar="BESTAND",
+        help="De adressen van de vorige versie (gemaakt met 'kb adressen --export'). Een "
+        "adres dat daar online stond en nu nergens meer is, is een fout.",
+    )
     _add_content_option(check)
     check.set_defaults(handler=cmd_check)
 
@@ -253,6 +261,13 @@ def build_parser() -> DutchParser:
         help="Voeg de adressen van nieuwe casussen toe aan de lijst.",
     )
     addresses.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
+    addresses.add_argument(
+        "--export",
+        type=Path,
+        metavar="BESTAND",
+        help="Schrijf alle adressen die deze versie online houdt als JSON, voor "
+        "'kb check --vorige' op een latere versie.",
+    )
     _add_content_option(addresses)
     addresses.set_defaults(handler=cmd_addresses)
 
@@ -472,28 +487,38 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         paths = []
         for raw in args.paths:
             path = Path(raw)
-            if path.is_dir():
+            if path.is_dir() and not path.is_symlink():
                 paths.extend(
-                    p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")
+                    p
+                    for p in sorted(path.rglob("*"))
+                    if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
                 )
-            elif path.is_file():
+            elif path.is_file() or path.is_symlink():
                 paths.append(path)
             else:
                 parser.error(f"'{raw}' bestaat niet.")
+    previous = None
+    if args.vorige:
+        previous, problem = ledger.read_previous(args.vorige)
+        if problem:
+            print(report.format_finding(problem), file=sys.stderr)
+            return EXIT_USAGE
     result = check_content(args.content, paths)
+    ledger_file = display_path(args.content / ledger.LEDGER_FILE)
+    if paths is None or ledger_file in {display_path(p) for p in paths}:
+        # The ledger is content too; it is checked against the cases once they are known.
+        corpus = build_corpus(result.registry, result.cases, result.answers)
+        entries, _, problems = ledger.review(args.content, corpus)
+        result.findings.extend(problems)
+        if previous is not None:
+            result.findings.extend(ledger.compare(previous, entries, corpus, str(args.vorige)))
     files = len(paths) if paths is not None else result.files
-    cases = (
-        len(result.cases)
-        if paths is None
-        else sum(1 for c in result.cases if Path(c.path).resolve() in {p.resolve() for p in paths})
-    )
-    answers = (
-        len(result.answers)
-        if paths is None
-        else sum(
-            1 for a in result.answers if Path(a.path).resolve() in {p.resolve() for p in paths}
-        )
-    )
+    if paths is None:
+        cases, answers = len(result.cases), len(result.answers)
+    else:
+        wanted = {display_path(p) for p in paths}  # once, not once per case
+        cases = sum(1 for c in result.cases if display_path(Path(c.path)) in wanted)
+        answers = sum(1 for a in result.answers if display_path(Path(a.path)) in wanted)
     if args.format == "json":
         print(report.as_json(result.findings))
     elif args.format == "github":
@@ -615,10 +640,10 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     corpus = build_corpus(result.registry, result.cases, result.answers)
     entries, _, problems = ledger.review(args.content, corpus)
     absent = ledger.missing(entries, corpus)
+    if args.export:
+        args.export.write_text(ledger.export(entries, corpus), encoding="utf-8")
     if args.bijwerken and absent and not problems:
-        (args.content / ledger.LEDGER_FILE).write_text(
-            ledger.updated(entries, corpus), encoding="utf-8"
-        )
+        ledger.write(args.content, entries, corpus)
     if args.json:
         print(
             json.dumps(
@@ -630,6 +655,8 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     else:
         if problems:
             print(report.as_text(problems, 1, 0))
+        if args.export:
+            print(f"Adressen geschreven naar {args.export}.")
         if absent and args.bijwerken and not problems:
             print(f"{len(absent)} nieuwe adressen toegevoegd aan {ledger.LEDGER_FILE}.")
         elif absent:
@@ -645,11 +672,12 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             print(f"Alle {len(corpus.cases)} adressen staan in {ledger.LEDGER_FILE}.")
     if problems:
         return EXIT_CONTENT
-    return EXIT_CONTENT if absent and not args.bijwerken else EXIT_OK
+    return EXIT_CONTENT if absent and not (args.bijwerken or args.export) else EXIT_OK
 
 
 def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .render.views import absolute, answer_view, case_view, short_link
+    from .render.views import answer_view, case_view
+    from .urls import absolute, short_link
 
     _require_content(parser, args.content)
     result = check_content(args.content)

@@ -47,7 +47,7 @@ _WORD_CHARS = str.maketrans(
         "\u00ad": None,
     }
 )
-_ID_LINE = re.compile(r"^id:\s*['\"]?([a-z]{2,5})-(\d{4})['\"]?\s*$", re.M)
+_ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z]{2,5})-([0-9]{4})['\"]?[ \t]*$", re.M)
 _CHECKED = re.compile(r"^- \[[xX]\] ", re.M)
 
 

@@ -1,34 +1,71 @@
 """Stage 1, load: read content files into records, once per build.
 
-Reading never raises for content problems: it returns the record it could make
-and a list of findings (encoding, size, frontmatter, YAML syntax). A byte-order
-mark and CRLF line endings are accepted.
+``scan_content`` walks ``content/`` once and says what every file is (case, answer,
+guide page, image, registry), refusing what may never be read or published: symbolic
+links, devices, files a browser would run (.html, .js, .css), badly named files and
+images that are not what their name says. Reading never raises for content problems: it
+returns the record it could make and a list of findings (encoding, size, frontmatter,
+YAML syntax). A byte-order mark and CRLF line endings are accepted.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import yamlsafe
+from .layout import (
+    ACTIVE_SUFFIXES,
+    ANSWERS_DIR,
+    CASES_DIR,
+    FOLDER_NAME,
+    GUIDE_DIR,
+    IMAGE_SUFFIXES,
+    IMAGE_TYPES,
+    MAX_FILE_BYTES,
+    MAX_FRONTMATTER_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_REGISTRY_BYTES,
+    REGISTRY_FILES,
+    VOCAB_DIR,
+    image_type,
+    name_problem,
+)
 from .model import ERROR, WARNING, Document, Finding
 
-MAX_FILE_BYTES = 200_000
-MAX_FRONTMATTER_BYTES = 32_000
-CASES_DIR = "casussen"
-ANSWERS_DIR = "antwoorden"
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp"})
+__all__ = ["ANSWERS_DIR", "CASES_DIR", "IMAGE_SUFFIXES", "MAX_FILE_BYTES"]  # used elsewhere
+
 _FENCE = re.compile(r"^---[ \t]*$")
+# Shown escaped in messages: a file name may carry newlines or direction marks.
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+
+#: What a file under content/ is.
+CASE, ANSWER, GUIDE, IMAGE, VOCABULARY, REGISTRY, OTHER = (
+    "casus",
+    "antwoord",
+    "handleiding",
+    "afbeelding",
+    "woordenlijst",
+    "register",
+    "anders",
+)
+#: Kinds that MkDocs may publish as they are (guide pages are rendered, images copied).
+PUBLISHED_AS_IS = frozenset({GUIDE, IMAGE})
+MAX_ENTRIES = 100_000  # files and folders under content/: more is not a knowledge base
 
 
-@dataclass(frozen=True)
-class LoadResult:
-    document: Document | None
-    findings: tuple[Finding, ...]
+def printable(text: str, limit: int = 120) -> str:
+    """Text safe to print in a message: control, zero-width and direction characters shown
+    as escapes (a file name may contain a newline or U+202E), cut to ``limit``."""
+    shown = _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode(), text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def display_path(path: Path) -> str:
@@ -36,8 +73,8 @@ def display_path(path: Path) -> str:
     absolute = os.path.abspath(path)
     cwd = os.getcwd()
     if absolute.startswith(cwd + os.sep):
-        return Path(absolute[len(cwd) + 1 :]).as_posix()
-    return Path(absolute).as_posix()
+        return printable(Path(absolute[len(cwd) + 1 :]).as_posix(), 400)
+    return printable(Path(absolute).as_posix(), 400)
 
 
 def finding(
@@ -53,33 +90,90 @@ def finding(
     return Finding(file, line, column, code, severity, message, hint)
 
 
-def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
-    """Read a file as UTF-8 text with Unix line endings, or explain why that is impossible."""
+def read_bytes(path: Path, limit: int) -> bytes | tuple[str, int]:
+    """The bytes of a regular file, never through a symbolic link; or (reason, size) with
+    reason 'groot', 'link', 'soort' or an error text."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                finding(
-                    rel,
-                    None,
-                    "bestand-te-groot",
-                    f"Het bestand is {size // 1000} kB. Het mag hoogstens "
-                    f"{MAX_FILE_BYTES // 1000} kB zijn.",
-                    "Maak de tekst korter of splits hem in twee casussen. "
-                    "Zet afbeeldingen in een eigen bestand.",
-                )
-            ]
-        data = path.read_bytes()
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
     except OSError as exc:
-        return None, [
-            finding(
-                rel,
-                None,
-                "bestand-onleesbaar",
-                f"Het bestand kan niet worden gelezen ({exc.strerror or exc}).",
-                "Controleer of het bestand bestaat en of u het mag lezen.",
-            )
-        ]
+        if exc.errno == errno.ELOOP or os.path.islink(path):
+            return ("link", 0)
+        return (exc.strerror or str(exc), 0)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return ("soort", 0)
+        if info.st_size > limit:
+            return ("groot", info.st_size)
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:  # grew while we read it
+                return ("groot", size)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        return (exc.strerror or str(exc), 0)
+    finally:
+        os.close(fd)
+
+
+def _refusal(rel: str, reason: str, size: int, limit: int) -> Finding:
+    if reason == "groot":
+        return finding(
+            rel,
+            None,
+            "bestand-te-groot",
+            f"Het bestand is {size // 1000} kB. Het mag hoogstens {limit // 1000} kB zijn.",
+            "Maak de tekst korter of splits hem in twee casussen. "
+            "Zet afbeeldingen in een eigen bestand.",
+        )
+    if reason == "link":
+        return link_finding(rel)
+    if reason == "soort":
+        return kind_finding(rel)
+    return finding(
+        rel,
+        None,
+        "bestand-onleesbaar",
+        f"Het bestand kan niet worden gelezen ({reason}).",
+        "Controleer of het bestand bestaat en of u het mag lezen.",
+    )
+
+
+def link_finding(rel: str) -> Finding:
+    return finding(
+        rel,
+        None,
+        "bestand-link",
+        "Dit is een snelkoppeling (symbolische link) naar een ander bestand of een andere "
+        "map. De kennisbank leest en publiceert die nooit.",
+        "Zet het echte bestand hier neer in plaats van een link, of haal de link weg.",
+    )
+
+
+def kind_finding(rel: str) -> Finding:
+    return finding(
+        rel,
+        None,
+        "bestand-soort",
+        "Dit is geen gewoon bestand (maar bijvoorbeeld een apparaat of een pijp).",
+        "Haal het weg. In content/ horen alleen tekstbestanden en afbeeldingen.",
+    )
+
+
+def read_text(
+    path: Path, rel: str, limit: int = MAX_FILE_BYTES
+) -> tuple[str | None, list[Finding]]:
+    """Read a file as UTF-8 text with Unix line endings, or explain why that is impossible."""
+    data = read_bytes(path, limit)
+    if isinstance(data, tuple):
+        return None, [_refusal(rel, data[0], data[1], limit)]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -111,6 +205,12 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Finding]]:
             )
         ]
     return text, []
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    document: Document | None
+    findings: tuple[Finding, ...]
 
 
 def parse_document(path: Path, rel: str, text: str) -> LoadResult:
@@ -225,12 +325,15 @@ def load_document(path: Path, rel: str) -> LoadResult:
     return parse_document(path, rel, text)
 
 
-def load_yaml_file(path: Path, rel: str) -> tuple[Any, dict, list[Finding]]:
-    """Load a whole YAML file (vocabulary or registry) with 1-based file lines."""
-    text, problems = read_text(path, rel)
+def load_yaml_file(
+    path: Path, rel: str, limit: int = MAX_REGISTRY_BYTES
+) -> tuple[Any, dict, list[Finding]]:
+    """Load a whole YAML file (vocabulary or registry) with 1-based file lines; a key
+    written twice is a finding (otherwise the second would silently win)."""
+    text, problems = read_text(path, rel, limit)
     if text is None:
         return None, {}, problems
-    parsed = yamlsafe.parse(text)
+    parsed = yamlsafe.parse(text, max_nodes=yamlsafe.MAX_REGISTRY_NODES)
     if isinstance(parsed, yamlsafe.YamlProblem):
         return (
             None,
@@ -247,36 +350,221 @@ def load_yaml_file(path: Path, rel: str) -> tuple[Any, dict, list[Finding]]:
             ],
         )
     lines = {key: (line + 1, column + 1) for key, (line, column) in parsed.lines.items()}
-    return parsed.value, lines, []
+    duplicates = [
+        finding(
+            rel,
+            line + 1,
+            "register-dubbel",
+            f"'{printable(str(key[-1]), 60)}' staat twee keer in dit bestand, op hetzelfde niveau.",
+            "Laat één van de twee weg of voeg ze samen; anders telt alleen de laatste.",
+            column=column + 1,
+        )
+        for key, line, column in parsed.duplicate_keys
+    ]
+    return parsed.value, lines, duplicates
 
 
-def iter_case_files(content_dir: Path) -> Iterator[Path]:
-    """Every file under ``content/casussen`` and ``content/antwoorden`` in a stable order,
-    dotfiles excluded."""
-    for folder in (CASES_DIR, ANSWERS_DIR):
-        root = content_dir / folder
-        if not root.is_dir():
+# -- the content folder ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContentFile:
+    """One file under content/: where it is on disk, its path inside content/ (``uri``,
+    with /), how findings name it (``rel``) and what it is (``kind``)."""
+
+    path: Path
+    uri: str
+    rel: str
+    kind: str
+
+
+@dataclass
+class Inventory:
+    """Every file under content/ that may be read, and findings for every one that may not."""
+
+    files: list[ContentFile] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def of(self, *kinds: str) -> list[ContentFile]:
+        return [f for f in self.files if f.kind in kinds]
+
+    def published_as_is(self) -> set[str]:
+        """The ``uri`` of every file MkDocs may publish itself (guide pages and images),
+        only when it has no error of its own."""
+        bad = {f.file for f in self.findings if f.severity == ERROR}
+        return {f.uri for f in self.files if f.kind in PUBLISHED_AS_IS and f.rel not in bad}
+
+
+def kind_of(uri: str) -> str:
+    """What a file is by where it sits in content/ and its suffix (``uri`` with /)."""
+    parts = PurePosixPath(uri).parts
+    suffix = PurePosixPath(uri).suffix.lower()
+    top = parts[0] if len(parts) > 1 else ""
+    if not top:
+        return REGISTRY if uri in REGISTRY_FILES else OTHER
+    if top == VOCAB_DIR:
+        return VOCABULARY if len(parts) == 2 and suffix == ".yml" else OTHER
+    if top in (CASES_DIR, ANSWERS_DIR, GUIDE_DIR):
+        if suffix in IMAGE_SUFFIXES:
+            return IMAGE
+        if suffix == ".md":
+            return {CASES_DIR: CASE, ANSWERS_DIR: ANSWER, GUIDE_DIR: GUIDE}[top]
+    return OTHER
+
+
+def kind_of_path(path: Path) -> str:
+    """The kind of a file named outside a content folder (``kb check path``, the intake's
+    draft): by the last casussen/ or antwoorden/ in its path."""
+    parts = path.parts
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] in (CASES_DIR, ANSWERS_DIR, GUIDE_DIR):
+            return kind_of("/".join(parts[index:]))
+    return CASE if path.suffix.lower() == ".md" else OTHER
+
+
+def scan_content(content_dir: Path) -> Inventory:
+    """Walk content/ once, without following links; hidden files and folders are skipped,
+    as MkDocs skips them."""
+    inventory = Inventory()
+    root = Path(content_dir)
+    entries = 0
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                listing = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            inventory.findings.append(
+                _refusal(display_path(folder), exc.strerror or str(exc), 0, 0)
+            )
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if not name.startswith("."):
-                    yield Path(dirpath) / name
+        subfolders = []
+        for entry in listing:
+            if entry.name.startswith("."):
+                continue
+            entries += 1
+            if entries > MAX_ENTRIES:
+                inventory.findings.append(
+                    finding(
+                        display_path(root),
+                        None,
+                        "bestand-te-veel",
+                        f"content/ heeft meer dan {MAX_ENTRIES} bestanden en mappen.",
+                        "Haal bestanden weg die niet bij de kennisbank horen.",
+                    )
+                )
+                return inventory
+            uri = f"{prefix}{entry.name}"
+            path = Path(entry.path)
+            rel = display_path(path)
+            if entry.is_symlink():
+                inventory.findings.append(link_finding(rel))
+            elif entry.is_dir(follow_symlinks=False):
+                problem = _folder_problem(entry.name, prefix)
+                if problem:
+                    inventory.findings.append(problem_finding(rel, problem, folder=True))
+                subfolders.append((path, uri + "/"))
+            elif not entry.is_file(follow_symlinks=False):
+                inventory.findings.append(kind_finding(rel))
+            else:
+                inventory.findings.extend(_file_findings(path, uri, rel, entry))
+                inventory.files.append(ContentFile(path, uri, rel, kind_of(uri)))
+        stack.extend(reversed(subfolders))
+    inventory.files.sort(key=lambda f: f.uri)
+    return inventory
+
+
+def scan_path(path: Path) -> ContentFile | Finding:
+    """One file named on the command line (or a draft), checked like a file in the folder."""
+    rel = display_path(path)
+    if path.is_symlink():
+        return link_finding(rel)
+    if not path.is_file():
+        return kind_finding(rel)
+    return ContentFile(path, path.name, rel, kind_of_path(path))
+
+
+def _folder_problem(name: str, prefix: str) -> str | None:
+    if FOLDER_NAME.fullmatch(name) and len(name) <= 80:
+        return None
+    return "De naam van een map mag alleen kleine letters (a-z), cijfers en streepjes hebben."
+
+
+def problem_finding(rel: str, problem: str, folder: bool = False) -> Finding:
+    what = "map" if folder else "bestand"
+    return finding(
+        rel,
+        None,
+        "bestandsnaam",
+        f"Deze naam kan niet voor een {what} op de website. {problem}",
+        f"Hernoem het {what}, bijvoorbeeld naar 'buurtbus-lierop{'' if folder else '.md'}'. "
+        "De website maakt van de naam het adres van de pagina.",
+    )
+
+
+def _file_findings(path: Path, uri: str, rel: str, entry: os.DirEntry) -> list[Finding]:
+    """What is wrong with one file before its text is read: type, name, image content."""
+    suffix = PurePosixPath(uri).suffix.lower()
+    kind = kind_of(uri)
+    if suffix in ACTIVE_SUFFIXES:
+        return [
+            finding(
+                rel,
+                None,
+                "bestand-verboden",
+                f"Bestanden met '{printable(suffix, 20)}' worden nooit gepubliceerd: een browser "
+                "voert ze uit of gebruikt ze voor de opmaak.",
+                "Haal het bestand weg. Schrijf tekst in Markdown (.md); afbeeldingen mogen als "
+                "png, jpg of webp.",
+            )
+        ]
+    if kind == OTHER:
+        return [unexpected_file(rel, path)]
+    found = []
+    if kind in (CASE, ANSWER, GUIDE, IMAGE):
+        problem = name_problem(path.name)
+        if problem:
+            found.append(problem_finding(rel, problem))
+    if kind == IMAGE:
+        found.extend(_image_findings(path, suffix, rel, entry.stat(follow_symlinks=False).st_size))
+    return found
+
+
+def _image_findings(path: Path, suffix: str, rel: str, size: int) -> list[Finding]:
+    if size > MAX_IMAGE_BYTES:
+        return [
+            finding(
+                rel,
+                None,
+                "afbeelding-te-groot",
+                f"De afbeelding is {size // 1000} kB. Hoogstens {MAX_IMAGE_BYTES // 1000} kB mag.",
+                "Maak de afbeelding kleiner, bijvoorbeeld 1200 pixels breed, als jpg of webp.",
+            )
+        ]
+    data = read_bytes(path, MAX_IMAGE_BYTES)
+    if isinstance(data, tuple):
+        return [_refusal(rel, data[0], data[1], MAX_IMAGE_BYTES)]
+    expected = IMAGE_TYPES[suffix][0]
+    actual = image_type(data[:16])
+    if actual == expected:
+        return []
+    what = f"een {actual}-afbeelding" if actual else "geen png-, jpg- of webp-afbeelding"
+    return [
+        finding(
+            rel,
+            None,
+            "afbeelding-inhoud",
+            f"Het bestand heet .{suffix[1:]}, maar het is {what}.",
+            "Sla de afbeelding opnieuw op als png, jpg of webp, met de juiste naam. Andere "
+            "bestanden mogen niet als afbeelding worden gepubliceerd.",
+        )
+    ]
 
 
 def is_answer(rel: str) -> bool:
     """Is this content path (relative, with /) a helpdesk answer?"""
     return f"/{ANSWERS_DIR}/" in f"/{rel.replace(chr(92), '/')}"
-
-
-def classify(path: Path) -> str:
-    """'case' for Markdown, 'asset' for images, 'other' for anything an editor did not mean."""
-    suffix = path.suffix.lower()
-    if suffix == ".md":
-        return "case"
-    if suffix in IMAGE_SUFFIXES:
-        return "asset"
-    return "other"
 
 
 def unexpected_file(rel: str, path: Path) -> Finding:

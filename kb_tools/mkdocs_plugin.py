@@ -37,16 +37,16 @@ from .enrich import build_corpus
 from .enrich.corpus import Corpus
 from .enrich.links import resolve_links
 from .enrich.similarity import TOP, Similarity
-from .load import ANSWERS_DIR, CASES_DIR, classify
-from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR, load_registry
-from .render.markdown_safe import SafeContentExtension
+from .layout import SCHEMA_FILE
+from .markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
+from .registry import load_registry
 from .render.opendata import write_feed, write_open_data, write_redirects
 from .render.pages import PageSpec, build_pages, case_markdown
-from .render.views import short_link
+from .schema import json_schema
+from .urls import short_link
 from .validate import check_content
 
 log = logging.getLogger("mkdocs.plugins.kb")
-SCHEMA_FILE = "casus.schema.json"
 MAX_EXPLICIT = 3  # similar cases that are also explicit relations are shown once, there
 
 
@@ -67,6 +67,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.network: str | None = None
 
     def on_config(self, config: Any) -> Any:
+        # The site's Markdown dialect is declared once (markup), for kb check and the site.
+        for name in EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        for name, settings in EXTENSION_CONFIGS.items():
+            config.mdx_configs.setdefault(name, {}).update(settings)
         config.markdown_extensions.append(SafeContentExtension())
         # `kb build --netwerk <id>`: a site with only that network's cases, under its name.
         self.network = os.environ.get("KB_NETWERK") or None
@@ -79,7 +85,9 @@ class KbPlugin(BasePlugin[KbConfig]):
                     f"Het netwerk '{self.network}' bestaat niet. Kies uit: "
                     f"{', '.join(registry.networks)}."
                 )
-            config.site_name = f"Kennisbank {network.name}"
+            # The theme prints site_name without escaping it; the registry refuses HTML in
+            # names, and this escapes whatever would still get through.
+            config.site_name = Markup(html.escape(f"Kennisbank {network.name}"))
         return config
 
     # Priority 50: before other plugins (and Material's) see the file list, so they
@@ -150,9 +158,15 @@ class KbPlugin(BasePlugin[KbConfig]):
         )
 
         with self._timed("pages"):
-            for file in list(files):
-                if _is_raw_content(file.src_uri):
-                    files.remove(file)
+            # Of the files MkDocs found in content/ (it follows links), only checked guide
+            # pages and images are published as they are; everything else is read by the
+            # pipeline or refused by kb check (links, .html, .js, devices, ...).
+            docs = Path(os.path.abspath(config.docs_dir))
+            if docs == Path(os.path.abspath(content)):
+                allowed = result.inventory.published_as_is()
+                for file in list(files):
+                    if _inside(file.abs_src_path, docs) and file.src_uri not in allowed:
+                        files.remove(file)
             for spec in self.specs.values():
                 existing = files.get_file_from_path(spec.src_uri)
                 if existing is not None:
@@ -211,10 +225,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         site = Path(config.site_dir)
         with self._timed("opendata"):
             write_open_data(self.corpus, site, config.site_url or "")
-            write_feed(self.corpus, site, config.site_url or "", config.site_name)
-            content = Path(self.config.content or config.docs_dir)
-            if (content / SCHEMA_FILE).is_file():
-                (site / "data" / SCHEMA_FILE).write_bytes((content / SCHEMA_FILE).read_bytes())
+            write_feed(self.corpus, site, config.site_url or "", html.unescape(config.site_name))
+            # Made from the registry, as `kb schema` makes content/casus.schema.json: no file
+            # from content/ is copied as it is.
+            schema = json.dumps(json_schema(self.corpus.registry), ensure_ascii=False, indent=2)
+            (site / "data" / SCHEMA_FILE).write_text(schema + "\n", encoding="utf-8")
             stable = {
                 short_link(item.id): (self.corpus.urls[item.id], item.title)
                 for item in (*self.corpus.cases, *self.corpus.answers)
@@ -255,14 +270,9 @@ def _progress(message: str) -> None:
         print(f"  {message}", file=sys.stderr, flush=True)
 
 
-def _is_raw_content(src_uri: str) -> bool:
-    """Content files that are read by the pipeline, not published as they are."""
-    top = src_uri.split("/", 1)[0]
-    if top in (CASES_DIR, ANSWERS_DIR):
-        # Only images are published as they are; anything else kb check warns about.
-        return classify(Path(src_uri)) != "asset"
-    if top == VOCAB_DIR:
-        return True
-    return src_uri in (NETWORKS_FILE, SOURCES_FILE, ledger.LEDGER_FILE, SCHEMA_FILE) or (
-        "/" not in src_uri and src_uri.endswith((".yml", ".yaml"))
-    )
+def _inside(path: str | None, folder: Path) -> bool:
+    """Is ``path`` (a File's source, None for generated pages) inside ``folder``?"""
+    if not path:
+        return False
+    absolute = Path(os.path.abspath(path))
+    return absolute == folder or folder in absolute.parents

@@ -87,6 +87,9 @@ class Network:
     description: str
     maintainers: tuple[str, ...]
     source: NetworkSource | None = None  # an own git repository (kb bronnen bijwerken)
+    website: str | None = None  # the network's own site, for readers
+    email: str | None = None  # a public address of the network (not a person's)
+    contact_page: str | None = None  # a page on its site where residents can ask
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,36 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .load import display_path, finding, load_yaml_file
+from .layout import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
+from .load import display_path, finding, load_yaml_file, printable
 from .model import Finding, Network, NetworkSource, Registry, Source, Term, Vocabulary
 from .schema import ANSWER_PREFIX
+from .textscan import text_problems
+from .urls import EMAIL_ADDRESS, web_url_problem
 
-VOCAB_DIR = "vocabulaires"
-NETWORKS_FILE = "netwerken.yml"
-SOURCES_FILE = "bronnen.yml"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PREFIX = re.compile(r"^[a-z]{2,5}$")
+__all__ = ["NETWORKS_FILE", "SOURCES_FILE", "VOCAB_DIR", "load_registry"]
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z", re.ASCII)
+PREFIX = re.compile(r"[a-z]{2,5}\Z", re.ASCII)
+#: A GitHub account or team, as CODEOWNERS names it: @naam or @organisatie/team.
+MAINTAINER = re.compile(
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]{1,100})?\Z", re.ASCII
+)
+TEXT_MAX = 2000  # a description in a registry; names and labels are shorter in practice
+
+#: Extra fields a term may have, by kind: url (official text), text, a number, or a choice.
+TERM_EXTRA: dict[str, Any] = {
+    "url": "url",
+    "officiele_titel": "text",
+    "afkorting": "text",
+    "hoofdthema": "text",
+    "eenheid": ("aantal", "euro"),
+    "maximum": "number",
+}
+NETWORK_KEYS = (
+    "id naam voorvoegsel regio provincies beschrijving beheerders bron website email contactpagina"
+).split()
+SOURCE_KEYS = "id titel uitgever jaar bestand beschrijving url".split()
 #: Git addresses a network source may use: https, ssh, or a local path / file:// (tests).
 SOURCE_URL = re.compile(r"^(https://|ssh://|git@|file://|/)\S+$")
 SOURCE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
@@ -69,7 +90,7 @@ class _Checker:
                     f"Vul '{name}' in.",
                 )
             return ""
-        if not isinstance(value, str | int | float):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.error(
                 (*key, name),
                 "register-veld-type",
@@ -77,7 +98,49 @@ class _Checker:
                 "Schrijf een gewone tekst na de dubbele punt.",
             )
             return ""
-        return str(value).strip()
+        return self.checked((*key, name), name, str(value).strip())
+
+    def checked(self, key: tuple, name: str, text: str) -> str:
+        """Text that the site shows: the same rule as for cases (no HTML, nothing
+        invisible); a text that breaks it is reported and not used."""
+        problems = text_problems(text)
+        if len(text) > TEXT_MAX:
+            problems.append(("te-lang", f"is {len(text)} tekens lang; hoogstens {TEXT_MAX} mag"))
+        for code, what in problems:
+            self.error(
+                key,
+                code,
+                f"Het veld '{name}' {what}.",
+                "Schrijf gewone tekst, zonder < en >. Typ geplakte tekst opnieuw.",
+            )
+        return "" if problems else text
+
+    def url(self, data: dict, key: tuple, name: str, allow_mailto: bool = False) -> str | None:
+        """An optional web address: only https:// or http:// (or mailto:) with a host."""
+        value = data.get(name)
+        if value is None or value == "":
+            return None
+        problem = web_url_problem(value, allow_mailto)
+        if problem:
+            shown = printable(value, 80) if isinstance(value, str) else type(value).__name__
+            self.error(
+                (*key, name),
+                "link-onveilig",
+                f"Het adres in '{name}' ({shown}) kan niet: {problem}",
+                "Gebruik een gewoon webadres dat met https:// begint.",
+            )
+            return None
+        return value.strip()
+
+    def unknown_keys(self, data: dict, key: tuple, allowed: list[str] | tuple[str, ...]) -> None:
+        for name in data:
+            if name not in allowed:
+                self.error(
+                    (*key, name),
+                    "register-veld-onbekend",
+                    f"Het veld '{printable(str(name), 40)}' bestaat hier niet.",
+                    f"Toegestaan: {', '.join(allowed)}.",
+                )
 
     def text_list(self, data: dict, key: tuple, name: str) -> tuple[str, ...]:
         value = data.get(name) or []
@@ -91,7 +154,8 @@ class _Checker:
                 "Schrijf het als [a, b].",
             )
             return ()
-        return tuple(v.strip() for v in value)
+        texts = (self.checked((*key, name, i), name, v.strip()) for i, v in enumerate(value))
+        return tuple(t for t in texts if t)
 
     def items(self, data: Any, name: str) -> list[tuple[int, dict]]:
         value = data.get(name) if isinstance(data, dict) else None
@@ -145,6 +209,7 @@ def load_vocabulary(path: Path, rel: str) -> tuple[Vocabulary | None, list[Findi
     if not isinstance(data, dict):
         check.error((), "register-opbouw", "De woordenlijst is leeg of onleesbaar.", "")
         return None, check.findings
+    check.unknown_keys(data, (), ["naam", "veld", "beschrijving", "termen"])
     terms: list[Term] = []
     seen: dict[str, bool] = {}
     for index, item in check.items(data, "termen"):
@@ -152,9 +217,7 @@ def load_vocabulary(path: Path, rel: str) -> tuple[Vocabulary | None, list[Findi
         term_id = check.text(item, key, "id")
         if not term_id or not check.unique_id(seen, term_id, (*key, "id"), "term"):
             continue
-        extra = {
-            k: v for k, v in item.items() if k not in {"id", "label", "beschrijving", "synoniemen"}
-        }
+        extra = _term_extra(check, item, key)
         terms.append(
             Term(
                 id=term_id,
@@ -174,6 +237,44 @@ def load_vocabulary(path: Path, rel: str) -> tuple[Vocabulary | None, list[Findi
         path=rel,
     )
     return vocab, check.findings
+
+
+def _term_extra(check: _Checker, item: dict, key: tuple) -> dict[str, Any]:
+    """The extra fields of a term, each checked by its kind (TERM_EXTRA)."""
+    check.unknown_keys(item, key, ["id", "label", "beschrijving", "synoniemen", *TERM_EXTRA])
+    extra: dict[str, Any] = {}
+    for name, kind in TERM_EXTRA.items():
+        if name not in item or item[name] is None:
+            continue
+        value = item[name]
+        if kind == "url":
+            url = check.url(item, key, name)
+            if url:
+                extra[name] = url
+        elif kind == "text":
+            text = check.text(item, key, name, required=False)
+            if text:
+                extra[name] = text
+        elif kind == "number":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                check.error(
+                    (*key, name),
+                    "register-veld-type",
+                    f"'{name}' moet een heel getal groter dan 0 zijn.",
+                    "Schrijf alleen cijfers, bijvoorbeeld 100000.",
+                )
+            else:
+                extra[name] = value
+        elif value in kind:
+            extra[name] = value
+        else:
+            check.error(
+                (*key, name),
+                "register-veld-type",
+                f"'{name}' moet een van deze zijn: {', '.join(kind)}.",
+                "",
+            )
+    return extra
 
 
 def load_networks(path: Path, rel: str, provinces: tuple[str, ...]) -> tuple[dict, list[Finding]]:
@@ -221,7 +322,28 @@ def load_networks(path: Path, rel: str, provinces: tuple[str, ...]) -> tuple[dic
                     f"De provincie '{province}' bestaat niet.",
                     "Gebruik een id uit content/vocabulaires/provincie.yml.",
                 )
+        check.unknown_keys(item, key, NETWORK_KEYS)
         maintainers = check.text_list(item, key, "beheerders")
+        for index, maintainer in enumerate(maintainers):
+            if not MAINTAINER.match(maintainer):
+                check.error(
+                    (*key, "beheerders", index),
+                    "register-beheerder",
+                    f"'{printable(maintainer, 60)}' is geen GitHub-account of -team.",
+                    "Schrijf @naam of @organisatie/team, zonder spaties.",
+                )
+        maintainers = tuple(m for m in maintainers if MAINTAINER.match(m))
+        email = item.get("email")
+        if email is not None and (
+            not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip())
+        ):
+            check.error(
+                (*key, "email"),
+                "register-veld-type",
+                f"'{printable(str(email), 60)}' is geen e-mailadres.",
+                "Schrijf het als info@netwerk.nl.",
+            )
+            email = None
         if not maintainers:
             check.error(
                 key,
@@ -239,6 +361,9 @@ def load_networks(path: Path, rel: str, provinces: tuple[str, ...]) -> tuple[dic
             provinces=region_provinces,
             description=check.text(item, key, "beschrijving"),
             maintainers=maintainers,
+            website=check.url(item, key, "website"),
+            email=email.strip() if isinstance(email, str) else None,
+            contact_page=check.url(item, key, "contactpagina"),
         )
     return networks, check.findings
 
@@ -311,6 +436,7 @@ def load_sources(path: Path, rel: str) -> tuple[dict, list[Finding]]:
         source_id = check.text(item, key, "id")
         if not source_id or not check.unique_id(seen, source_id, (*key, "id"), "bron"):
             continue
+        check.unknown_keys(item, key, SOURCE_KEYS)
         year = item.get("jaar")
         sources[source_id] = Source(
             id=source_id,
@@ -319,7 +445,7 @@ def load_sources(path: Path, rel: str) -> tuple[dict, list[Finding]]:
             year=year if isinstance(year, int) else None,
             file=check.text(item, key, "bestand", required=False) or None,
             description=check.text(item, key, "beschrijving", required=False),
-            url=check.text(item, key, "url", required=False) or None,
+            url=check.url(item, key, "url"),
         )
     return sources, check.findings
 

@@ -10,11 +10,15 @@ from typing import Any
 
 from .model import Registry
 
-ID_PATTERN = re.compile(r"^([a-z]{2,5})-(\d{4})$")
+#: Ids are ASCII: a Unicode digit such as '０' looks like '0' but is another id. Patterns
+#: end in \Z, not $, which would also accept a newline at the end.
+ID_PATTERN = re.compile(r"([a-z]{2,5})-([0-9]{4})\Z", re.ASCII)
+ID_JSON_PATTERN = "^[a-z]{2,5}-[0-9]{4}$"
 #: Helpdesk answers: hd-0001. The prefix is no network's (netwerken.yml refuses it).
 ANSWER_PREFIX = "hd"
-ANSWER_ID_PATTERN = re.compile(r"^hd-(\d{4})$")
-DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ANSWER_ID_PATTERN = re.compile(r"hd-([0-9]{4})\Z", re.ASCII)
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
+DATE_JSON_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 TITLE_MAX = 120
 SUMMARY_MAX = 400
@@ -137,8 +141,8 @@ def json_schema(registry: Registry) -> dict[str, Any]:
             schema["enum"] = list(vocabulary.ids())
         return schema
 
-    date = {"type": "string", "format": "date", "pattern": DATE_PATTERN.pattern}
-    case_id = {"type": "string", "pattern": ID_PATTERN.pattern}
+    date = {"type": "string", "format": "date", "pattern": DATE_JSON_PATTERN}
+    case_id = {"type": "string", "pattern": ID_JSON_PATTERN}
     url = {"type": "string", "pattern": "^(https?://|mailto:)"}
     kinds: dict[str, Any] = {
         "id": case_id,

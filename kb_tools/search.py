@@ -23,10 +23,10 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
 from .enrich.text import Analyzer, Compounds, analyse_word, fold
-from .load import classify, display_path, iter_case_files, load_document
+from .load import ANSWER, CASE, display_path, load_document, scan_content
 from .model import ERROR, Answer, Case, Registry
 from .registry import load_registry
-from .render.views import short_link
+from .urls import short_link
 from .validate.fields import CaseValidator
 
 CACHE_DIR = Path(".cache") / "kb-zoek"
@@ -124,10 +124,11 @@ class SearchIndex:
             self.cache.mkdir(parents=True, exist_ok=True)
             whoosh_index.create_in(str(self.cache), SCHEMA)
         current = {}
-        for path in iter_case_files(self.content):
-            if classify(path) == "case":
-                stat = path.stat()
-                current[str(path)] = [stat.st_mtime_ns, stat.st_size]
+        kinds = {}
+        for item in scan_content(self.content).of(CASE, ANSWER):
+            stat = item.path.stat(follow_symlinks=False)
+            current[str(item.path)] = [stat.st_mtime_ns, stat.st_size]
+            kinds[str(item.path)] = item.kind
         changed = [p for p, sig in current.items() if manifest.get(p, {}).get("sig") != sig]
         removed = [p for p in manifest if p not in current]
         skipped = [p for p, entry in manifest.items() if p in current and entry.get("fout")]
@@ -140,7 +141,7 @@ class SearchIndex:
                     manifest.pop(path, None)
                 for path in changed:
                     writer.delete_by_term("path", path)
-                    case = self._load(Path(path), validator)
+                    case = self._load(Path(path), validator, kinds[path] == ANSWER)
                     manifest[path] = {"sig": current[path], "fout": case is None}
                     if case is not None:
                         writer.add_document(**self._document(case, path))
@@ -158,11 +159,11 @@ class SearchIndex:
         self.skipped = [display_path(Path(p)) for p in sorted(skipped)]
         return len(changed), len(removed)
 
-    def _load(self, path: Path, validator: CaseValidator) -> Case | Answer | None:
+    def _load(self, path: Path, validator: CaseValidator, answer: bool) -> Case | Answer | None:
         loaded = load_document(path, display_path(path))
         if loaded.document is None:
             return None
-        case, problems = validator.validate(loaded.document)
+        case, problems = validator.validate(loaded.document, answer)
         if case is None or any(f.severity == ERROR for f in problems):
             return None
         return case

@@ -36,11 +36,11 @@ import yaml
 from . import ledger
 from .corpus import copy_registry
 from .enrich import build_corpus
+from .layout import MAX_IMAGE_BYTES  # the limit kb check applies to images
 from .load import ANSWERS_DIR, CASES_DIR, IMAGE_SUFFIXES, MAX_FILE_BYTES, display_path
 from .model import ERROR, Finding, Network
 from .registry import load_registry
 from .validate import check_content
-from .validate.body import MAX_IMAGE_BYTES  # the limit kb check applies to images
 
 LOCK_FILE = "bronnen.lock.yml"
 CACHE_DIR = Path(".cache") / "bronnen"

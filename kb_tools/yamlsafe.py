@@ -25,7 +25,8 @@ try:  # libyaml is ~10x faster; the pure-Python loader gives the same result.
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _BaseLoader = yaml.SafeLoader
 
-MAX_NODES = 5000
+MAX_NODES = 5000  # a case's frontmatter
+MAX_REGISTRY_NODES = 400_000  # a registry: gepubliceerd.yml holds ~4 nodes per case
 MAX_DEPTH = 20
 
 
@@ -107,14 +108,14 @@ def _nesting_bound(text: str) -> int:
     return indent + markers
 
 
-def parse(text: str) -> ParsedYaml | YamlProblem:
+def parse(text: str, max_nodes: int = MAX_NODES) -> ParsedYaml | YamlProblem:
     """Parse one YAML document; lines and columns in the result are 0-based."""
     loader = _Loader(text) if _nesting_bound(text) < 200 else _PureLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return ParsedYaml(None, {}, ())
-        builder = _Builder(loader, text)
+        builder = _Builder(loader, text, max_nodes)
         value = builder.build(node, (), 0)
         return ParsedYaml(value, builder.lines, tuple(builder.duplicates))
     except _Refused as refused:
@@ -191,8 +192,9 @@ class _Builder:
     and huge trees, so nothing an editor writes can make the build slow or unsafe.
     """
 
-    def __init__(self, loader: Any, text: str) -> None:
+    def __init__(self, loader: Any, text: str, max_nodes: int = MAX_NODES) -> None:
         self.loader = loader
+        self.max_nodes = max_nodes
         # Without & and * in the text there can be no alias, so no node can repeat.
         self.track = "*" in text or "&" in text
         self.seen: set[int] = set()
@@ -215,7 +217,7 @@ class _Builder:
                 )
             self.seen.add(id(node))
         self.count += 1
-        if self.count > MAX_NODES or depth > MAX_DEPTH:
+        if self.count > self.max_nodes or depth > MAX_DEPTH:
             raise self.refuse(
                 node,
                 "yaml-te-groot",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kb_tools.load import MAX_FILE_BYTES
 from kb_tools.validate import check_content
-from kb_tools.validate.body import MAX_IMAGE_BYTES
+from kb_tools.layout import MAX_IMAGE_BYTES
 
 from .conftest import FIXTURES, TODAY, case_folder
 
@@ -69,10 +69,9 @@ def test_images_next_to_the_case_are_checked(content: Path) -> None:
         "Begin klein.", "![Vrijwilligers](klein.png)\n![Bus](groot.jpg)\n![](klein.png)"
     )
     (folder / "ams-0900.md").write_text(text, encoding="utf-8")
-    assert sorted(codes_for(content, "ams-0900.md")) == [
-        ("afbeelding-beschrijving", 70),
-        ("afbeelding-te-groot", 69),
-    ]
+    assert sorted(codes_for(content, "ams-0900.md")) == [("afbeelding-beschrijving", 70)]
+    # An image is checked as a file, whether a case shows it or not.
+    assert codes_for(content, "groot.jpg") == [("afbeelding-te-groot", None)]
 
 
 def test_unknown_files_are_reported_not_skipped(content: Path) -> None:

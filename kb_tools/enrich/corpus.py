@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from ..load import ANSWERS_DIR, CASES_DIR
 from ..model import Answer, Case, Network, Registry, Vocabulary
+from ..urls import item_src, item_url
 
 #: Vocabularies that readers browse by, in the order the site shows them.
 FACETS = (
@@ -25,26 +24,6 @@ FACETS = (
 
 #: The vocabularies answers are browsed by, on the page with all answers.
 ANSWER_FACETS = ("thema", "wetgeving")
-
-
-def case_src(case: Case | Answer) -> str:
-    """Docs-relative source path of a case page, casussen/<netwerk>/<slug>.md, or of an
-    answer page, antwoorden/<slug>.md."""
-    path = case.path.replace("\\", "/")
-    if isinstance(case, Answer):
-        return f"{ANSWERS_DIR}/{PurePosixPath(path).name}"
-    marker = f"{CASES_DIR}/"
-    if path.startswith(marker):
-        return path
-    index = path.rfind(f"/{marker}")
-    if index != -1:
-        return path[index + 1 :]
-    return f"{marker}{case.network}/{PurePosixPath(path).name}"
-
-
-def case_url(case: Case | Answer) -> str:
-    """Site-relative URL of a case page, with directory URLs: casussen/<netwerk>/<slug>/."""
-    return case_src(case)[: -len(".md")] + "/"
 
 
 @dataclass(frozen=True)
@@ -83,7 +62,7 @@ class Corpus:
         """A Markdown link target from one docs page to a case, as MkDocs resolves it."""
         item = self.item(case_id)
         assert item is not None, case_id
-        target = case_src(item)
+        target = item_src(item)
         return posixpath.relpath(target, posixpath.dirname(from_src) or ".")
 
 
@@ -127,7 +106,7 @@ def build_corpus(
         registry=registry,
         cases=ordered,
         by_id=by_id,
-        urls={**{c.id: case_url(c) for c in ordered}, **{a.id: case_url(a) for a in answered}},
+        urls={**{c.id: item_url(c) for c in ordered}, **{a.id: item_url(a) for a in answered}},
         facets={f: {t: tuple(cs) for t, cs in g.items()} for f, g in facets.items()},
         by_network={n: tuple(cs) for n, cs in by_network.items()},
         related=related,

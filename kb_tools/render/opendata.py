@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from ..enrich.corpus import Corpus
 from ..model import Case
-from .views import short_link
+from ..urls import short_link
 
 FEED_SIZE = 50
 CSV_FIELDS = (

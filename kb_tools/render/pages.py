@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..enrich.corpus import ANSWER_FACETS, FACETS, Corpus, case_src
+from ..enrich.corpus import ANSWER_FACETS, FACETS, Corpus
 from ..enrich.links import resolve_links
 from ..enrich.similarity import Match
 from ..sitesearch import FILTERS, synonym_map
+from ..urls import item_src, safe_href, term_url
 from . import nl_map
-from .views import answer_card, answer_view, card, case_view, dutch_date, term_url
+from .views import answer_card, answer_view, card, case_view, dutch_date
 
 PER_PAGE = 50
 NEWEST = 20
@@ -81,7 +82,7 @@ def case_markdown(corpus: Corpus) -> dict[str, str]:
     """The body of every case and answer page: its Markdown with [[id]] links made page
     links."""
     return {
-        item.id: resolve_links(item.body, case_src(item), corpus)
+        item.id: resolve_links(item.body, item_src(item), corpus)
         for item in (*corpus.cases, *corpus.answers)
     }
 
@@ -99,7 +100,7 @@ def build_pages(
     cards = {c.id: card(c, corpus) for c in corpus.cases}
     pages: list[PageSpec] = []
     for case in corpus.cases:
-        src = case_src(case)
+        src = item_src(case)
         pages.append(
             PageSpec(
                 src_uri=src,
@@ -115,7 +116,7 @@ def build_pages(
     for answer in corpus.answers:
         pages.append(
             PageSpec(
-                src_uri=case_src(answer),
+                src_uri=item_src(answer),
                 title=answer.title,
                 template="antwoord.html",
                 markdown=markdown[answer.id],
@@ -184,7 +185,7 @@ def _facet_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]:
                             "label": term.label,
                             "description": term.description,
                             "synonyms": list(term.synonyms),
-                            "official": term.extra.get("url") or "",
+                            "official": safe_href(term.extra.get("url")),
                             "official_title": term.extra.get("officiele_titel") or "",
                         },
                         "count": len(cases),
@@ -328,7 +329,7 @@ def _glossary(corpus: Corpus) -> PageSpec:
                     "synonyms": list(term.synonyms),
                     "vocabulary": vocab.name,
                     "url": term_url(facet, term.id) if facet else "",
-                    "official": term.extra.get("url") or "",
+                    "official": safe_href(term.extra.get("url")),
                     "official_title": term.extra.get("officiele_titel") or "",
                 }
             )

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..enrich.corpus import Corpus
 from ..model import Answer, Case
-from ..schema import ANSWER_ID_PATTERN
+from ..urls import absolute, network_url, safe_href, short_link, term_url
 
 MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"
@@ -38,23 +38,10 @@ def dutch_date(value: date | None) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def short_link(item_id: str) -> str:
-    """The stable short address of a case (c/<id>/) or a helpdesk answer (a/<id>/)."""
-    return f"{'a' if ANSWER_ID_PATTERN.match(item_id) else 'c'}/{item_id}/"
-
-
 def citation(title: str, by: str) -> str:
     """One line to cite a page in an e-mail, before its link: "Titel. Netwerk."."""
     end = "" if title.rstrip().endswith((".", "?", "!")) else "."
     return f"{title.rstrip()}{end} {by}."
-
-
-def absolute(site_url: str, path: str) -> str:
-    return f"{site_url.rstrip('/')}/{path}" if site_url else ""
-
-
-def term_url(facet: str, term: str) -> str:
-    return f"{facet}/{term}/"
 
 
 def number(value: float) -> str:
@@ -126,7 +113,7 @@ def case_view(
                 {
                     "label": term.label,
                     "url": term_url(field, term_id),
-                    "official": term.extra.get("url") or "",
+                    "official": safe_href(term.extra.get("url")),
                     "official_title": term.extra.get("officiele_titel") or "",
                     "unknown": term_id == "onbekend",
                 }
@@ -156,7 +143,7 @@ def case_view(
     return {
         **(cards.get(case.id) or card(case, corpus)),
         "initiative": meta.get("initiatief", ""),
-        "network_url": f"netwerken/{network.id}/",
+        "network_url": network_url(network.id),
         "province_url": term_url("provincie", meta["provincie"]),
         "province": province.label if province else meta["provincie"],
         "facets": facets,
@@ -172,7 +159,11 @@ def case_view(
         }
         if review
         else None,
-        "contact": {k: v for k, v in contact.items() if k != "toestemming"},
+        "contact": {
+            k: safe_href(v) if k == "website" else v
+            for k, v in contact.items()
+            if k != "toestemming"
+        },
         "short_link": short_link(case.id),
         "short_link_absolute": absolute(site_url, short_link(case.id)),
         "citation": citation(case.title, network.name),
@@ -192,7 +183,7 @@ def source_views(meta: dict[str, Any], corpus: Corpus) -> list[dict[str, Any]]:
                 "publisher": document.publisher if document else "",
                 "year": document.year if document else None,
                 "part": source.get("deel", ""),
-                "url": (document.url if document else None) or source.get("url", ""),
+                "url": safe_href((document.url if document else None) or source.get("url", "")),
                 "file": document.file if document else "",
             }
         )
@@ -228,7 +219,7 @@ def answer_view(answer: Answer, corpus: Corpus, site_url: str, cards: dict[str, 
             {
                 "label": term.label,
                 "url": term_url(field, term.id),
-                "official": term.extra.get("url") or "",
+                "official": safe_href(term.extra.get("url")),
                 "official_title": term.extra.get("officiele_titel") or "",
             }
             for term in terms

@@ -1,32 +1,41 @@
-"""Body rules for one Markdown document: sections, raw HTML, links, images, personal data.
+"""Body rules for one Markdown document: sections, raw HTML, links, images, invisible
+characters and personal data.
 
-HTML and links inside code are shown as text on the site, so code is masked before
-those checks; personal data is looked for everywhere.
+Links and images are found by the site's own Markdown parser (``markup.LinkParser``), so
+``kb check`` and the site agree on what a link is. HTML and [[id]] links inside code are
+shown as text on the site, so code is masked before those checks; personal data and
+invisible characters are looked for everywhere. Every scan here is linear in the size of
+the body, and bodies that Python-Markdown would take quadratic time on are refused first
+(``limits``).
 """
 
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 
-from ..load import is_answer
+from ..layout import IMAGE_SUFFIXES
+from ..markup import LinkParser
 from ..model import ERROR, WARNING, Document, Finding
 from ..schema import ANSWER_SECTIONS, ID_PATTERN, SECTIONS
 from ..suggest import Suggester, did_you_mean, normalise
-from .text import AUTOLINK, html_tags, personal_data, unsafe_url
-
-MAX_IMAGE_BYTES = 1_000_000
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+from ..textscan import INVISIBLE, describe_invisible, html_tags, personal_data, unsafe_url
+from .limits import heavy_markdown
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
-_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_BACKTICKS = re.compile(r"(?<!`)`+(?!`)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 #: [[ams-0007]] or [[ams-0007|eigen tekst]]: the documented way to link to a case or answer.
 CASE_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|([^\[\]\n]{0,200}))?\]\]")
-_INLINE_LINK = re.compile(r"(!?)\[((?:[^\[\]\n]|\[[^\[\]\n]*\])*)\]\(\s*(<[^>\n]*>|[^)\s]*)")
-_REF_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(\S+)", re.M)
-_HEADING = re.compile(r"^(#{1,6})[ \t]+([^\n]*?)[ \t#]*$", re.M)
+# A heading line; trailing "#" and spaces are stripped in code (a lazy pattern followed
+# by "[ #]*$" would be quadratic on "# # # # ...").
+_HEADING = re.compile(r"^(#{1,6})[ \t]+([^\n]*)$", re.M)
+_WEB = re.compile(r"(?:https?://|mailto:|#)", re.I)
+MAX_INVISIBLE_FINDINGS = 5
 
 
 class SectionRules:
@@ -61,7 +70,10 @@ class CaseRef:
 
 
 def mask_code(text: str) -> str:
-    """Blank out fenced code blocks and code spans, keeping offsets and newlines."""
+    """Blank out fenced code blocks and code spans, keeping offsets and newlines.
+
+    Linear: each backtick run is looked at once. A run opens a code span that the next run
+    of the same length in the same paragraph closes (as Markdown reads it)."""
     if "`" not in text and "~~~" not in text:
         return text
     chars = list(text)
@@ -84,9 +96,40 @@ def mask_code(text: str) -> str:
         blank(match.start(), end)
         pos = end
     masked = "".join(chars)
-    for match in _CODE_SPAN.finditer(masked):
-        blank(match.start(), match.end())
+    for start, end in _code_spans(masked):
+        blank(start, end)
     return "".join(chars)
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every code span, in one pass over the backtick runs."""
+    if "`" not in text:
+        return []
+    breaks = [m.start() for m in _BLANK_LINE.finditer(text)]
+    runs = [
+        (m.start(), m.end(), bisect.bisect(breaks, m.start())) for m in _BACKTICKS.finditer(text)
+    ]
+    # For each (length, paragraph), the positions in ``runs`` of its runs, in order.
+    by_kind: dict[tuple[int, int], list[int]] = {}
+    for index, (start, end, paragraph) in enumerate(runs):
+        by_kind.setdefault((end - start, paragraph), []).append(index)
+    cursor = {kind: 0 for kind in by_kind}
+    spans = []
+    index = 0
+    while index < len(runs):
+        start, end, paragraph = runs[index]
+        kind = (end - start, paragraph)
+        positions, at = by_kind[kind], cursor[kind]
+        while at < len(positions) and positions[at] <= index:
+            at += 1
+        cursor[kind] = at
+        if at < len(positions):
+            closing = runs[positions[at]]
+            spans.append((start, closing[1]))
+            index = positions[at] + 1
+        else:
+            index += 1
+    return spans
 
 
 class _Positions:
@@ -104,10 +147,30 @@ class _Positions:
         return self.first_line + index, offset - self.starts[index] + 1
 
 
+_parser: LinkParser | None = None
+
+
+def link_parser() -> LinkParser:
+    """One parser per process (building it costs more than parsing a case)."""
+    global _parser
+    if _parser is None:
+        _parser = LinkParser()
+    return _parser
+
+
+#: The kinds of document a body belongs to, and what is checked in each.
+CASE_BODY, ANSWER_BODY, GUIDE_BODY = "casus", "antwoord", "handleiding"
+
+
 def check_body(
-    doc: Document, content_dir: Path, sections: bool = True
+    doc: Document, files: Collection[str] | None = None, kind: str = CASE_BODY
 ) -> tuple[list[Finding], list[CaseRef]]:
-    """All body findings of one document, plus its [[id]] links for the corpus check."""
+    """All body findings of one document, plus its [[id]] links for the corpus check.
+
+    ``files``: the paths inside content/ (with /) of every file there, to check that a
+    relative link or an image points at a file that exists; ``doc.rel`` ends with the
+    document's own path inside content/.
+    """
     body = doc.body
     pos = _Positions(body, doc.body_line)
     findings: list[Finding] = []
@@ -116,6 +179,21 @@ def check_body(
         line, column = pos.at(offset) if offset is not None else (doc.body_line, None)
         findings.append(Finding(doc.rel, line, column, code, severity, message, hint))
 
+    for count, match in enumerate(INVISIBLE.finditer(body)):
+        if count == MAX_INVISIBLE_FINDINGS:
+            break
+        add(
+            match.start(),
+            "tekst-onzichtbaar",
+            f"Het verhaal bevat een onzichtbaar teken ({describe_invisible(match.group(0))}).",
+            "Typ de tekst op deze plek opnieuw; plakken uit andere programma's brengt soms "
+            "zulke tekens mee.",
+        )
+    heavy = heavy_markdown(body)
+    if heavy is not None:
+        offset, message, hint = heavy
+        add(offset, "markdown-te-zwaar", message, hint)
+        return findings, []  # the rest would parse what the site refuses to render
     masked = mask_code(body)
     refs = _case_links(masked, pos, add)
     for tag in html_tags(masked):
@@ -133,22 +211,24 @@ def check_body(
                 f"Het verhaal bevat HTML: {tag.text[:40]}",
                 "Gebruik gewone Markdown: **vet**, *schuin*, - opsomming, [tekst](https://...).",
             )
-    _links(masked, doc, content_dir, add)
-    for kind, offset, text in personal_data(body):
-        add(
-            offset,
-            "persoonsgegevens",
-            f"Het verhaal bevat een {kind} ({text[:3]}…).",
-            "Zet geen persoonsgegevens in het verhaal. Een contact hoort in het veld 'contact', "
-            "alleen met toestemming. Noem anders de organisatie.",
-        )
-    if sections:
-        _sections(masked, add, ANSWER_SECTION_RULES if is_answer(doc.rel) else CASE_SECTIONS)
+    _links(body, masked, doc, files, kind, add)
+    if kind != GUIDE_BODY:
+        for what, offset, text in personal_data(body):
+            add(
+                offset,
+                "persoonsgegevens",
+                f"Het verhaal bevat een {what} ({text[:3]}…).",
+                "Zet geen persoonsgegevens in het verhaal. Een contact hoort in het veld "
+                "'contact', alleen met toestemming. Noem anders de organisatie.",
+            )
+        _sections(masked, add, ANSWER_SECTION_RULES if kind == ANSWER_BODY else CASE_SECTIONS)
     return findings, refs
 
 
 def _case_links(masked: str, pos: _Positions, add) -> list[CaseRef]:
     refs = []
+    if "[[" not in masked:
+        return refs
     for match in CASE_LINK.finditer(masked):
         target = match.group(1).strip()
         if ID_PATTERN.match(target):
@@ -164,40 +244,92 @@ def _case_links(masked: str, pos: _Positions, add) -> list[CaseRef]:
     return refs
 
 
-def _links(masked: str, doc: Document, content_dir: Path, add) -> None:
-    if "](" not in masked and "]:" not in masked and "<" not in masked:
+def own_path(rel: str) -> str:
+    """The document's path inside content/: from its last casussen/, antwoorden/ or
+    handleiding/ folder."""
+    parts = PurePosixPath(rel.replace("\\", "/")).parts
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] in ("casussen", "antwoorden", "handleiding"):
+            return "/".join(parts[index:])
+    return parts[-1] if parts else rel
+
+
+def _links(
+    body: str,
+    masked: str,
+    doc: Document,
+    files: Collection[str] | None,
+    kind: str,
+    add: Callable,
+) -> None:
+    """Every link and image the site would make of this body, as its parser finds them."""
+    found = link_parser().links(body)
+    if not found:
         return
-    found: list[tuple[int, str, bool, str]] = []
-    for match in _INLINE_LINK.finditer(masked):
-        url = match.group(3).strip("<>")
-        found.append((match.start(3), url, match.group(1) == "!", match.group(2)))
-    for match in _REF_DEF.finditer(masked):
-        found.append((match.start(1), match.group(1).strip("<>"), False, ""))
-    for match in AUTOLINK.finditer(masked):
-        found.append((match.start(1), match.group(1), False, ""))
-    for offset, url, is_image, alt in found:
+    here = posixpath.dirname(own_path(doc.rel))
+    cursor = 0
+    for link in found:
+        offset = _locate(masked, link.target or link.text, cursor)
+        if offset is None:
+            offset = cursor
+        else:
+            cursor = offset
+        url = link.target.strip()
         scheme = unsafe_url(url)
+        shown = url[:60]
         if scheme:
             add(
                 offset,
                 "link-onveilig",
-                f"De link gebruikt '{scheme}', dat is niet toegestaan: {url[:60]}",
+                f"De link gebruikt '{scheme}', dat is niet toegestaan: {shown}",
                 "Gebruik alleen links die beginnen met https://, http:// of mailto:.",
             )
-        elif is_image:
-            _image(offset, url, alt, doc, content_dir, add)
-        elif url and not re.match(r"^(?:https?://|mailto:|#)", url, re.I):
-            add(
-                offset,
-                "link-relatief",
-                f"De link '{url[:60]}' wijst naar een bestand, dat werkt niet op de website.",
-                "Verwijs naar een casus met [[ams-0007]], of gebruik een volledig webadres.",
-                WARNING,
-            )
+        elif link.image:
+            _image(offset, url, link.text, here, files, add)
+        elif url and not _WEB.match(url):
+            target = _resolve(here, url)
+            if target is None or (files is not None and target not in files):
+                add(
+                    offset,
+                    "link-relatief",
+                    f"De link '{shown}' wijst naar een bestand dat niet op de website staat.",
+                    "Verwijs naar een casus met [[ams-0007]], of gebruik een volledig "
+                    "webadres dat met https:// begint.",
+                )
 
 
-def _image(offset: int, url: str, alt: str, doc: Document, content_dir: Path, add) -> None:
-    if re.match(r"^(?:https?:)?//", url, re.I):
+def _locate(masked: str, needle: str, start: int) -> int | None:
+    """Where a link's address (or text) is written, from ``start`` on."""
+    needle = needle.strip()[:200]
+    if not needle:
+        return None
+    found = masked.find(needle, start)
+    if found == -1:
+        found = masked.find(needle)
+    return None if found == -1 else found
+
+
+def _resolve(here: str, url: str) -> str | None:
+    """The path inside content/ that a relative link points at, or None when it leaves
+    content/ or is an absolute path."""
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if not path or path.startswith("/"):
+        return None if path.startswith("/") else here
+    joined = posixpath.normpath(posixpath.join(here, path))
+    if joined.startswith("../") or joined == "..":
+        return None
+    return joined
+
+
+def _image(
+    offset: int,
+    url: str,
+    alt: str,
+    here: str,
+    files: Collection[str] | None,
+    add: Callable,
+) -> None:
+    if re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", url, re.I) or re.match(r"https?:", url, re.I):
         add(
             offset,
             "afbeelding-extern",
@@ -214,7 +346,8 @@ def _image(offset: int, url: str, alt: str, doc: Document, content_dir: Path, ad
             "Schrijf tussen de blokhaken wat er te zien is, voor wie niet goed ziet: ![...](...).",
             WARNING,
         )
-    if not url.lower().endswith(IMAGE_SUFFIXES):
+    path = url.split("#", 1)[0].split("?", 1)[0]
+    if PurePosixPath(path.lower()).suffix not in IMAGE_SUFFIXES:
         add(
             offset,
             "afbeelding-soort",
@@ -222,29 +355,20 @@ def _image(offset: int, url: str, alt: str, doc: Document, content_dir: Path, ad
             "Sla de afbeelding op als png, jpg of webp.",
         )
         return
-    target = (doc.path.parent / url.split("#")[0].split("?")[0]).resolve()
-    root = content_dir.resolve()
-    if root not in target.parents:
+    target = _resolve(here, path)
+    if target is None:
         add(
             offset,
             "afbeelding-pad",
             f"De afbeelding '{url[:60]}' ligt buiten de map content/.",
             "Zet de afbeelding in dezelfde map als de casus.",
         )
-    elif not target.is_file():
+    elif files is not None and target not in files:
         add(
             offset,
             "afbeelding-ontbreekt",
             f"De afbeelding '{url[:60]}' bestaat niet.",
             "Controleer de bestandsnaam (hoofdletters tellen mee) en of het bestand is toegevoegd.",
-        )
-    elif target.stat().st_size > MAX_IMAGE_BYTES:
-        size = target.stat().st_size // 1000
-        add(
-            offset,
-            "afbeelding-te-groot",
-            f"De afbeelding '{url[:60]}' is {size} kB. Hoogstens {MAX_IMAGE_BYTES // 1000} kB mag.",
-            "Maak de afbeelding kleiner, bijvoorbeeld 1200 pixels breed, als jpg of webp.",
         )
 
 
@@ -252,7 +376,7 @@ def _sections(masked: str, add, rules: SectionRules) -> None:
     seen: list[tuple[str, int]] = []
     for match in _HEADING.finditer(masked):
         level = len(match.group(1))
-        title = match.group(2).strip().rstrip(":")
+        title = match.group(2).rstrip(" \t#").strip().rstrip(":")
         if level == 1:
             add(
                 match.start(),

@@ -15,10 +15,21 @@ from datetime import date
 from pathlib import Path
 
 from ..enrich.duplicates import Fingerprint, fingerprint, likely_duplicates
-from ..load import classify, display_path, iter_case_files, load_document, unexpected_file
-from ..model import ERROR, WARNING, Answer, Case, Finding, Registry
+from ..load import (
+    ANSWER,
+    CASE,
+    GUIDE,
+    ContentFile,
+    Inventory,
+    display_path,
+    load_document,
+    read_text,
+    scan_content,
+    scan_path,
+)
+from ..model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
 from ..registry import load_registry
-from .body import check_body
+from .body import ANSWER_BODY, CASE_BODY, GUIDE_BODY, check_body
 from .fields import CaseValidator
 
 #: Below this many files, starting worker processes costs more than it saves.
@@ -34,6 +45,7 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     valid: int = 0  # files that became a case or an answer without errors
+    inventory: Inventory = field(default_factory=Inventory)  # every file, for the build
 
     @property
     def errors(self) -> list[Finding]:
@@ -60,22 +72,33 @@ class FileResult:
 
 
 def check_file(
-    path: Path, validator: CaseValidator, content_dir: Path, keep_case: bool = True
+    item: ContentFile,
+    validator: CaseValidator,
+    files: frozenset[str] | None,
+    keep_case: bool = True,
 ) -> FileResult:
-    """All single-file rules for one path. Pure: safe to run in a worker process.
+    """All single-file rules for one case, answer or guide page. Pure: safe to run in a
+    worker process. ``files``: every path inside content/, for links to files.
 
     ``keep_case=False`` drops the parsed case from the result: ``kb check`` only needs the
     findings, and sending 10,000 parsed cases between processes costs seconds.
     """
-    rel = display_path(path)
-    if classify(path) == "other":
-        return FileResult(path, rel, (unexpected_file(rel, path),))
+    path, rel = item.path, item.rel
+    if item.kind == GUIDE:
+        text, problems = read_text(path, rel)
+        if text is None:
+            return FileResult(path, rel, tuple(problems))
+        guide = Document(path, rel, {}, {}, text, 1)
+        body_findings, body_refs = check_body(guide, files, GUIDE_BODY)
+        refs = tuple((r.line, r.column, r.target) for r in body_refs)
+        return FileResult(path, rel, tuple(body_findings), refs=refs)
     loaded = load_document(path, rel)
     doc = loaded.document
     if doc is None:
         return FileResult(path, rel, loaded.findings)
-    case, problems = validator.validate(doc)
-    body_findings, body_refs = check_body(doc, content_dir)
+    answer = item.kind == ANSWER
+    case, problems = validator.validate(doc, answer)
+    body_findings, body_refs = check_body(doc, files, ANSWER_BODY if answer else CASE_BODY)
     findings = (*loaded.findings, *problems, *body_findings)
     case_id = doc.meta.get("id")
     case_id = case_id.strip() if isinstance(case_id, str) else None
@@ -99,23 +122,23 @@ def check_file(
     )
 
 
-_worker: tuple[CaseValidator, Path, bool] | None = None
+_worker: tuple[CaseValidator, frozenset[str] | None, bool] | None = None
 
 
-def _init_worker(validator: CaseValidator, content_dir: Path, keep_case: bool) -> None:
+def _init_worker(validator: CaseValidator, known: frozenset[str] | None, keep_case: bool) -> None:
     global _worker
-    _worker = (validator, content_dir, keep_case)
+    _worker = (validator, known, keep_case)
 
 
-def _check_chunk(paths: list[Path]) -> list[FileResult]:
+def _check_chunk(items: list[ContentFile]) -> list[FileResult]:
     assert _worker is not None
-    return [check_file(p, *_worker) for p in paths]
+    return [check_file(item, *_worker) for item in items]
 
 
 def _check_files(
-    files: list[Path],
+    files: list[ContentFile],
     validator: CaseValidator,
-    content_dir: Path,
+    known: frozenset[str] | None,
     keep_cases: bool,
     progress: Callable | None,
 ) -> list[FileResult]:
@@ -123,7 +146,7 @@ def _check_files(
     if len(files) < PARALLEL_FROM or workers < 2:
         results = []
         for index, path in enumerate(files, 1):
-            results.append(check_file(path, validator, content_dir, keep_cases))
+            results.append(check_file(path, validator, known, keep_cases))
             if progress and index % CHUNK == 0:
                 progress(index, len(files))
         return results
@@ -134,7 +157,7 @@ def _check_files(
         workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(validator, content_dir, keep_cases),
+        initargs=(validator, known, keep_cases),
     ) as pool:
         for chunk_results in pool.map(_check_chunk, chunks):
             results.extend(chunk_results)
@@ -155,18 +178,32 @@ def check_content(
     With ``keep_cases=False`` only findings and counts come back (``result.cases`` is empty).
     """
     content_dir = Path(content_dir)
+    inventory = scan_content(content_dir)
     registry, findings = load_registry(content_dir)
-    result = CheckResult(registry, findings=list(findings))
+    result = CheckResult(registry, findings=list(findings), inventory=inventory)
     validator = CaseValidator(registry, today or date.today())
 
-    files = [p for p in iter_case_files(content_dir) if classify(p) != "asset"]
-    selected: set[Path] | None = None
+    files = inventory.of(CASE, ANSWER, GUIDE)
+    known = frozenset(f.uri for f in inventory.files)
+    selected: set[str] | None = None
+    own_findings = list(inventory.findings)
     if paths is not None:
-        selected = {p.resolve() for p in paths}
-        known = {p.resolve() for p in files}
-        files.extend(p for p in sorted(selected) if p not in known and classify(p) != "asset")
-
-    results = _check_files(files, validator, content_dir, keep_cases, progress)
+        by_rel = {f.rel: f for f in inventory.files}
+        selected = set()
+        for path in paths:
+            rel = display_path(Path(path))
+            selected.add(rel)
+            if rel in by_rel:
+                continue
+            extra = scan_path(Path(path))  # a draft or a file outside content/
+            if isinstance(extra, Finding):
+                own_findings.append(extra)
+            elif extra.kind in (CASE, ANSWER, GUIDE):
+                files.append(extra)
+    result.findings.extend(f for f in own_findings if selected is None or f.file in selected)
+    # Links inside content/ are checked against what is there; a draft outside content/
+    # (the intake's) has no neighbours to link to.
+    results = _check_files(files, validator, known, keep_cases, progress)
     result.files = len(results)
     ids: dict[str, str] = {}
     report: list[Finding] = []
@@ -195,10 +232,10 @@ def check_content(
                     result.cases.append(res.case)
                 elif isinstance(res.case, Answer):
                     result.answers.append(res.case)
-        if selected is None or res.path.resolve() in selected:
+        if selected is None or res.rel in selected:
             report.extend(own)
     for res in results:
-        if selected is None or res.path.resolve() in selected:
+        if selected is None or res.rel in selected:
             report.extend(_reference_findings(res, ids))
     report.extend(_duplicate_findings(results, selected))
     result.findings.extend(report)
@@ -206,12 +243,12 @@ def check_content(
     return result
 
 
-def _duplicate_findings(results: list[FileResult], selected: set[Path] | None) -> list[Finding]:
+def _duplicate_findings(results: list[FileResult], selected: set[str] | None) -> list[Finding]:
     by_id = {r.case_id: r for r in results if r.fingerprint is not None}
     findings = []
     for dup in likely_duplicates([r.fingerprint for r in by_id.values()]):
         first, second = by_id[dup.first], by_id[dup.second]
-        if selected is not None and second.path.resolve() not in selected:
+        if selected is not None and second.rel not in selected:
             continue
         line, column = second.id_position
         findings.append(

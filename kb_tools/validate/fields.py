@@ -5,12 +5,13 @@ Every rule adds a finding and goes on, so an editor sees all problems of a file 
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..load import CASES_DIR, is_answer
+from ..load import CASES_DIR, is_answer, printable
 from ..model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
 from ..schema import (
     ACTIVE_VALUES,
@@ -28,15 +29,21 @@ from ..schema import (
     Field,
 )
 from ..suggest import Suggester, did_you_mean
-from .text import EMAIL, html_tags, personal_data, unsafe_url
+from ..textscan import describe_invisible, html_tags, invisible, personal_data
+from ..urls import EMAIL_ADDRESS, web_url_problem
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_MARKDOWN = re.compile(r"\*\*|__|\[[^\]]*\]\(|^#|`", re.M)
+_MARKDOWN = re.compile(r"\*\*|__|\[[^\]\n]{0,400}\]\(|^#|`", re.M)
 FIELD_SUGGESTERS = {
     id(table): Suggester({f.name: f.name for f in table}) for table in (FIELDS, ANSWER_FIELDS)
 }
 _BODY_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|[^\[\]\n]{0,200})?\]\]")
 VOCAB_FILE = "content/vocabulaires/{}.yml"
+#: The largest figure without a 'maximum' of its own: more than any initiative counts.
+MAX_FIGURE = 1_000_000_000
+
+
+def number_text(value: float) -> str:
+    return f"{int(value):,}".replace(",", ".")
 
 
 class CaseValidator:
@@ -59,9 +66,12 @@ class CaseValidator:
             }
         )
 
-    def validate(self, doc: Document) -> tuple[Case | Answer | None, list[Finding]]:
-        """A case, or a helpdesk answer for a file under content/antwoorden/."""
-        if is_answer(doc.rel):
+    def validate(
+        self, doc: Document, answer: bool | None = None
+    ) -> tuple[Case | Answer | None, list[Finding]]:
+        """A case, or a helpdesk answer (``answer``; by default: a file under
+        content/antwoorden/)."""
+        if answer if answer is not None else is_answer(doc.rel):
             run = _Run(self, doc, ANSWER_FIELDS)
             return run.answer(), run.findings
         run = _Run(self, doc, FIELDS)
@@ -131,11 +141,12 @@ class _Run:
         if not text:
             self.add(key, "veld-leeg", f"'{label}' is leeg.", f"Vul '{label}' in.")
             return None
-        if _CONTROL.search(str(value)):
+        hidden = invisible(str(value))
+        if hidden:
             self.add(
                 key,
                 "tekst-onzichtbaar",
-                f"'{label}' bevat onzichtbare stuurtekens.",
+                f"'{label}' bevat een onzichtbaar teken ({describe_invisible(hidden.group(0))}).",
                 "Typ de tekst opnieuw; plakken uit andere programma's brengt soms zulke tekens mee.",
             )
         if max_length and len(text) > max_length:
@@ -477,7 +488,7 @@ class _Run:
                     )
             kind = self.vocab_value((*key, "soort"), entry.get("soort"), "kengetallen", "soort")
             amount = entry.get("waarde")
-            if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
+            if isinstance(amount, bool) or not isinstance(amount, int | float):
                 if "waarde" in entry:
                     self.add(
                         (*key, "waarde"),
@@ -485,6 +496,8 @@ class _Run:
                         f"De waarde van kengetal {index + 1} is geen getal ({_describe(amount)}).",
                         "Schrijf alleen cijfers, zonder punt, spatie of euroteken: 147500.",
                     )
+                ok = False
+            elif not self.plausible(key, index, kind, amount):
                 ok = False
             year = entry.get("jaar")
             if (
@@ -508,6 +521,24 @@ class _Run:
             if ok and kind:
                 result.append({"soort": kind, "waarde": amount, "jaar": year, "toelichting": note})
         self.values["cijfers"] = result
+
+    def plausible(self, key: tuple, index: int, kind: str | None, amount: float) -> bool:
+        """A figure is a finite number between 0 and the most its kind can be (the term's
+        'maximum' in kengetallen.yml, else MAX_FIGURE): no .inf, .nan or 1e400."""
+        term = self.v.registry.vocabularies.get("kengetallen")
+        term = term.get(kind) if term and kind else None
+        highest = term.extra.get("maximum") if term else None
+        highest = highest if isinstance(highest, int | float) else MAX_FIGURE
+        if math.isfinite(amount) and 0 <= amount <= highest:
+            return True
+        shown = "geen eindig getal" if not math.isfinite(amount) else _describe(amount)
+        self.add(
+            (*key, "waarde"),
+            "waarde-onmogelijk",
+            f"De waarde van kengetal {index + 1} kan niet kloppen ({shown}).",
+            f"Schrijf een getal van 0 tot en met {number_text(highest)}, alleen cijfers.",
+        )
+        return False
 
     def check_sources(self, value: Any) -> None:
         items = self.as_list(("bronnen",), value, "bronnen")
@@ -554,24 +585,17 @@ class _Run:
         self.values["bronnen"] = result
 
     def url(self, key: tuple, value: Any, allow_mailto: bool) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            self.add(key, "veld-type", f"De link {_describe(value)} is geen tekst.", "")
-            return None
-        url = value.strip()
-        problem = unsafe_url(url)
-        if (
-            problem
-            or not re.match(r"^https?://", url, re.I)
-            and not (allow_mailto and url.lower().startswith("mailto:"))
-        ):
+        problem = web_url_problem(value, allow_mailto)
+        if problem:
+            shown = _describe(value) if not isinstance(value, str) else f"'{printable(value, 80)}'"
             self.add(
                 key,
                 "link-onveilig",
-                f"De link '{url[:80]}' begint niet met https:// of http://.",
+                f"De link {shown} kan niet: {problem}",
                 "Gebruik alleen gewone webadressen die met https:// beginnen.",
             )
             return None
-        return url
+        return value.strip()
 
     def check_contact(self, value: Any) -> None:
         entry = self.mapping(("contact",), value, "contact", CONTACT_KEYS)
@@ -600,7 +624,7 @@ class _Run:
                     contact[sub] = text
         if "email" in entry:
             email = entry["email"]
-            if not isinstance(email, str) or not EMAIL.fullmatch(email.strip()):
+            if not isinstance(email, str) or not EMAIL_ADDRESS.fullmatch(email.strip()):
                 self.add(
                     ("contact", "email"),
                     "veld-type",

@@ -1,13 +1,18 @@
-"""Text scanners shared by the frontmatter and body rules: HTML, link schemes and
-personal data (Dutch phone numbers, e-mail addresses, BSN numbers).
+"""Scanners for text from strangers, shared by every stage that reads it: raw HTML,
+invisible characters, personal data (Dutch phone numbers, e-mail addresses, BSN).
+
+Every pattern here runs on text of up to 200 kB that anyone can write, so every pattern
+is linear: repetition is bounded or cannot overlap, and no pattern backtracks over a
+run it already matched.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from .urls import EMAIL_ADDRESS, unsafe_scheme
 
 # A tag as a browser would read it: "<name", "</name" or a comment/doctype/processing opener.
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?|<!--|<!|<\?")
@@ -19,18 +24,33 @@ _UNSAFE_TAGS = frozenset(
 _EVENT_ATTR = re.compile(r"(?:^|[\s/\"'])on[a-z]+\s*=", re.I)
 _STYLE_ATTR = re.compile(r"(?:^|[\s/\"'])(?:style|srcdoc|formaction|href|src)\s*=", re.I)
 AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+#: Characters nobody sees but that change what text says or how it is shown: controls
+#: (not tab or newline), format characters such as zero-width spaces, joiners and
+#: direction marks (U+200B-U+200F, U+202A-U+202E, U+2066-U+2069), soft hyphens, line and
+#: paragraph separators, tag characters, private use and non-characters (Unicode 14
+#: categories Cc, Cf, Co, Zl, Zp).
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ue000-\uf8ff\ufdd0-\ufdef"
+    "\ufeff\ufff9-\ufffb\ufffe\uffff\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U000f0000-\U0010ffff]"
+    + "".join(f"|\\U{plane:04x}fffe|\\U{plane:04x}ffff" for plane in range(1, 15))
+)
+
+# No e-mail address starts inside another word: the look-behind keeps the search linear
+# on a line of 'a' x 190,000 followed by '@'.
+EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+-]){EMAIL_ADDRESS.pattern}", re.ASCII)
 # Dutch numbers: 06-12345678, 020 123 4567, +31 6 1234 5678, 0031 (0)20 1234567.
 PHONE = re.compile(
-    r"(?<![\w+.,/-])(?:\+31|0031)[\s-]?(?:\(0\)[\s-]?)?[1-9](?:[\s-]?\d){8}(?![\w-])"
-    r"|(?<![\w+.,/-])0[1-9](?:[\s-]?\d){8}(?![\w-])"
+    r"(?<![\w+.,/-])(?:\+31|0031)[\s-]?(?:\(0\)[\s-]?)?[1-9](?:[\s-]?[0-9]){8}(?![\w-])"
+    r"|(?<![\w+.,/-])0[1-9](?:[\s-]?[0-9]){8}(?![\w-])"
 )
-_DIGIT_RUN = re.compile(r"\d[\d\s.()-]{7,}\d")
-BSN = re.compile(r"(?<![\w.,-])(\d{3})[.\s]?(\d{2})[.\s]?(\d{2})[.\s]?(\d{2})(?![\w,-]|\.\d)")
+_DIGIT_RUN = re.compile(r"[0-9][0-9\s.()-]{7,}[0-9]")
+BSN = re.compile(
+    r"(?<![\w.,-])([0-9]{3})[.\s]?([0-9]{2})[.\s]?([0-9]{2})[.\s]?([0-9]{2})(?![\w,-]|\.[0-9])"
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +63,8 @@ class Tag:
 
 def html_tags(text: str) -> Iterator[Tag]:
     """Raw HTML in text. Autolinks like <https://...> are links, not tags."""
+    if "<" not in text:
+        return
     for match in _TAG.finditer(text):
         raw = match.group(0)
         name = (match.group(2) or "").lower()
@@ -61,15 +83,38 @@ def html_tags(text: str) -> Iterator[Tag]:
         yield Tag(raw, name or raw, unsafe, match.start())
 
 
+def invisible(text: str) -> re.Match[str] | None:
+    """The first invisible character in ``text``, if any."""
+    return INVISIBLE.search(text)
+
+
+def describe_invisible(char: str) -> str:
+    """'U+200B' for a message: the character itself would not show."""
+    return f"U+{ord(char):04X}"
+
+
+def text_problems(text: str) -> list[tuple[str, str]]:
+    """(finding code, what is wrong in Dutch) for text that is shown on the site: the one
+    rule for titles, labels, names and descriptions, whatever file they come from."""
+    problems = []
+    hidden = invisible(text)
+    if hidden:
+        problems.append(
+            (
+                "tekst-onzichtbaar",
+                f"bevat een onzichtbaar teken ({describe_invisible(hidden.group(0))})",
+            )
+        )
+    for tag in html_tags(text):
+        problems.append(
+            ("html-onveilig" if tag.unsafe else "html", f"bevat HTML ({tag.text[:40]})")
+        )
+    return problems
+
+
 def unsafe_url(url: str) -> str | None:
-    """The scheme of a link if it is not http(s)/mailto, after undoing entity tricks."""
-    plain = _INVISIBLE.sub("", html.unescape(html.unescape(url)))
-    match = _SCHEME.match(plain)
-    if match and match.group(1).lower() not in SAFE_SCHEMES:
-        return match.group(1).lower()
-    if plain.startswith("//") or plain.startswith("\\\\"):
-        return "//"
-    return None
+    """The scheme of a link target if it is not http(s)/mailto (see ``urls.scheme_of``)."""
+    return unsafe_scheme(url)
 
 
 def is_bsn(digits: str) -> bool:
