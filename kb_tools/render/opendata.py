@@ -43,6 +43,18 @@ CSV_FIELDS = (
 )
 
 
+#: A cell that starts with one of these is a formula to Excel and LibreOffice (OWASP,
+#: "CSV Injection"): it is written with a ' in front, which they show as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for one CSV cell that no spreadsheet runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -79,7 +91,10 @@ def write_open_data(corpus: Corpus, site_dir: Path, site_url: str) -> list[Path]
     def dump(name: str, value: Any) -> None:
         path = data_dir / name
         path.write_text(
-            json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            # allow_nan=False: Infinity or NaN would make the file invalid JSON. Validation
+            # refuses such figures; this makes sure none gets through.
+            json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False) + "\n",
+            encoding="utf-8",
         )
         written.append(path)
 
@@ -125,7 +140,7 @@ def write_open_data(corpus: Corpus, site_dir: Path, site_url: str) -> list[Path]
         row = []
         for name in CSV_FIELDS:
             value = record.get(name, "")
-            row.append("; ".join(value) if isinstance(value, list) else value)
+            row.append(csv_cell("; ".join(value) if isinstance(value, list) else value))
         writer.writerow(row)
     # The BOM makes Excel open the file as UTF-8, so ë and ö stay readable.
     (data_dir / "casussen.csv").write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
@@ -187,10 +202,19 @@ def redirect_page(target: str, title: str) -> str:
 def write_redirects(site_dir: Path, redirects: dict[str, tuple[str, str]]) -> list[Path]:
     """Write one redirect page per old URL: {old_url: (new_url, title)}, all site-relative."""
     written = []
+    root = Path(site_dir).resolve()
     for old, (new, title) in sorted(redirects.items()):
         depth = old.strip("/").count("/") + 1
         target = "../" * depth + new
         path = site_dir / old.strip("/") / "index.html"
+        if root not in path.resolve().parents or any(
+            (site_dir / parent).is_file()
+            for parent in path.relative_to(site_dir).parents
+            if parent.parts
+        ):
+            # The ledger's addresses are checked; this never writes outside the site or
+            # through a file, whatever reaches it.
+            continue
         if path.exists():
             continue  # a real page lives here again; never overwrite it
         path.parent.mkdir(parents=True, exist_ok=True)

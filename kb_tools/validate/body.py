@@ -269,7 +269,9 @@ def _links(
     here = posixpath.dirname(own_path(doc.rel))
     cursor = 0
     for link in found:
-        offset = _locate(masked, link.target or link.text, cursor)
+        offset = _locate(masked, link.target, cursor)
+        if offset is None:
+            offset = _locate(masked, link.text, cursor)
         if offset is None:
             offset = cursor
         else:

@@ -29,6 +29,7 @@ from ..load import (
 )
 from ..model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
 from ..registry import load_registry
+from ..schema import ID_PATTERN
 from .body import ANSWER_BODY, CASE_BODY, GUIDE_BODY, check_body
 from .fields import CaseValidator
 
@@ -105,7 +106,7 @@ def check_file(
     refs = []
     related = doc.meta.get("gerelateerd")
     for index, target in enumerate(related if isinstance(related, list) else []):
-        if isinstance(target, str):
+        if isinstance(target, str) and ID_PATTERN.match(target.strip()):  # else id-ongeldig
             refs.append((*doc.line_of("gerelateerd", index), target.strip()))
     refs.extend((r.line, r.column, r.target) for r in body_refs)
     valid = case is not None and not any(f.severity == ERROR for f in findings)
