@@ -437,7 +437,15 @@ def build_parser() -> DutchParser:
         type=float,
         default=10.0,
         metavar="SECONDEN",
-        help="Hoe lang op een antwoord wachten (standaard: 10).",
+        help="Hoe lang één link hoogstens mag duren, alles samen (standaard: 10).",
+    )
+    links.add_argument(
+        "--totaal",
+        type=float,
+        default=300.0,
+        metavar="SECONDEN",
+        help="Hoe lang de hele controle hoogstens mag duren (standaard: 300). Links die dan "
+        "nog niet aan de beurt waren, komen bij 'onzeker': niet gecontroleerd.",
     )
     links.add_argument(
         "--tegelijk",
@@ -928,11 +936,11 @@ def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if not args.site.is_dir():
         parser.error(f"de map '{args.site}' bestaat niet. Bouw eerst de website met 'kb build'.")
-    if args.tegelijk < 1 or args.tijd <= 0:
-        parser.error("--tegelijk en --tijd moeten groter dan 0 zijn.")
+    if args.tegelijk < 1 or args.tijd <= 0 or args.totaal <= 0:
+        parser.error("--tegelijk, --tijd en --totaal moeten groter dan 0 zijn.")
     own = os.environ.get("KB_SITE_URL", "").strip()
     found = links.external_links(args.site, own)
-    results = links.check_links(found, args.tijd, args.tegelijk)
+    results = links.check_links(found, args.tijd, args.tegelijk, total=args.totaal)
     if args.samenvatting:
         with args.samenvatting.open("a", encoding="utf-8") as out:
             out.write(links.as_markdown(results))
