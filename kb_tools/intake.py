@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -118,9 +119,13 @@ def unique_path(folder: Path, slug: str) -> Path:
     return path
 
 
-def next_id(content_dir: Path, network: Network) -> str:
+CASE_ID = re.compile(r"[a-z]{2,5}-\d{4}")
+
+
+def next_id(content_dir: Path, network: Network, reserved: Iterable[str] = ()) -> str:
     """Highest number of the network in its folder and in the ledger, plus one: an id that
-    was ever published is never given out again."""
+    was ever published is never given out again. ``reserved`` ids (taken by intake pull
+    requests that are still open) are skipped."""
     numbers = [0]
     folder = content_dir / CASES_DIR / network.id
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
@@ -132,7 +137,11 @@ def next_id(content_dir: Path, network: Network) -> str:
         prefix, _, number = case_id.partition("-")
         if prefix == network.prefix and number.isdigit():
             numbers.append(int(number))
-    return f"{network.prefix}-{max(numbers) + 1:04d}"
+    taken = set(reserved)
+    number = max(numbers) + 1
+    while f"{network.prefix}-{number:04d}" in taken:
+        number += 1
+    return f"{network.prefix}-{number:04d}"
 
 
 @dataclass
@@ -372,8 +381,10 @@ def build(
     draft: Draft,
     network_id: str | None,
     today: date,
+    reserved: Iterable[str] = (),
 ) -> Outcome:
-    """Fill in id, network and date, render the file and check it like ``kb check``."""
+    """Fill in id, network and date, render the file and check it like ``kb check``.
+    ``reserved``: ids that ``next_id`` must skip."""
     labels = {e.key: e.label for e in form_elements(registry)}
     messages = [
         {"veld": labels.get(key, key), "ernst": "fout", "bericht": message}
@@ -387,7 +398,7 @@ def build(
                 {"veld": "Netwerk", "ernst": "fout", "bericht": "Kies het netwerk van de casus."}
             )
         return Outcome(False, None, None, "", messages)
-    case_id = next_id(content_dir, network)
+    case_id = next_id(content_dir, network, reserved)
     values = {**draft.values, "id": case_id, "netwerk": network.id, "gepubliceerd": today}
     text = render(values, draft.sections)
     folder = content_dir / CASES_DIR / network.id

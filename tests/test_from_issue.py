@@ -186,3 +186,45 @@ def test_markdown_message_quotes_values_and_falls_back_when_unsure() -> None:
     sneaky = "'a' @everyone ![x](https://evil/x.png) 'b' is geen beheerder."
     assert markdown_message(sneaky) == quote_user(sneaky, limit=300)
     assert markdown_message("x `@everyone` y") == "x `@everyone` y"  # the user's own quotes
+
+
+def test_ids_taken_by_open_intake_pull_requests_are_skipped(
+    content: Path, tmp_path: Path, capsys
+) -> None:
+    """Two issues turned into cases from the same main: the second must not get the id of
+    the first, which is still in its own (open) pull request."""
+    registry, _ = load_registry(content)
+    network = registry.networks[NETWORK]
+    assert next_id(content, network) == "utr-0001"
+    assert next_id(content, network, {"utr-0001", "utr-0002", "ams-0003"}) == "utr-0003"
+    _, data = from_issue("schoon.md", content, capsys, "--bezet", "utr-0001,utr-0002")
+    assert data["id"] == "utr-0003"
+    _, data = from_issue("schoon.md", content, capsys, "--bezet", "utr-0001", "--bezet", "utr-0002")
+    assert data["id"] == "utr-0003"
+    taken = tmp_path / "bezet.txt"
+    taken.write_text("utr-0001\n\nutr-0003\n", encoding="utf-8")
+    _, data = from_issue("schoon.md", content, capsys, "--bezet-bestand", str(taken))
+    assert data["id"] == "utr-0002"  # a gap is fine: that id was never given out
+    # the text output names the id too
+    code = main(
+        ["from-issue", str(ISSUES / "schoon.md"), "--content", str(content)]
+        + ["--bezet-bestand", str(taken), "--bezet", "utr-0002"]
+    )
+    assert code == 0 and "De casus utr-0004 is in orde" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        (["--bezet", "utr-1"], "'utr-1' is geen nummer van een casus"),
+        (["--bezet", "utr-0001,@everyone"], "'@everyone' is geen nummer van een casus"),
+        (["--bezet-bestand", "bestaat-niet"], "'bestaat-niet' bestaat niet"),
+    ],
+)
+def test_bad_reserved_ids_are_a_usage_error(
+    content: Path, extra: list[str], why: str, capsys
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["from-issue", str(ISSUES / "schoon.md"), "--content", str(content), *extra])
+    assert exc.value.code == 2
+    assert why in capsys.readouterr().err
