@@ -364,6 +364,7 @@ def build_parser() -> DutchParser:
         "Uitkomst: 0 = de casus is in orde, 1 = er moet iets worden aangepast.",
         epilog="Voorbeelden:\n  kb from-issue issue.md\n"
         "  kb from-issue issue.md --netwerk amsterdamse-stadsdorpen --schrijf\n"
+        "  kb from-issue issue.md --bezet utr-0007,utr-0008 --schrijf\n"
         "  gh issue view 12 --json body --jq .body | kb from-issue - --json\n",
     )
     from_issue.add_argument(
@@ -375,6 +376,20 @@ def build_parser() -> DutchParser:
     from_issue.add_argument("--json", action="store_true", help="Uitvoer als JSON.")
     from_issue.add_argument(
         "--schrijf", action="store_true", help="Sla de casus op als hij in orde is."
+    )
+    from_issue.add_argument(
+        "--bezet",
+        action="append",
+        default=[],
+        metavar="ID[,ID...]",
+        help="Nummers die al bezet zijn, bijvoorbeeld door een open pull request met een "
+        "nieuwe casus. kb slaat ze over. Mag vaker.",
+    )
+    from_issue.add_argument(
+        "--bezet-bestand",
+        type=Path,
+        metavar="BESTAND",
+        help="Een bestand met bezette nummers, één per regel.",
     )
     _add_content_option(from_issue)
     from_issue.set_defaults(handler=cmd_from_issue)
@@ -452,7 +467,15 @@ def build_parser() -> DutchParser:
         type=float,
         default=10.0,
         metavar="SECONDEN",
-        help="Hoe lang op een antwoord wachten (standaard: 10).",
+        help="Hoe lang één link hoogstens mag duren, alles samen (standaard: 10).",
+    )
+    links.add_argument(
+        "--totaal",
+        type=float,
+        default=300.0,
+        metavar="SECONDEN",
+        help="Hoe lang de hele controle hoogstens mag duren (standaard: 300). Links die dan "
+        "nog niet aan de beurt waren, komen bij 'onzeker': niet gecontroleerd.",
     )
     links.add_argument(
         "--tegelijk",
@@ -857,8 +880,9 @@ def cmd_from_issue(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         if not path.is_file():
             parser.error(f"'{args.bestand}' bestaat niet.")
         text = path.read_bytes().decode("utf-8", errors="replace")
+    reserved = _reserved_ids(parser, args.bezet, args.bezet_bestand)
     draft = intake.draft_from_issue(text, registry)
-    outcome = intake.build(args.content, registry, draft, args.netwerk, _today())
+    outcome = intake.build(args.content, registry, draft, args.netwerk, _today(), reserved)
     written = outcome.ok and args.schrijf
     if written:
         outcome.path.parent.mkdir(parents=True, exist_ok=True)
@@ -875,6 +899,27 @@ def cmd_from_issue(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     else:
         print(intake.report(outcome, written))
     return EXIT_OK if outcome.ok else EXIT_CONTENT
+
+
+def _reserved_ids(
+    parser: argparse.ArgumentParser, values: list[str], path: Path | None
+) -> set[str]:
+    """The ids of --bezet (comma-separated, repeatable) and --bezet-bestand (one a line)."""
+    from .intake import CASE_ID
+
+    parts = [part.strip() for value in values for part in value.split(",")]
+    if path is not None:
+        if not path.is_file():
+            parser.error(f"het bestand '{path}' bestaat niet.")
+        parts += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    ids = set()
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if not CASE_ID.fullmatch(part):
+            parser.error(f"'{part[:40]}' is geen nummer van een casus (zoals utr-0007).")
+        ids.add(part)
+    return ids
 
 
 def cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -956,11 +1001,11 @@ def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if not args.site.is_dir():
         parser.error(f"de map '{args.site}' bestaat niet. Bouw eerst de website met 'kb build'.")
-    if args.tegelijk < 1 or args.tijd <= 0:
-        parser.error("--tegelijk en --tijd moeten groter dan 0 zijn.")
+    if args.tegelijk < 1 or args.tijd <= 0 or args.totaal <= 0:
+        parser.error("--tegelijk, --tijd en --totaal moeten groter dan 0 zijn.")
     own = os.environ.get("KB_SITE_URL", "").strip()
     found = links.external_links(args.site, own)
-    results = links.check_links(found, args.tijd, args.tegelijk)
+    results = links.check_links(found, args.tijd, args.tegelijk, total=args.totaal)
     if args.samenvatting:
         with args.samenvatting.open("a", encoding="utf-8") as out:
             out.write(links.as_markdown(results))

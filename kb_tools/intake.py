@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,50 @@ _WORD_CHARS = str.maketrans(
 )
 _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z]{2,5})-([0-9]{4})['\"]?[ \t]*$", re.M)
 _CHECKED = re.compile(r"^- \[[xX]\] ", re.M)
+QUOTE_LIMIT = 60  # characters of an answer that a message repeats
+MESSAGES_PER_FIELD = 3  # a comment shows at most this many messages per question...
+MESSAGES_IN_ALL = 30  # ...and this many in all
+
+
+def quote_user(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """What the user typed, for a message that may be posted as a Markdown comment: one
+    line (control characters, newlines, bidi and zero-width characters out), at most
+    ``limit`` characters with '…', as an inline code span with no backticks inside. In a
+    code span GitHub makes no mention, image, link or HTML active."""
+    plain = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in str(text)
+        if unicodedata.category(ch) != "Cf"
+    )
+    plain = " ".join(plain.replace("`", "'").split())
+    if not plain:
+        return "(leeg)"
+    if len(plain) > limit:
+        plain = plain[: limit - 1].rstrip() + "…"
+    return f"`{plain}`"
+
+
+_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
+_QUOTED = re.compile(r"'([^'\n]*)'")
+_HANDLE = re.compile(r"@[\w-]+(?:/[\w-]+)?")
+#: Markdown that GitHub makes active: mentions, raw HTML, images, links, autolinks, code.
+_ACTIVE = re.compile(r"@|<[a-zA-Z/!?]|!\[|\]\(|\]\[|`|://|www\.", re.I)
+
+
+def markdown_message(message: str) -> str:
+    """A message of ``kb check`` (our words around values in '...') for a Markdown comment:
+    each quoted value goes through ``quote_user``, and so do team handles. If anything that
+    Markdown makes active is still outside code (a value with ' in it, HTML the validator
+    names without quotes), the whole message is quoted instead. The validator writes no
+    backticks, so any backtick in ``message`` is the user's."""
+    text = _QUOTED.sub(lambda m: quote_user(m[1]), message.replace("`", "'"))
+    parts = _CODE_SPAN.split(text)  # plain, code, plain, code, ..., plain
+    parts[::2] = [_HANDLE.sub(lambda m: quote_user(m[0]), part) for part in parts[::2]]
+    text = "".join(parts)
+    outside = "".join(_CODE_SPAN.split(text)[::2])
+    if _ACTIVE.search(outside) or any(unicodedata.category(ch)[0] == "C" for ch in outside):
+        return quote_user(message, limit=300)
+    return text
 
 
 def clean_text(text: str) -> str:
@@ -74,9 +119,13 @@ def unique_path(folder: Path, slug: str) -> Path:
     return path
 
 
-def next_id(content_dir: Path, network: Network) -> str:
+CASE_ID = re.compile(r"[a-z]{2,5}-\d{4}")
+
+
+def next_id(content_dir: Path, network: Network, reserved: Iterable[str] = ()) -> str:
     """Highest number of the network in its folder and in the ledger, plus one: an id that
-    was ever published is never given out again."""
+    was ever published is never given out again. ``reserved`` ids (taken by intake pull
+    requests that are still open) are skipped."""
     numbers = [0]
     folder = content_dir / CASES_DIR / network.id
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
@@ -88,7 +137,11 @@ def next_id(content_dir: Path, network: Network) -> str:
         prefix, _, number = case_id.partition("-")
         if prefix == network.prefix and number.isdigit():
             numbers.append(int(number))
-    return f"{network.prefix}-{max(numbers) + 1:04d}"
+    taken = set(reserved)
+    number = max(numbers) + 1
+    while f"{network.prefix}-{number:04d}" in taken:
+        number += 1
+    return f"{network.prefix}-{number:04d}"
 
 
 @dataclass
@@ -143,7 +196,7 @@ def parse_structured(key: str, raw: str, registry: Registry, draft: Draft) -> An
             name, colon, value = line.partition(":")
             if not colon or not value.strip():
                 draft.problems.append(
-                    (key, f"Regel {number} ('{line[:40]}') heeft niet de vorm 'naam: waarde'.")
+                    (key, f"Regel {number} ({quote_user(line)}) heeft niet de vorm 'naam: waarde'.")
                 )
             else:
                 result[name.strip().lower()] = value.strip()
@@ -156,7 +209,10 @@ def parse_structured(key: str, raw: str, registry: Registry, draft: Draft) -> An
             parts = [p.strip() for p in line.split(";")]
             if len(parts) < 3:
                 draft.problems.append(
-                    (key, f"Regel {number} ('{line[:40]}') heeft niet de vorm soort; waarde; jaar.")
+                    (
+                        key,
+                        f"Regel {number} ({quote_user(line)}) heeft niet de vorm soort; waarde; jaar.",
+                    )
                 )
                 continue
             figure: dict[str, Any] = {
@@ -199,7 +255,7 @@ def choose(element: Element, raw: str, draft: Draft) -> Any:
             continue
         hint = did_you_mean(Suggester({label: label for label in lookup}).close(choice))
         draft.problems.append(
-            (element.key, f"'{choice}' is geen keuze bij deze vraag. {hint}".strip())
+            (element.key, f"{quote_user(choice)} is geen keuze bij deze vraag. {hint}".strip())
         )
     if element.multiple:
         return ids
@@ -288,16 +344,17 @@ def _labels_by_line(text: str) -> dict[int, str]:
         for key, (line, _) in doc.lines.items():
             if len(key) == 1:
                 starts.setdefault(line, str(key[0]).capitalize())
+    titles = {title for title, _ in SECTIONS}
     for number, line in enumerate(text.split("\n"), 1):
-        if line.startswith("## "):
+        if line.startswith("## ") and line[3:].strip() in titles:
             starts[number] = line[3:].strip()
     return starts
 
 
 def _field_label(starts: dict[int, str], finding: Finding) -> str:
     section = re.search(r"'## (.+?)'", finding.message)
-    if finding.code.startswith("sectie") and section:
-        return section.group(1)
+    if finding.code.startswith("sectie") and section and section[1] in dict(SECTIONS):
+        return section[1]
     line = finding.line
     before = [n for n in starts if line is not None and n <= line]
     if before and starts[max(before)] not in ("Id", "Algemeen"):
@@ -324,8 +381,10 @@ def build(
     draft: Draft,
     network_id: str | None,
     today: date,
+    reserved: Iterable[str] = (),
 ) -> Outcome:
-    """Fill in id, network and date, render the file and check it like ``kb check``."""
+    """Fill in id, network and date, render the file and check it like ``kb check``.
+    ``reserved``: ids that ``next_id`` must skip."""
     labels = {e.key: e.label for e in form_elements(registry)}
     messages = [
         {"veld": labels.get(key, key), "ernst": "fout", "bericht": message}
@@ -339,7 +398,7 @@ def build(
                 {"veld": "Netwerk", "ernst": "fout", "bericht": "Kies het netwerk van de casus."}
             )
         return Outcome(False, None, None, "", messages)
-    case_id = next_id(content_dir, network)
+    case_id = next_id(content_dir, network, reserved)
     values = {**draft.values, "id": case_id, "netwerk": network.id, "gepubliceerd": today}
     text = render(values, draft.sections)
     folder = content_dir / CASES_DIR / network.id
@@ -354,7 +413,7 @@ def build(
             {
                 "veld": label,
                 "ernst": "fout" if finding.severity == ERROR else "waarschuwing",
-                "bericht": f"{finding.message} {finding.hint}".strip(),
+                "bericht": markdown_message(f"{finding.message} {finding.hint}".strip()),
                 "code": finding.code,
             }
         )
@@ -372,10 +431,28 @@ def report(outcome: Outcome, written: bool) -> str:
         lines.append(
             "De casus kan nog niet worden gemaakt. Pas het volgende aan (bewerk het formulier):"
         )
+    items: list[str] = []
+    per_field: dict[str, int] = {}
+    more: dict[str, list[str]] = {}  # field -> the line that counts the messages left out
     for message in outcome.messages:
-        prefix = "" if message["ernst"] == "fout" else "Let op: "
-        lines.append(f"- **{message['veld']}**: {prefix}{message['bericht']}")
-    return "\n".join(lines)
+        name = message["veld"]
+        per_field[name] = per_field.get(name, 0) + 1
+        if per_field[name] <= MESSAGES_PER_FIELD:
+            prefix = "" if message["ernst"] == "fout" else "Let op: "
+            items.append(f"- **{name}**: {prefix}{message['bericht']}")
+        elif name not in more:
+            more[name] = [""]
+            items.append(more[name])  # type: ignore[arg-type] - filled in below
+    for name, slot in more.items():
+        slot[0] = (
+            f"- **{name}**: En nog {per_field[name] - MESSAGES_PER_FIELD} meldingen bij deze vraag."
+        )
+    items = [item[0] if isinstance(item, list) else item for item in items]
+    if len(items) > MESSAGES_IN_ALL:
+        rest = len(items) - MESSAGES_IN_ALL
+        items = items[:MESSAGES_IN_ALL]
+        items.append(f"- En nog {rest} andere meldingen. Pas eerst de meldingen hierboven aan.")
+    return "\n".join(lines + items)
 
 
 # -- the terminal ----------------------------------------------------------------------------

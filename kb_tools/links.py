@@ -3,12 +3,25 @@
 Every ``<a href="http(s)://...">`` in the site's HTML is tried once: first a HEAD request,
 and a GET when HEAD fails (many servers refuse HEAD). A few requests run at the same time.
 The result is a report; a dead link never stops the site from being built or published.
+
+Time is bounded twice. Each link has one hard deadline for everything it does (connect,
+HEAD, GET, redirects, every byte of the headers): the connection's socket is wrapped so
+that each read and write waits at most until that deadline, so a server that trickles
+one byte at a time cannot hold a check. The whole run has a deadline too; links that were
+not checked when it passed are reported as ``onzeker`` ("niet gecontroleerd").
+Name lookups (DNS) happen before there is a socket and are not bounded this way.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import http
+import http.client
+import io
 import json
+import socket
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -20,6 +33,8 @@ from urllib.parse import urldefrag, urlsplit
 
 USER_AGENT = "kb-links/1.0 (kennisbank zorgzame gemeenschappen; linkcontrole)"
 DEAD, DOUBT, OK = "dood", "onzeker", "ok"
+TIMED_OUT = "geen antwoord binnen de tijd"
+NOT_CHECKED = "niet gecontroleerd: de tijd was op"
 
 
 class _Anchors(HTMLParser):
@@ -60,28 +75,149 @@ class LinkResult:
     pages: list[str] = field(default_factory=list)
 
 
-def _request(url: str, method: str, timeout: float) -> int:
+class DeadlinePassed(TimeoutError):
+    """The link's (or the run's) time is up."""
+
+
+class _DeadlineSocket:
+    """A socket whose every read and write waits at most ``timeout`` seconds and never past
+    ``deadline`` (a ``time.monotonic()`` value). http.client reads headers through
+    ``makefile``, so the file it gets reads through this object too."""
+
+    def __init__(self, sock: socket.socket, deadline: float, timeout: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
+        self._timeout = timeout
+
+    def _arm(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlinePassed("timed out: deadline passed")
+        self._sock.settimeout(min(self._timeout, left))
+
+    def recv(self, size: int, flags: int = 0) -> bytes:
+        self._arm()
+        return self._sock.recv(size, flags)
+
+    def recv_into(self, buffer, size: int = 0, flags: int = 0) -> int:  # noqa: ANN001
+        self._arm()
+        return self._sock.recv_into(buffer, size, flags)
+
+    def send(self, data: bytes, flags: int = 0) -> int:
+        self._arm()
+        return self._sock.send(data, flags)
+
+    def sendall(self, data: bytes, flags: int = 0) -> None:
+        self._arm()
+        self._sock.sendall(data, flags)
+
+    def makefile(self, mode: str = "r", buffering: int | None = None, **_: object) -> io.IOBase:
+        if mode != "rb":
+            raise ValueError(f"only binary reading, not {mode!r}")
+        raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type] - it only needs recv_into
+        self._sock._io_refs += 1  # type: ignore[attr-defined] - as socket.makefile does
+        return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - close, fileno, setsockopt, ...
+        return getattr(self._sock, name)
+
+
+class _DeadlineMixin:
+    """Connect within the deadline, then use the socket through ``_DeadlineSocket``."""
+
+    def __init__(self, *args, deadline: float, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+        # urllib always passes a number; without one, only the deadline bounds a wait
+        number = isinstance(self.timeout, int | float)
+        self._socket_timeout: float = self.timeout if number else float("inf")
+
+    def connect(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise DeadlinePassed("timed out: deadline passed")
+        # bounds the TCP connect and, for HTTPS, the whole TLS handshake
+        self.timeout = min(self._socket_timeout, left)
+        super().connect()
+        self.sock = _DeadlineSocket(self.sock, self._deadline, self._socket_timeout)
+
+
+class _HTTPConnection(_DeadlineMixin, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_DeadlineMixin, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def http_open(self, req: urllib.request.Request):  # noqa: ANN201
+        return self.do_open(functools.partial(_HTTPConnection, deadline=self._deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self._deadline = deadline
+
+    def https_open(self, req: urllib.request.Request):  # noqa: ANN201
+        return self.do_open(
+            functools.partial(_HTTPSConnection, deadline=self._deadline),
+            req,
+            context=self._context,
+        )
+
+
+def _request(url: str, method: str, timeout: float, deadline: float) -> int:
+    opener = urllib.request.build_opener(_HTTPHandler(deadline), _HTTPSHandler(deadline))
     request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) only
+    with opener.open(request, timeout=timeout) as response:  # http(s) only: see external_links
         if method == "GET":
             response.read(1024)
         return response.status
 
 
-def check_url(url: str, timeout: float = 10.0) -> LinkResult:
-    """HEAD, then GET if HEAD did not give a success; the GET answer counts."""
+def _phrase(code: int) -> str:
+    try:
+        return http.HTTPStatus(code).phrase
+    except ValueError:
+        return ""
+
+
+def check_url(url: str, timeout: float = 10.0, deadline: float | None = None) -> LinkResult:
+    """HEAD, then GET if HEAD did not give a success; the GET answer counts.
+
+    Everything together takes at most ``timeout`` seconds, and ends at ``deadline`` (the
+    run's end, a ``time.monotonic()`` value) if that comes first; a link the run's end cut
+    off is ``onzeker``, not dead."""
+    own_end = time.monotonic() + timeout
+    end = own_end if deadline is None else min(own_end, deadline)
     code: int | None = None
     reason = ""
     for method in ("HEAD", "GET"):
         try:
-            code = _request(url, method, timeout)
+            code = _request(url, method, timeout, end)
             return LinkResult(url, OK, code, "")
         except urllib.error.HTTPError as exc:
-            code, reason = exc.code, f"HTTP {exc.code} {exc.reason}".strip()
-        except (urllib.error.URLError, OSError, ValueError) as exc:
+            # the standard phrase, never the server's own words (they end up in an issue)
+            code, reason = exc.code, f"HTTP {exc.code} {_phrase(exc.code)}".strip()
+        except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
             code = None
             why = getattr(exc, "reason", exc)
-            reason = "geen antwoord binnen de tijd" if "timed out" in str(why) else str(why)
+            if isinstance(why, TimeoutError) or "timed out" in str(why):
+                reason = TIMED_OUT
+            elif isinstance(exc, http.client.HTTPException):
+                reason = "geen geldig HTTP-antwoord"
+            else:
+                reason = str(why) or type(why).__name__
+        if time.monotonic() >= end:
+            break
+    if deadline is not None and deadline < own_end and time.monotonic() >= deadline:
+        return LinkResult(url, DOUBT, None, NOT_CHECKED)
     if code is not None and (code in (404, 410) or code >= 500):
         return LinkResult(url, DEAD, code, reason)
     if code is not None:  # 401, 403, 429 and the like: blocked, not necessarily gone
@@ -93,12 +229,22 @@ def check_links(
     links: dict[str, list[str]],
     timeout: float = 10.0,
     workers: int = 8,
-    check: Callable[[str, float], LinkResult] = check_url,
+    check: Callable[[str, float, float | None], LinkResult] = check_url,
+    total: float | None = None,
 ) -> list[LinkResult]:
-    """Check every URL once, at most ``workers`` at the same time; results in URL order."""
+    """Check every URL once, at most ``workers`` at the same time; results in URL order.
+    ``timeout`` bounds each link, ``total`` (seconds) the whole run: links not checked by
+    then are ``onzeker`` with the reason NOT_CHECKED."""
     urls = list(links)
+    deadline = None if total is None else time.monotonic() + total
+
+    def one(url: str) -> LinkResult:
+        if deadline is not None and time.monotonic() >= deadline:
+            return LinkResult(url, DOUBT, None, NOT_CHECKED)
+        return check(url, timeout, deadline)
+
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(lambda u: check(u, timeout), urls))
+        results = list(pool.map(one, urls))
     for result in results:
         result.pages = links[result.url]
     return results
@@ -106,6 +252,14 @@ def check_links(
 
 def _cell(text: str) -> str:
     return html.escape(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _not_checked(results: list[LinkResult]) -> str:
+    """A sentence about the links the run had no time for, or ''."""
+    count = sum(1 for r in results if r.reason == NOT_CHECKED)
+    if not count:
+        return ""
+    return f"{count} {'link' if count == 1 else 'links'} {NOT_CHECKED} (zie --totaal)."
 
 
 def as_markdown(results: Iterable[LinkResult]) -> str:
@@ -117,6 +271,8 @@ def as_markdown(results: Iterable[LinkResult]) -> str:
         f"{len(results)} externe links gecontroleerd: {len(dead)} dood, "
         f"{len(doubt)} onzeker (de server weigerde ons; kijk zelf even)."
     )
+    if _not_checked(results):
+        lines[-1] += f" {_not_checked(results)} Die staan bij de onzekere links."
     for title, group in (("Dode links", dead), ("Onzekere links", doubt)):
         if not group:
             continue
@@ -139,6 +295,8 @@ def as_text(results: Iterable[LinkResult]) -> str:
     dead = sum(1 for r in results if r.status == DEAD)
     doubt = sum(1 for r in results if r.status == DOUBT)
     lines.append(f"{len(results)} externe links gecontroleerd: {dead} dood, {doubt} onzeker.")
+    if _not_checked(results):
+        lines.append(_not_checked(results))
     return "\n".join(lines)
 
 

@@ -2,11 +2,15 @@
 
 ``update(content_dir)`` is what ``kb bronnen bijwerken`` runs. Per network with a source:
 
-1. fetch the ref into a cache (``.cache/bronnen/<netwerk>``, a bare repository) and resolve
-   it to one commit;
+1. fetch only the ref's newest commit (``git fetch --depth 1``) into a cache
+   (``.cache/bronnen/<netwerk>``, a bare repository) and resolve it to one commit. While git
+   runs, the cache's growth is watched: past ``MAX_DOWNLOAD_BYTES`` git is stopped and the
+   cache removed; the same after ``GIT_TIMEOUT`` seconds;
 2. list that commit's folder with ``git ls-tree`` and refuse anything that is not a plain
    file (symlinks, submodules), lies outside the folder, is a dotfile, has a suffix other
-   than .md/.png/.jpg/.jpeg/.webp, or is too large;
+   than .md/.png/.jpg/.jpeg/.webp, is too large, or whose name is not a lower-case slug
+   (``dorp-een.md``; not ``index.md``). Remote names are only ever shown through
+   ``printable``, which escapes control, bidi and zero-width characters;
 3. write the files into a copy of the content folder, in place of the network's own folder,
    and run the same validation as ``kb check`` (``check_content``) plus the ledger of
    published addresses. The case rules already demand that every id carries the network's
@@ -24,9 +28,13 @@ from the repository alone.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -45,6 +53,12 @@ from .validate import check_content
 LOCK_FILE = "bronnen.lock.yml"
 CACHE_DIR = Path(".cache") / "bronnen"
 GIT_TIMEOUT = 120  # seconds per git command
+MAX_DOWNLOAD_BYTES = 100_000_000  # what one fetch may add to the cache
+POLL_SECONDS = 0.2  # how often the cache's size is measured while git fetches
+NAME_LIMIT = 160  # characters of a remote name that a message shows
+MESSAGE_LIMIT = 1000  # characters of a finding on a remote file
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(md|png|jpg|jpeg|webp)$")
 MAX_TOTAL_BYTES = 50_000_000
 MAX_FILES = 2_000
 ALLOWED_SUFFIXES = frozenset({".md"}) | IMAGE_SUFFIXES
@@ -63,6 +77,39 @@ class SourceError(Exception):
     """A source cannot be used; the message is Dutch and names the network."""
 
 
+class TooLarge(Exception):
+    """A watched git command made the cache grow past its limit; git was stopped."""
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+_HIDDEN = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # controls, bidi, zero-width, ...
+
+
+def printable(text: str, limit: int = NAME_LIMIT) -> str:
+    """Text from a network's repository (a file name, git's message) safe to print: control
+    characters, newlines, bidi and zero-width characters shown escaped (``\n``,
+    ``\u202e``), a backslash doubled, at most ``limit`` characters with '…'. Every remote
+    name in a message or finding goes through here."""
+    pieces: list[str] = []
+    length = 0
+    for index, ch in enumerate(text):
+        if ch in _ESCAPES:
+            piece = _ESCAPES[ch]
+        elif unicodedata.category(ch) in _HIDDEN:
+            code = ord(ch)
+            piece = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+            if code > 0xFFFF:
+                piece = f"\\U{code:08x}"
+        else:
+            piece = ch
+        last = index == len(text) - 1
+        if length + len(piece) > (limit if last else limit - 1):
+            return "".join(pieces) + "…"  # never half an escape
+        pieces.append(piece)
+        length += len(piece)
+    return "".join(pieces)
+
+
 @dataclass
 class SourceResult:
     network: str
@@ -72,22 +119,85 @@ class SourceResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _git(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-    env = {
+def _git_env() -> dict[str, str]:
+    return {
         **os.environ,
         "GIT_TERMINAL_PROMPT": "0",  # never wait for a password in CI
         "GIT_ASKPASS": "true",
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_ALLOW_PROTOCOL": "https:ssh:file",
     }
+
+
+def _git(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         ["git", *args],
         cwd=cwd,
-        env=env,
+        env=_git_env(),
         capture_output=True,
         timeout=GIT_TIMEOUT,
         check=False,
     )
+
+
+def _tree_size(folder: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:  # git renamed or removed it meanwhile
+                pass
+    return total
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop the command and everything it started (git fetch runs index-pack and, for
+    file://, upload-pack): they share the session made for them."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    process.wait()
+
+
+def _run_watched(
+    command: list[str], watch: Path, limit: int, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command`` like ``_git``, but measure ``watch`` every POLL_SECONDS: once it has
+    grown by more than ``limit`` bytes, stop the command and raise TooLarge. After
+    GIT_TIMEOUT seconds, stop it and raise subprocess.TimeoutExpired."""
+    start_size = _tree_size(watch)
+    deadline = time.monotonic() + GIT_TIMEOUT
+    # output into files, not pipes: a full pipe would block git while we only watch
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=_git_env(), stdout=out, stderr=err, start_new_session=True
+        )
+        try:
+            while True:
+                try:
+                    process.wait(timeout=POLL_SECONDS)
+                    finished = True
+                except subprocess.TimeoutExpired:
+                    finished = False
+                if _tree_size(watch) - start_size > limit:
+                    raise TooLarge(command)
+                if finished:
+                    break
+                if time.monotonic() > deadline:
+                    raise subprocess.TimeoutExpired(command, GIT_TIMEOUT)
+        finally:
+            if process.poll() is None:
+                _stop(process)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
+
+
+def _megabytes(size: int) -> str:
+    """100_000_000 -> '100 MB', 200_000 -> '0,2 MB'."""
+    return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",") + " MB"
 
 
 def fetch(network: Network, cache_root: Path) -> str:
@@ -100,9 +210,21 @@ def fetch(network: Network, cache_root: Path) -> str:
         done = _git(["init", "--quiet", "--bare", str(cache)])
         if done.returncode != 0:
             raise SourceError(f"De cache {cache} kan niet worden gemaakt.")
+    # Only the newest commit of the ref: its history is not needed and may be huge.
+    fetch_args = ["fetch", "--quiet", "--no-tags", "--force", "--depth", "1"]
     try:
-        done = _git(["fetch", "--quiet", "--no-tags", "--force", source.url, source.ref], cwd=cache)
+        done = _run_watched(
+            ["git", *fetch_args, source.url, source.ref], cache, MAX_DOWNLOAD_BYTES, cwd=cache
+        )
+    except TooLarge as exc:
+        shutil.rmtree(cache, ignore_errors=True)  # what git had downloaded so far
+        raise SourceError(
+            f"De bron van netwerk '{network.id}' is groter dan {_megabytes(MAX_DOWNLOAD_BYTES)}: "
+            f"{source.url} (ref {source.ref}). Het ophalen is gestopt. De nieuwste versie "
+            f"(zonder geschiedenis) mag hoogstens {_megabytes(MAX_DOWNLOAD_BYTES)} zijn."
+        ) from exc
     except subprocess.TimeoutExpired as exc:
+        shutil.rmtree(cache, ignore_errors=True)
         raise SourceError(
             f"De bron van netwerk '{network.id}' ({source.url}) antwoordt niet binnen "
             f"{GIT_TIMEOUT} seconden."
@@ -111,7 +233,8 @@ def fetch(network: Network, cache_root: Path) -> str:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise SourceError(
             f"De bron van netwerk '{network.id}' is niet bereikbaar: {source.url} "
-            f"(ref {source.ref}). Git meldt: {detail[-1] if detail else 'onbekende fout'}"
+            f"(ref {source.ref}). Git meldt: "
+            f"{printable(detail[-1]) if detail else 'onbekende fout'}"
         )
     done = _git(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], cwd=cache)
     if done.returncode != 0:
@@ -122,9 +245,32 @@ def fetch(network: Network, cache_root: Path) -> str:
 
 
 def _remote_name(network: Network, commit: str, path: str) -> str:
-    """How a finding names a remote file: network, repository, commit and path."""
+    """How a finding names a remote file: network, repository, commit and path; the path
+    is the network's text, so it is shown through ``printable``."""
     assert network.source is not None
-    return f"{network.id}: {network.source.url} @ {commit[:12]} : {path}"
+    return f"{network.id}: {network.source.url} @ {commit[:12]} : {printable(path)}"
+
+
+def _name_problem(rel: PurePosixPath) -> str:
+    """Why a file name in a source is refused, in Dutch with a better name, or ''. Names
+    become addresses on the website: lower-case slugs only (``dorp-een.md``)."""
+    from .intake import slugify  # the same slugs as a case made from the issue form
+
+    if rel.name == "index.md":
+        return (
+            "de naam index.md mag niet: die naam gebruikt de website zelf. Hernoem het "
+            "bestand naar de titel van de casus, bijvoorbeeld 'buurtbus-wijk-bij-duurstede.md'."
+        )
+    folders_ok = all(SLUG.match(part) for part in rel.parts[:-1])
+    if FILE_NAME.match(rel.name) and folders_ok:
+        return ""
+    better = "/".join([*(slugify(part) for part in rel.parts[:-1]), slugify(rel.stem)])
+    better += rel.suffix.lower()
+    what = "de naam" if folders_ok else "de naam of de map"
+    return (
+        f"{what} mag alleen kleine letters (a-z), cijfers en streepjes hebben. Hernoem het "
+        f"bestand, bijvoorbeeld naar '{printable(better)}'."
+    )
 
 
 def export(network: Network, cache_root: Path, commit: str, target: Path) -> int:
@@ -173,6 +319,10 @@ def export(network: Network, cache_root: Path, commit: str, target: Path) -> int
             continue
         if rel.suffix.lower() not in ALLOWED_SUFFIXES:
             problems.append(f"{where}: alleen .md, .png, .jpg en .webp mogen.")
+            continue
+        bad_name = _name_problem(rel)
+        if bad_name:
+            problems.append(f"{where}: {bad_name}")
             continue
         limit = MAX_FILE_BYTES if rel.suffix.lower() == ".md" else MAX_IMAGE_BYTES
         if int(size) > limit:
@@ -232,7 +382,11 @@ def validate(
     for f in errors:
         if f.file.startswith(prefix):
             f = replace(
-                f, file=_remote_name(network, commit, remote_folder + f.file[len(prefix) :])
+                f,
+                file=_remote_name(network, commit, remote_folder + f.file[len(prefix) :]),
+                # the validator repeats values from the remote file
+                message=printable(f.message, MESSAGE_LIMIT),
+                hint=printable(f.hint, MESSAGE_LIMIT),
             )
         elif f.file.startswith(display_path(staged) + "/"):
             f = replace(f, file="content/" + f.file[len(display_path(staged)) + 1 :])

@@ -4,13 +4,14 @@ messages per field that can be posted as an issue comment."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from kb_tools.cli import main
-from kb_tools.intake import clean_text, next_id, slugify
+from kb_tools.intake import clean_text, markdown_message, next_id, quote_user, slugify
 from kb_tools.registry import load_registry
 from kb_tools.validate import check_content
 
@@ -79,10 +80,10 @@ def test_bad_issue_gets_dutch_messages_per_field_and_writes_nothing(content: Pat
     errors = {m["veld"]: m["bericht"] for m in data["meldingen"] if m["ernst"] == "fout"}
     assert "verplicht" in errors["Titel"]
     assert (
-        "'Utrechtt' is geen keuze" in errors["Provincie"]
+        "`Utrechtt` is geen keuze" in errors["Provincie"]
         and "Bedoelt u 'Utrecht'?" in errors["Provincie"]
     )
-    assert "'Gezelligheid' is geen keuze" in errors["Thema"]
+    assert "`Gezelligheid` is geen keuze" in errors["Thema"]
     assert "geen getal" in errors["Cijfers"]
     assert "Vink dit aan" in errors["Ik heb de tekst in eigen woorden geschreven"]
 
@@ -133,3 +134,97 @@ def test_helpers() -> None:
     assert slugify("Zorgcoöperatie “De Bron”: 100% samen!") == "zorgcooperatie-de-bron-100-samen"
     assert slugify("???") == "casus"
     assert len(slugify("woord " * 40)) <= 60
+
+
+def outside_code(markdown: str) -> str:
+    """The text of a Markdown comment with its inline code spans taken out."""
+    return re.sub(r"`[^`\n]*`", "", markdown)
+
+
+def test_hostile_answers_are_quoted_inert_and_short(content: Path, capsys) -> None:
+    """Answers are echoed in the bot's comment: no mention, image, link or HTML may become
+    active there, and a 10,000-character answer must not become a 10,000-character comment."""
+    code = main(["from-issue", str(ISSUES / "vijandig.md"), "--content", str(content)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("De casus kan nog niet worden gemaakt.")
+    text = outside_code(out)
+    for bad in ("@everyone", "![", "](", "<script", "<img", "javascript:", "https://evil"):
+        assert bad not in text, (bad, out)
+    assert "AAAAAAAAAA" * 7 not in out  # cut to a short length
+    assert len(out) < 5000, len(out)
+    # every line is one message: no newlines or backticks from the answers break out
+    assert all(line.startswith(("De casus", "- **", "- En nog")) for line in out.splitlines())
+    assert out.count("`") % 2 == 0
+    # the messages still say which answer is wrong, quoted
+    assert (
+        "- **Provincie**: `@everyone ![x](https://evil/x.png) [klik](javascript:alert(…` "
+        "is geen keuze bij deze vraag." in out
+    )
+    assert "- **Thema**: En nog 497 meldingen bij deze vraag." in out
+    # what kb check says about the answers is quoted the same way
+    assert "kent het veld `@everyone ![x](https` niet." in out
+    assert "Beheerders zijn: `@zorgzame-kennisbank/redactie-utrecht`." in out
+    # a heading the user typed is never taken for the name of a question
+    assert "- **Aanpak**: Let op: `## @everyone" in out
+
+
+def test_quote_user() -> None:
+    assert quote_user("Utrechtt") == "`Utrechtt`"
+    assert quote_user("a`b``c") == "`a'b''c`"
+    assert quote_user("een\nregel\r\tmet\x00stuurtekens\u202e") == "`een regel met stuurtekens`"
+    assert quote_user("x" * 100) == "`" + "x" * 59 + "…`"
+    assert quote_user("   ") == "(leeg)"
+
+
+def test_markdown_message_quotes_values_and_falls_back_when_unsure() -> None:
+    assert markdown_message("'Utrechtt' staat niet in de woordenlijst.") == (
+        "`Utrechtt` staat niet in de woordenlijst."
+    )
+    assert markdown_message("Beheerders zijn: @org/team.") == "Beheerders zijn: `@org/team`."
+    # a value with quotes in it leaves active Markdown outside the quotes: quote it all
+    sneaky = "'a' @everyone ![x](https://evil/x.png) 'b' is geen beheerder."
+    assert markdown_message(sneaky) == quote_user(sneaky, limit=300)
+    assert markdown_message("x `@everyone` y") == "x `@everyone` y"  # the user's own quotes
+
+
+def test_ids_taken_by_open_intake_pull_requests_are_skipped(
+    content: Path, tmp_path: Path, capsys
+) -> None:
+    """Two issues turned into cases from the same main: the second must not get the id of
+    the first, which is still in its own (open) pull request."""
+    registry, _ = load_registry(content)
+    network = registry.networks[NETWORK]
+    assert next_id(content, network) == "utr-0001"
+    assert next_id(content, network, {"utr-0001", "utr-0002", "ams-0003"}) == "utr-0003"
+    _, data = from_issue("schoon.md", content, capsys, "--bezet", "utr-0001,utr-0002")
+    assert data["id"] == "utr-0003"
+    _, data = from_issue("schoon.md", content, capsys, "--bezet", "utr-0001", "--bezet", "utr-0002")
+    assert data["id"] == "utr-0003"
+    taken = tmp_path / "bezet.txt"
+    taken.write_text("utr-0001\n\nutr-0003\n", encoding="utf-8")
+    _, data = from_issue("schoon.md", content, capsys, "--bezet-bestand", str(taken))
+    assert data["id"] == "utr-0002"  # a gap is fine: that id was never given out
+    # the text output names the id too
+    code = main(
+        ["from-issue", str(ISSUES / "schoon.md"), "--content", str(content)]
+        + ["--bezet-bestand", str(taken), "--bezet", "utr-0002"]
+    )
+    assert code == 0 and "De casus utr-0004 is in orde" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "why"),
+    [
+        (["--bezet", "utr-1"], "'utr-1' is geen nummer van een casus"),
+        (["--bezet", "utr-0001,@everyone"], "'@everyone' is geen nummer van een casus"),
+        (["--bezet-bestand", "bestaat-niet"], "'bestaat-niet' bestaat niet"),
+    ],
+)
+def test_bad_reserved_ids_are_a_usage_error(
+    content: Path, extra: list[str], why: str, capsys
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["from-issue", str(ISSUES / "schoon.md"), "--content", str(content), *extra])
+    assert exc.value.code == 2
+    assert why in capsys.readouterr().err

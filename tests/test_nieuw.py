@@ -82,7 +82,7 @@ def test_interview_asks_until_the_case_passes_kb_check(content: Path) -> None:
     assert outcome.ok and outcome.case_id == "utr-0001"
     assert "Het nummer van de casus wordt utr-0001." in text
     assert text.count("Titel (verplicht)") == 2 and "Dit is verplicht. Vul dit in." in text
-    assert "'99' is geen keuze" in text
+    assert "`99` is geen keuze" in text
     assert " 1. Amsterdamse Stadsdorpen" in text  # choices as a numbered list
     assert "Er klopt nog iets niet:" in text and "- Samenvatting:" in text
     assert "thema: [eten-en-maaltijden, ontmoeting]" in outcome.text

@@ -316,3 +316,143 @@ def test_build_unknown_network_fails(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "bestaat-niet" in done.stderr
+
+
+def write_random(remote: Remote, name: str, size: int) -> None:
+    """A file git cannot compress, so it costs its full size to download."""
+    path = remote.work / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(os.urandom(size))
+
+
+def test_deep_history_is_fetched_shallow(
+    sourced: Path, remote: Remote, tmp_path: Path, monkeypatch
+) -> None:
+    """Five commits of 100 kB each outside the folder: only the newest is downloaded, so a
+    download limit of 300 kB is enough."""
+    monkeypatch.setattr(sources, "MAX_DOWNLOAD_BYTES", 300_000)
+    for number in range(1, 6):
+        write_random(remote, "archief/oud.bin", 100_000)
+        head = remote.commit({"casussen/dorp-een.md": case_text(1) + f"\nVersie {number}.\n"})
+    assert update(sourced, tmp_path, "--strict") == 0
+    assert lock(sourced)[NETWORK]["commit"] == head
+    cache = tmp_path / "cache" / NETWORK
+    assert git("rev-list", "--count", "FETCH_HEAD", cwd=cache) == "1"
+    assert git("rev-parse", "--is-shallow-repository", cwd=cache) == "true"
+    # a new commit is fetched shallow too
+    write_random(remote, "archief/oud.bin", 100_000)
+    newer = remote.commit({"casussen/dorp-twee.md": case_text(2)})
+    assert update(sourced, tmp_path, "--strict") == 0
+    assert lock(sourced)[NETWORK]["commit"] == newer
+    assert git("rev-list", "--count", "FETCH_HEAD", cwd=cache) == "1"
+
+
+def test_a_download_over_the_limit_is_refused_and_cleaned_up(
+    sourced: Path, remote: Remote, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.setattr(sources, "MAX_DOWNLOAD_BYTES", 200_000)
+    write_random(remote, "archief/groot.bin", 600_000)
+    remote.commit({"casussen/dorp-een.md": case_text(1)})
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    assert f"LET OP: netwerk {NETWORK} is NIET bijgewerkt" in err
+    assert f"De bron van netwerk '{NETWORK}' is groter dan 0,2 MB" in err
+    # git was stopped and what it downloaded is gone
+    assert not (tmp_path / "cache" / NETWORK).exists()
+    assert not (sourced / "casussen" / NETWORK).exists()
+    assert not (sourced / sources.LOCK_FILE).exists()
+
+
+def test_the_download_limit_stops_git_while_it_runs(tmp_path: Path, monkeypatch) -> None:
+    """The limit is watched while git runs, not only afterwards: a command that keeps
+    writing into the cache is stopped."""
+    monkeypatch.setattr(sources, "POLL_SECONDS", 0.05)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    writer = (
+        "import pathlib, time\n"
+        f"p = pathlib.Path({str(cache / 'groei.pack')!r})\n"
+        "with p.open('ab') as f:\n"
+        "    for _ in range(10_000):\n"
+        "        f.write(b'x' * 10_000); f.flush(); time.sleep(0.01)\n"
+    )
+    with pytest.raises(sources.TooLarge):
+        sources._run_watched([sys.executable, "-c", writer], cache, limit=100_000)
+    # stopped soon after the limit: nowhere near the 100 MB it would have written
+    assert (cache / "groei.pack").stat().st_size < 5_000_000
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("casussen/kwaad\n\u202edm.gpj.md", "casussen/kwaad\\n\\u202edm.gpj.md"),
+        ("casussen/onzicht\u200bbaar.md", "casussen/onzicht\\u200bbaar.md"),
+        ("casussen/Dorp Een.md", "casussen/Dorp Een.md"),
+        ("casussen/index.md", "casussen/index.md"),
+        ("casussen/FOTO.JPG", "casussen/FOTO.JPG"),
+        ("casussen/dorp_een.md", "casussen/dorp_een.md"),
+        ("casussen/Mijn Map/dorp-drie.md", "casussen/Mijn Map/dorp-drie.md"),
+    ],
+)
+def test_remote_file_names_must_be_lower_case_slugs(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys, name: str, shown: str
+) -> None:
+    remote.commit({"casussen/dorp-een.md": case_text(1), name: case_text(2)})
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    # the name is shown escaped: no raw newline, bidi or zero-width character
+    assert "\u202e" not in err and "\u200b" not in err
+    assert all(line.startswith(("LET OP", "  ", "1 van de")) for line in err.splitlines()), err
+    assert f"{NETWORK}: {remote.url} @ " in err and f" : {shown}: " in err
+    assert "Hernoem het bestand" in err or "index.md" in err
+    assert not (sourced / "casussen" / NETWORK).exists()
+
+
+def test_rename_hints_name_a_good_file_name(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    remote.commit(
+        {
+            "casussen/dorp-een.md": case_text(1),
+            "casussen/Zorg Coöperatie.md": case_text(2),
+            "casussen/index.md": case_text(3),
+        }
+    )
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    assert "Hernoem het bestand, bijvoorbeeld naar 'zorg-cooperatie.md'" in err
+    assert "index.md" in err and "die naam gebruikt de website zelf" in err
+
+
+def test_long_remote_names_are_cut(sourced: Path, remote: Remote, tmp_path: Path, capsys) -> None:
+    remote.commit({"casussen/dorp-een.md": case_text(1), "casussen/" + "A" * 240 + ".md": "x"})
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if "AAAA" in line and "Hernoem" in line]
+    name = line.split(" : ", 1)[1].split(": de naam", 1)[0]
+    assert name.startswith("casussen/AAAA") and name.endswith("…")
+    assert len(name) == sources.NAME_LIMIT
+    assert "'" + "a" * 60 + ".md'" in line  # the suggested name is a short slug
+
+
+def test_printable() -> None:
+    assert sources.printable("a\nb\tc\x1b[31m\u202e\u2066\ufeff\\") == (
+        "a\\nb\\tc\\x1b[31m\\u202e\\u2066\\ufeff\\\\"
+    )
+    assert sources.printable("zorgcoöperatie.md") == "zorgcoöperatie.md"
+    assert sources.printable("x" * 500, limit=20) == "x" * 19 + "…"
+
+
+def test_remote_values_in_findings_are_escaped(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    """A finding on a network's file repeats its values: no terminal escape or bidi
+    character from a remote file reaches the terminal or the CI log."""
+    text = case_text(1)
+    assert "\nthema:" in text
+    text = text.replace("\nthema:", '\nthema: ["\\e[2J\\e[31mrood\\u202e"]\noud_thema:', 1)
+    remote.commit({"casussen/dorp-een.md": text})
+    assert update(sourced, tmp_path, "--strict") == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert "\\x1b[2J\\x1b[31mrood\\u202e" in err

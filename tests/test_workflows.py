@@ -8,6 +8,7 @@ shell script or github-script (it is passed through env: and read as data).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -176,3 +177,104 @@ def test_pull_request_checks_never_get_a_write_token() -> None:
 def test_dependabot_watches_actions_and_pip() -> None:
     config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
     assert {u["package-ecosystem"] for u in config["updates"]} >= {"github-actions", "pip"}
+
+
+def step_script(workflow: str, name: str) -> str:
+    for job in load(ROOT / ".github" / "workflows" / workflow)["jobs"].values():
+        for step in job["steps"]:
+            if step.get("name") == name:
+                return step["run"]
+    raise AssertionError(f"{workflow}: geen stap '{name}'")
+
+
+def test_intake_reserves_the_ids_of_the_other_open_intake_branches(tmp_path: Path) -> None:
+    """The step of casus-uit-issue.yml that collects taken ids, run as GitHub runs it, in a
+    shallow clone of a repository with intake branches; with git only, no GitHub API."""
+    git_env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_COUNT": "4",
+        "GIT_CONFIG_KEY_0": "protocol.file.allow",
+        "GIT_CONFIG_VALUE_0": "always",
+        "GIT_CONFIG_KEY_1": "user.name",
+        "GIT_CONFIG_VALUE_1": "Test",
+        "GIT_CONFIG_KEY_2": "user.email",
+        "GIT_CONFIG_VALUE_2": "test@example.org",
+        "GIT_CONFIG_KEY_3": "init.defaultBranch",
+        "GIT_CONFIG_VALUE_3": "main",
+    }
+
+    def git(*args: str, cwd: Path) -> None:
+        subprocess.run(["git", *args], cwd=cwd, env=git_env, check=True, capture_output=True)
+
+    origin, work, runner = tmp_path / "origin.git", tmp_path / "werk", tmp_path / "runner"
+    git("init", "--quiet", "--bare", str(origin), cwd=tmp_path)
+    git("clone", "--quiet", origin.as_uri(), str(work), cwd=tmp_path)
+    folder = work / "content" / "casussen" / "omzien-naar-elkaar"
+    folder.mkdir(parents=True)
+
+    def commit(branch: str, files: dict[str, str], start: str = "main") -> None:
+        if branch != "main":
+            git("switch", "--quiet", "-C", branch, start, cwd=work)
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        git("add", "-A", cwd=work)
+        git("commit", "--quiet", "-m", branch, cwd=work)
+        git("push", "--quiet", "origin", f"HEAD:refs/heads/{branch}", cwd=work)
+        git("switch", "--quiet", "main", cwd=work)
+
+    commit("main", {"bestaand.md": "---\nid: utr-0001\n---\n"})
+    commit("casus/issue-1", {"een.md": "---\nid: utr-0002\n---\n"})
+    commit("casus/issue-2", {"twee.md": "---\nid: 'utr-0003'\n---\n", "bestaand.md": "anders"})
+    commit("casus/issue-3", {"drie.md": "---\nid: utr-0004\n---\n"})  # this issue's own
+    commit("ander-werk", {"vier.md": "---\nid: utr-0009\n---\n"})  # not an intake branch
+    git("pull", "--quiet", "origin", "main", cwd=work)
+    commit("main", {"later.md": "---\nid: utr-0005\n---\n"})  # main moved on
+    git("clone", "--quiet", "--depth", "1", origin.as_uri(), str(runner), cwd=tmp_path)
+
+    script = tmp_path / "stap.sh"
+    script.write_text(step_script("casus-uit-issue.yml", "Bezette nummers verzamelen"))
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {**git_env, "RUNNER_TEMP": str(temp), "ISSUE_NUMBER": "3"}
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        cwd=runner,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (temp / "bezet.txt").read_text().split() == ["utr-0002", "utr-0003"]
+    # and the ids reach kb from-issue
+    run = step_script("casus-uit-issue.yml", "Casus maken uit de tekst van het issue")
+    assert run.count('"${bezet[@]}"') == 2 and '--bezet-bestand "$RUNNER_TEMP/bezet.txt"' in run
+
+
+def test_the_taken_ids_step_works_without_any_intake_branch(tmp_path: Path) -> None:
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    origin, runner = tmp_path / "origin.git", tmp_path / "runner"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(origin)], env=env, check=True)
+    work = tmp_path / "werk"
+    subprocess.run(["git", "clone", "--quiet", origin.as_uri(), str(work)], env=env, check=True)
+    (work / "x").write_text("x")
+    for args in (["add", "x"], ["-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=work, env=env, check=True)
+    subprocess.run(
+        ["git", "push", "-q", "origin", "HEAD:refs/heads/main"], cwd=work, env=env, check=True
+    )
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", origin.as_uri(), str(runner)], env=env, check=True
+    )
+    script = tmp_path / "stap.sh"
+    script.write_text(step_script("casus-uit-issue.yml", "Bezette nummers verzamelen"))
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        cwd=runner,
+        env={**env, "RUNNER_TEMP": str(tmp_path), "ISSUE_NUMBER": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "bezet.txt").read_text() == ""

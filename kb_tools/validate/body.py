@@ -201,15 +201,15 @@ def check_body(
             add(
                 tag.start,
                 "html-onveilig",
-                f"Het verhaal bevat HTML die de website onveilig kan maken: {tag.text[:40]}",
+                f"Het verhaal bevat HTML die de website onveilig kan maken: '{tag.text[:40]}'.",
                 "Haal deze HTML weg. Scripts, iframes, stijlen en on...= zijn nooit toegestaan.",
             )
         else:
             add(
                 tag.start,
                 "html",
-                f"Het verhaal bevat HTML: {tag.text[:40]}",
-                "Gebruik gewone Markdown: **vet**, *schuin*, - opsomming, [tekst](https://...).",
+                f"Het verhaal bevat HTML: '{tag.text[:40]}'.",
+                "Gebruik gewone Markdown: '**vet**', '*schuin*', '- opsomming', '[tekst](https://...)'.",
             )
     _links(body, masked, doc, files, kind, add)
     if kind != GUIDE_BODY:
@@ -337,7 +337,7 @@ def _image(
             "afbeelding-extern",
             "De afbeelding komt van een andere website.",
             "Lezers mogen niet gevolgd worden door andere websites. Zet de afbeelding naast de "
-            "casus en verwijs ernaar met ![beschrijving](naam.jpg).",
+            "casus en verwijs ernaar met '![beschrijving](naam.jpg)'.",
         )
         return
     if not alt.strip():

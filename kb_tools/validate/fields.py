@@ -160,7 +160,7 @@ class _Run:
             self.add(
                 key,
                 "html-onveilig" if tag.unsafe else "html",
-                f"'{label}' bevat HTML ({tag.text[:40]}).",
+                f"'{label}' bevat HTML ('{tag.text[:40]}').",
                 "Gebruik gewone tekst zonder < en >.",
             )
         return text
