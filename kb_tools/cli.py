@@ -621,6 +621,8 @@ def cmd_sources_update(args: argparse.Namespace, parser: argparse.ArgumentParser
         short = (result.commit or "")[:12]
         if result.status == sources.OK:
             print(f"Bijgewerkt: {result.network} staat nu op commit {short}.")
+            if result.message:
+                print(f"  {result.message}")
         elif result.status == sources.UNCHANGED:
             print(f"Ongewijzigd: {result.network} staat al op commit {short}.")
         else:
@@ -887,6 +889,7 @@ def cmd_from_issue(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     if written:
         outcome.path.parent.mkdir(parents=True, exist_ok=True)
         outcome.path.write_text(outcome.text, encoding="utf-8")
+        ledger.record(args.content, _today())  # the new address, in the same change
     if args.json:
         data = {
             "ok": outcome.ok,
@@ -941,6 +944,7 @@ def cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_CONTENT
     outcome.path.parent.mkdir(parents=True, exist_ok=True)
     outcome.path.write_text(outcome.text, encoding="utf-8")
+    ledger.record(args.content, _today())  # the new address, in the same change
     print()
     print(intake.report(outcome, True))
     print("Controleer de tekst en voeg het bestand toe aan uw wijziging.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,10 @@ import yaml
 
 from .enrich.corpus import Corpus
 from .layout import LEDGER_FILE
-from .load import display_path, finding, load_yaml_file, printable
+from .load import display_path, finding, load_yaml_file
 from .model import Answer, Case, Finding
 from .schema import ANSWER_ID_PATTERN, DATE_PATTERN, ID_PATTERN
+from .textscan import printable
 from .urls import ledger_path_problem, short_link
 
 __all__ = ["LEDGER_FILE", "Entry", "load_ledger", "review", "write"]
@@ -330,3 +332,21 @@ def write(content_dir: Path, ledger: dict[str, Entry], corpus: Corpus) -> int:
         tmp.write_text(updated(ledger, corpus), encoding="utf-8")
         tmp.replace(path)
     return len(absent)
+
+
+def record(content_dir: Path, today: date | None = None) -> tuple[int, list[Finding]]:
+    """Check the content and add every current address to the ledger: what every path
+    that adds cases runs (the intake, network sources, ``kb adressen --bijwerken``).
+    Returns (ids added, errors that kept the ledger as it was)."""
+    from .enrich import build_corpus
+    from .validate import check_content
+
+    result = check_content(content_dir, today=today)
+    if result.errors:
+        return 0, result.errors
+    corpus = build_corpus(result.registry, result.cases, result.answers)
+    entries, _, problems = review(content_dir, corpus)
+    errors = [f for f in problems if f.severity == "error"]
+    if errors:
+        return 0, errors
+    return write(content_dir, entries, corpus), []

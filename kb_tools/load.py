@@ -37,15 +37,11 @@ from .layout import (
     name_problem,
 )
 from .model import ERROR, WARNING, Document, Finding
+from .textscan import printable
 
 __all__ = ["ANSWERS_DIR", "CASES_DIR", "IMAGE_SUFFIXES", "MAX_FILE_BYTES"]  # used elsewhere
 
 _FENCE = re.compile(r"^---[ \t]*$")
-# Shown escaped in messages: a file name may carry newlines or direction marks.
-_UNPRINTABLE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
-)
-
 #: What a file under content/ is.
 CASE, ANSWER, GUIDE, IMAGE, VOCABULARY, REGISTRY, OTHER = (
     "casus",
@@ -59,13 +55,6 @@ CASE, ANSWER, GUIDE, IMAGE, VOCABULARY, REGISTRY, OTHER = (
 #: Kinds that MkDocs may publish as they are (guide pages are rendered, images copied).
 PUBLISHED_AS_IS = frozenset({GUIDE, IMAGE})
 MAX_ENTRIES = 100_000  # files and folders under content/: more is not a knowledge base
-
-
-def printable(text: str, limit: int = 120) -> str:
-    """Text safe to print in a message: control, zero-width and direction characters shown
-    as escapes (a file name may contain a newline or U+202E), cut to ``limit``."""
-    shown = _UNPRINTABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode(), text)
-    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def display_path(path: Path) -> str:

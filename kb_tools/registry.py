@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from .layout import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
-from .load import display_path, finding, load_yaml_file, printable
+from .load import display_path, finding, load_yaml_file
 from .model import Finding, Network, NetworkSource, Registry, Source, Term, Vocabulary
 from .schema import ANSWER_PREFIX
-from .textscan import text_problems
+from .textscan import printable, text_problems
 from .urls import EMAIL_ADDRESS, web_url_problem
 
 __all__ = ["NETWORKS_FILE", "SOURCES_FILE", "VOCAB_DIR", "load_registry"]

@@ -28,13 +28,11 @@ from the repository alone.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -44,10 +42,21 @@ import yaml
 from . import ledger
 from .corpus import copy_registry
 from .enrich import build_corpus
-from .layout import MAX_IMAGE_BYTES  # the limit kb check applies to images
-from .load import ANSWERS_DIR, CASES_DIR, IMAGE_SUFFIXES, MAX_FILE_BYTES, display_path
+from .layout import (
+    ANSWERS_DIR,
+    CASES_DIR,
+    FILE_NAME,
+    FOLDER_NAME,
+    IMAGE_SUFFIXES,
+    MAX_FILE_BYTES,
+    MAX_IMAGE_BYTES,
+    RESERVED_STEMS,
+    name_problem,
+)
+from .load import display_path
 from .model import ERROR, Finding, Network
 from .registry import load_registry
+from .textscan import printable
 from .validate import check_content
 
 LOCK_FILE = "bronnen.lock.yml"
@@ -57,8 +66,6 @@ MAX_DOWNLOAD_BYTES = 100_000_000  # what one fetch may add to the cache
 POLL_SECONDS = 0.2  # how often the cache's size is measured while git fetches
 NAME_LIMIT = 160  # characters of a remote name that a message shows
 MESSAGE_LIMIT = 1000  # characters of a finding on a remote file
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.(md|png|jpg|jpeg|webp)$")
 MAX_TOTAL_BYTES = 50_000_000
 MAX_FILES = 2_000
 ALLOWED_SUFFIXES = frozenset({".md"}) | IMAGE_SUFFIXES
@@ -79,35 +86,6 @@ class SourceError(Exception):
 
 class TooLarge(Exception):
     """A watched git command made the cache grow past its limit; git was stopped."""
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
-_HIDDEN = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # controls, bidi, zero-width, ...
-
-
-def printable(text: str, limit: int = NAME_LIMIT) -> str:
-    """Text from a network's repository (a file name, git's message) safe to print: control
-    characters, newlines, bidi and zero-width characters shown escaped (``\n``,
-    ``\u202e``), a backslash doubled, at most ``limit`` characters with '…'. Every remote
-    name in a message or finding goes through here."""
-    pieces: list[str] = []
-    length = 0
-    for index, ch in enumerate(text):
-        if ch in _ESCAPES:
-            piece = _ESCAPES[ch]
-        elif unicodedata.category(ch) in _HIDDEN:
-            code = ord(ch)
-            piece = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-            if code > 0xFFFF:
-                piece = f"\\U{code:08x}"
-        else:
-            piece = ch
-        last = index == len(text) - 1
-        if length + len(piece) > (limit if last else limit - 1):
-            return "".join(pieces) + "…"  # never half an escape
-        pieces.append(piece)
-        length += len(piece)
-    return "".join(pieces)
 
 
 @dataclass
@@ -256,13 +234,13 @@ def _name_problem(rel: PurePosixPath) -> str:
     become addresses on the website: lower-case slugs only (``dorp-een.md``)."""
     from .intake import slugify  # the same slugs as a case made from the issue form
 
-    if rel.name == "index.md":
+    if rel.stem in RESERVED_STEMS and FILE_NAME.fullmatch(rel.name):
         return (
-            "de naam index.md mag niet: die naam gebruikt de website zelf. Hernoem het "
+            f"de naam {rel.name} mag niet: die naam gebruikt de website zelf. Hernoem het "
             "bestand naar de titel van de casus, bijvoorbeeld 'buurtbus-wijk-bij-duurstede.md'."
         )
-    folders_ok = all(SLUG.match(part) for part in rel.parts[:-1])
-    if FILE_NAME.match(rel.name) and folders_ok:
+    folders_ok = all(FOLDER_NAME.fullmatch(part) for part in rel.parts[:-1])
+    if name_problem(rel.name) is None and folders_ok:
         return ""
     better = "/".join([*(slugify(part) for part in rel.parts[:-1]), slugify(rel.stem)])
     better += rel.suffix.lower()
@@ -479,6 +457,9 @@ def update_network(
                 errors,
             )
         _vendor(folder, content_dir, network.id)
+    # New vendored cases enter the ledger in the same change as the lock bump, so deleting
+    # them at the source later cannot remove a published address silently.
+    added, problems = ledger.record(content_dir, today)
     lock[network.id] = {
         "url": source.url,
         "ref": source.ref,
@@ -488,7 +469,17 @@ def update_network(
         "bestanden": count,
     }
     write_lock(content_dir, lock)
-    return SourceResult(network.id, OK, commit)
+    if problems:
+        return SourceResult(
+            network.id,
+            OK,
+            commit,
+            "De casussen staan erin, maar content/gepubliceerd.yml is niet bijgewerkt: "
+            + "; ".join(printable(f.message, 200) for f in problems[:3]),
+        )
+    return SourceResult(
+        network.id, OK, commit, f"{added} nieuwe adressen vastgelegd." if added else ""
+    )
 
 
 def update(

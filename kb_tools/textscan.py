@@ -9,6 +9,7 @@ run it already matched.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -137,3 +138,32 @@ def personal_data(text: str) -> Iterator[tuple[str, int, str]]:
         for match in BSN.finditer(text):
             if is_bsn("".join(match.groups())):
                 yield "burgerservicenummer", match.start(), match.group(0)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+_HIDDEN = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")  # controls, bidi, zero-width, ...
+
+
+def printable(text: str, limit: int = 160) -> str:
+    """Text from strangers (a file name, a value, git's message) safe to print: control
+    characters, newlines, bidi and zero-width characters shown escaped (``\n``,
+    ``\u202e``), a backslash doubled, at most ``limit`` characters with '…'. Every file
+    name and repeated value in a message goes through here."""
+    pieces: list[str] = []
+    length = 0
+    for index, ch in enumerate(text):
+        if ch in _ESCAPES:
+            piece = _ESCAPES[ch]
+        elif unicodedata.category(ch) in _HIDDEN:
+            code = ord(ch)
+            piece = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+            if code > 0xFFFF:
+                piece = f"\\U{code:08x}"
+        else:
+            piece = ch
+        last = index == len(text) - 1
+        if length + len(piece) > (limit if last else limit - 1):
+            return "".join(pieces) + "…"  # never half an escape
+        pieces.append(piece)
+        length += len(piece)
+    return "".join(pieces)

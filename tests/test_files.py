@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kb_tools.layout import MAX_IMAGE_BYTES
 from kb_tools.load import MAX_FILE_BYTES
 from kb_tools.validate import check_content
-from kb_tools.layout import MAX_IMAGE_BYTES
 
 from .conftest import FIXTURES, TODAY, case_folder
 

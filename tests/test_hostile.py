@@ -191,8 +191,12 @@ def test_case_contact_and_source_addresses_use_the_same_rule(content: Path) -> N
     assert [c for n, c in findings(content) if n == "ams-0900.md"] == ["link-onveilig"] * 2
 
 
-def test_a_javascript_registry_address_never_reaches_the_site(content: Path, tmp_path: Path) -> None:
-    edit_registry(content, "bronnen.yml", "url: https://www.nlzorgtvoorelkaar.nl", "url: javascript:x")
+def test_a_javascript_registry_address_never_reaches_the_site(
+    content: Path, tmp_path: Path
+) -> None:
+    edit_registry(
+        content, "bronnen.yml", "url: https://www.nlzorgtvoorelkaar.nl", "url: javascript:x"
+    )
     root = project(tmp_path, content)
     result = kb_build(root)
     no_traceback(result)
@@ -236,7 +240,7 @@ def test_a_network_site_escapes_its_name(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     edit_registry(
-        content, "netwerken.yml", "naam: Amsterdamse Stadsdorpen", "naam: Stadsdorpen & \"Buren\""
+        content, "netwerken.yml", "naam: Amsterdamse Stadsdorpen", 'naam: Stadsdorpen & "Buren"'
     )
     root = project(tmp_path, content)
     result = kb_build(root, "--netwerk", NETWORK)
@@ -281,7 +285,8 @@ def test_a_bad_ledger_is_a_finding_in_kb_check(content: Path, kind: str, capsys)
 
 def test_a_bad_ledger_stops_the_build_and_writes_nothing_outside(content: Path, tmp_path) -> None:
     (content / "gepubliceerd.yml").write_text(
-        BAD_LEDGERS["buiten de site"] + BAD_LEDGERS["door een bestand"].replace("ams-0900", "ams-0901"),
+        BAD_LEDGERS["buiten de site"]
+        + BAD_LEDGERS["door een bestand"].replace("ams-0900", "ams-0901"),
         encoding="utf-8",
     )
     root = project(tmp_path, content)
@@ -328,7 +333,9 @@ def test_kb_adressen_writes_the_ledger_with_a_yaml_library(content: Path, capsys
 # -- 7 and 8. numbers, open data and spreadsheets ------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize(
+    "value", ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"]
+)
 def test_csv_cells_never_start_a_formula(value: str) -> None:
     assert csv_cell(value).startswith("'")
     assert csv_cell("gewone tekst") == "gewone tekst" and csv_cell(40) == 40

@@ -159,6 +159,23 @@ def test_healthy_source_is_vendored_and_locked(
     assert "Ongewijzigd" in capsys.readouterr().out
 
 
+def test_vendored_cases_enter_the_ledger_in_the_same_change(
+    sourced: Path, remote: Remote, tmp_path: Path, capsys
+) -> None:
+    """A case that arrives through a source is published: its address is recorded, so
+    deleting it at the source later is caught (adres-verdwenen), not silent."""
+    remote.commit({"casussen/dorp-een.md": case_text(1)})
+    assert update(sourced, tmp_path, "--strict") == 0
+    assert "nieuwe adressen vastgelegd" in capsys.readouterr().out
+    ledger = yaml.safe_load((sourced / "gepubliceerd.yml").read_text(encoding="utf-8"))
+    assert ledger["zzd-0001"]["adressen"] == [f"casussen/{NETWORK}/dorp-een/"]
+    remote.commit({"casussen/dorp-een.md": None, "casussen/dorp-twee.md": case_text(2)})
+    assert update(sourced, tmp_path) == 0
+    out = capsys.readouterr()
+    assert "adres-verdwenen" in out.err and "zzd-0001" in out.err
+    assert vendored(sourced) == ["dorp-een.md"]  # the last good content stays
+
+
 def test_lock_bump_picks_up_new_valid_commit(sourced: Path, remote: Remote, tmp_path: Path) -> None:
     first = remote.commit({"casussen/dorp-een.md": case_text(1)})
     assert update(sourced, tmp_path) == 0

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..load import CASES_DIR, is_answer, printable
+from ..load import CASES_DIR, is_answer
 from ..model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
 from ..schema import (
     ACTIVE_VALUES,
@@ -29,7 +29,7 @@ from ..schema import (
     Field,
 )
 from ..suggest import Suggester, did_you_mean
-from ..textscan import describe_invisible, html_tags, invisible, personal_data
+from ..textscan import describe_invisible, html_tags, invisible, personal_data, printable
 from ..urls import EMAIL_ADDRESS, web_url_problem
 
 _MARKDOWN = re.compile(r"\*\*|__|\[[^\]\n]{0,400}\]\(|^#|`", re.M)
