@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 
 from .model import ERROR, Finding
@@ -77,9 +78,15 @@ def as_github(findings: Sequence[Finding], files: int, cases: int) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    """Text for one Markdown table cell: no HTML, no table breaks."""
-    return html.escape(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_~\[\]()!#|])")
+
+
+def _cell(text: str, limit: int = 300) -> str:
+    """Text from content for one Markdown table cell: no HTML, no table break, and no
+    mention, link, image or emphasis that GitHub would make of it."""
+    text = " ".join(text.split())[:limit]
+    text = _MARKDOWN_SIGNS.sub(r"\\\1", html.escape(text, quote=False))
+    return text.replace("@", "@\u200b").replace("://", ":/\u200b/")
 
 
 def as_markdown(findings: Sequence[Finding], files: int, cases: int) -> str:
