@@ -350,12 +350,65 @@ def growth(runs: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-def run(sizes: list[int], root: Path, say: Callable[[str], None]) -> dict[str, Any]:
+def hostile(root: Path, say: Callable[[str], None]) -> dict[str, Any]:
+    """What one hostile case costs: `kb check` and the build on the starter content with one
+    case replaced by each shape of ``attacks`` (refused ones and the costliest accepted
+    ones), beside the same commands without it. Targets: at most 2 s more for kb check,
+    10 s more for the build."""
+    from .attacks import ACCEPTED, REFUSED
+
+    with tempfile.TemporaryDirectory(prefix="kb-bench-vijandig-") as tmp:
+        project = Path(tmp)
+        shutil.copytree(root / "content", project / "content")
+        our_project(project / "content", project, root)
+        victim = next(iter(sorted((project / "content" / "casussen").rglob("*.md"))))
+        original = victim.read_text(encoding="utf-8")
+        head = original.split("\n## ", 1)[0]
+        check = [sys.executable, "-m", "kb_tools.cli", "check", "--content", "content"]
+        build = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"]
+
+        def timed(args: list[str]) -> float:
+            started = time.perf_counter()
+            try:
+                run_measured(args, cwd=project)
+            except RuntimeError:
+                pass  # a refused file: the command ends with an error, as it should
+            return round(time.perf_counter() - started, 3)
+
+        say("[vijandig] kb check en build zonder vijandige casus…")
+        base = {"check": timed(check), "build": timed(build)}
+        shapes: dict[str, Any] = {}
+        worst_accepted = "alles op de grens"
+        for kind, table in (("geweigerd", REFUSED), ("toegestaan", ACCEPTED)):
+            for name, make in table.items():
+                victim.write_text(head + "\n" + make(), encoding="utf-8")
+                say(f"[vijandig] {name}…")
+                entry = {"soort": kind, "check": timed(check)}
+                if name in ("'[x](' x 45.000", worst_accepted):
+                    entry["build"] = timed(build)
+                shapes[name] = entry
+        victim.write_text(original, encoding="utf-8")
+    return {
+        "base": base,
+        "shapes": shapes,
+        "check_extra_max": round(max(v["check"] for v in shapes.values()) - base["check"], 3),
+        "build_extra_max": round(
+            max(v.get("build", 0) for v in shapes.values()) - base["build"], 3
+        ),
+    }
+
+
+def run(
+    sizes: list[int], root: Path, say: Callable[[str], None], with_hostile: bool = True
+) -> dict[str, Any]:
     runs = []
     for size in sorted(sizes):
         with tempfile.TemporaryDirectory(prefix=f"kb-bench-{size}-") as tmp:
             runs.append(measure(size, root, Path(tmp), say))
-    return {"machine": machine(), "targets": TARGETS, "runs": runs, "growth": growth(runs)}
+    report = {"machine": machine(), "targets": TARGETS, "runs": runs, "growth": growth(runs)}
+    if with_hostile:
+        report["hostile"] = hostile(root, say)
+    return report
 
 
 def _fmt_s(value: float | None) -> str:
@@ -425,6 +478,24 @@ def table(report: dict[str, Any]) -> str:
             f"| zoekpagina klaar om te zoeken | {_fmt_ms(r['site'].get('ready_ms'))} | | |",
             f"| eerste resultaat (mediaan / max) | {_fmt_ms(r['site'].get('first_result_ms'))} / "
             f"{_fmt_ms(r['site'].get('first_result_ms_max'))} | | |",
+            "",
+        ]
+    h = report.get("hostile")
+    if h:
+        lines += [
+            "### Eén vijandige casus (startinhoud, 200 kB per casus)",
+            "",
+            "| vorm | soort | kb check | build |",
+            "|---|---|---|---|",
+            f"| geen (gewone inhoud) | | {_fmt_s(h['base']['check'])} | {_fmt_s(h['base']['build'])} |",
+        ]
+        for name, v in h["shapes"].items():
+            build = _fmt_s(v["build"]) if "build" in v else ""
+            lines.append(f"| {name} | {v['soort']} | {_fmt_s(v['check'])} | {build} |")
+        lines += [
+            "",
+            f"Hoogstens {h['check_extra_max']:.2f} s extra voor kb check (doel: 2 s) en "
+            f"{h['build_extra_max']:.2f} s extra voor de build (doel: 10 s).",
             "",
         ]
     g = report.get("growth")

@@ -379,3 +379,38 @@ def test_answer_and_guide_names_follow_the_same_pattern(content: Path) -> None:
     (content / "handleiding" / "Index.md").write_text("# x\n", encoding="utf-8")
     names = {n for n, c in findings(content) if c == "bestandsnaam"}
     assert names == {"HD 1.md", "Index.md"}
+
+
+# -- 4. bodies the site's Markdown parser would take minutes on -----------------------------
+
+from kb_tools.attacks import ACCEPTED, REFUSED  # noqa: E402
+
+
+def hostile_case(content: Path, body: str) -> list[str]:
+    head = BASE.split("\n## Situatie", 1)[0]
+    (case_folder(content) / "ams-0900.md").write_text(head + "\n" + body, encoding="utf-8")
+    return [c for n, c in findings(content) if n == "ams-0900.md"]
+
+
+@pytest.mark.parametrize("shape", sorted(REFUSED))
+def test_bodies_that_would_render_for_minutes_are_refused(content: Path, shape: str) -> None:
+    assert "markdown-te-zwaar" in hostile_case(content, REFUSED[shape]())
+
+
+@pytest.mark.parametrize("shape", sorted(ACCEPTED))
+def test_the_costliest_bodies_under_the_limits_pass_the_guard(content: Path, shape: str) -> None:
+    """kb bench measures these in kb check and the build (BENCHMARKS.md)."""
+    assert "markdown-te-zwaar" not in hostile_case(content, ACCEPTED[shape]())
+
+
+def test_the_starter_content_is_far_from_every_limit() -> None:
+    from kb_tools.validate.limits import LIMITS, measure
+
+    for path in sorted(CONTENT.rglob("*.md")):
+        metrics = measure(path.read_text(encoding="utf-8"))
+        for name, limit in LIMITS.items():
+            used = getattr(metrics, name[4:])
+            # small limits (nesting depths) may be reached; counts stay far below theirs,
+            # except backticks per line: the guide to the case format shows code examples
+            margin = 1 if limit < 20 else 2 if name == "max_line_ticks" else 4
+            assert used <= limit // margin, (path, name, used)

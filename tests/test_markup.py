@@ -72,9 +72,35 @@ def test_refused_links_render_as_text() -> None:
 
 
 TOKENS = st.sampled_from(
-    ["[", "]", "(", ")", "<", ">", "!", "\n", "\n\n", " ", "> ", "- ", "    ", "\t", ":", "`",
-     "*", "javascript:", "java&#x73;cript:", "tel:1", "data:x", "https://a.nl", "x", "[x]: ",
-     "[[ams-0001]]", "<mailto:a@b.nl>", "\\"]  # fmt: skip
+    [
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "!",
+        "\n",
+        "\n\n",
+        " ",
+        "> ",
+        "- ",
+        "    ",
+        "\t",
+        ":",
+        "`",
+        "*",
+        "javascript:",
+        "java&#x73;cript:",
+        "tel:1",
+        "data:x",
+        "https://a.nl",
+        "x",
+        "[x]: ",
+        "[[ams-0001]]",
+        "<mailto:a@b.nl>",
+        "\\",
+    ]  # fmt: skip
 )
 
 

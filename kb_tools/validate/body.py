@@ -27,8 +27,7 @@ from ..textscan import INVISIBLE, describe_invisible, html_tags, personal_data, 
 from .limits import heavy_markdown
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
-_BACKTICKS = re.compile(r"(?<!`)`+(?!`)")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BACKTICKS = re.compile(r"`+")
 #: [[ams-0007]] or [[ams-0007|eigen tekst]]: the documented way to link to a case or answer.
 CASE_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|([^\[\]\n]{0,200}))?\]\]")
 # A heading line; trailing "#" and spaces are stripped in code (a lazy pattern followed
@@ -102,33 +101,38 @@ def mask_code(text: str) -> str:
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every code span, in one pass over the backtick runs."""
-    if "`" not in text:
-        return []
-    breaks = [m.start() for m in _BLANK_LINE.finditer(text)]
-    runs = [
-        (m.start(), m.end(), bisect.bisect(breaks, m.start())) for m in _BACKTICKS.finditer(text)
-    ]
-    # For each (length, paragraph), the positions in ``runs`` of its runs, in order.
-    by_kind: dict[tuple[int, int], list[int]] = {}
-    for index, (start, end, paragraph) in enumerate(runs):
-        by_kind.setdefault((end - start, paragraph), []).append(index)
-    cursor = {kind: 0 for kind in by_kind}
+    """(start, end) of every code span as Markdown's backtick pattern finds them, in
+    O(n log n): a span opens inside a run when a later whole run has exactly as many
+    backticks as the rest of the opening run; the leftmost start and the earliest such
+    closing run win (Python-Markdown's ``(`+)(.+?)(?<!`)\\1(?!`)``)."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    by_len: dict[int, list[int]] = {}
+    same: list[int] = [-1] * len(runs)  # the next run of the same length
+    seen: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        same[i] = seen.get(length, -1)
+        seen[length] = i
+    for i, (a, b) in enumerate(runs):
+        by_len.setdefault(b - a, []).append(i)
     spans = []
-    index = 0
-    while index < len(runs):
-        start, end, paragraph = runs[index]
-        kind = (end - start, paragraph)
-        positions, at = by_kind[kind], cursor[kind]
-        while at < len(positions) and positions[at] <= index:
-            at += 1
-        cursor[kind] = at
-        if at < len(positions):
-            closing = runs[positions[at]]
-            spans.append((start, closing[1]))
-            index = positions[at] + 1
-        else:
-            index += 1
+    i = 0
+    while i < len(runs):
+        a, b = runs[i]
+        k, j = b - a, same[i]
+        if j == -1:
+            for k in range(b - a - 1, 0, -1):  # the largest shorter closing run after i
+                later = by_len.get(k)
+                if later:
+                    x = bisect.bisect_right(later, i)
+                    if x < len(later):
+                        j = later[x]
+                        break
+        if j == -1:
+            i += 1
+            continue
+        spans.append((b - k, runs[j][1]))
+        i = j + 1
     return spans
 
 
@@ -191,7 +195,12 @@ def check_body(
         )
     heavy = heavy_markdown(body)
     if heavy is not None:
-        offset, message, hint = heavy
+        line, message, hint = heavy
+        offset = None
+        if line:
+            offset = 0
+            for _ in range(line - 1):
+                offset = body.index("\n", offset) + 1
         add(offset, "markdown-te-zwaar", message, hint)
         return findings, []  # the rest would parse what the site refuses to render
     masked = mask_code(body)

@@ -1,67 +1,246 @@
-"""Bodies that the site's Markdown parser would take quadratic time on are refused.
+"""Bodies that the site's Markdown parser would take super-linear time on are refused.
 
-Python-Markdown looks for the end of every "[", "(", "`", "<" and heading from where it
-starts, so a paragraph made of thousands of them costs minutes to render. Real stories
-never come near these limits; an attack under 200 kB does. The guard is one linear pass
-over the body, per paragraph (text between blank lines), before anything parses it.
+Python-Markdown looks for the end of every "[", "](" and backtick run from where it
+starts, splits and rescans a block at every heading or rule inside it, rebuilds a
+paragraph for every inline element in it, and recurses into nested lists, quotes and
+emphasis (deep enough, and the build stops with a RecursionError). Fifteen shapes of
+input were measured (the closing note of issue 13 and BENCHMARKS.md have the figures);
+these limits keep every body of up to 200 kB under about a second to render, while the
+largest real case uses a tenth of each.
+
+``heavy_markdown`` measures a body in one linear pass, before anything parses it. A
+*block* is what Python-Markdown calls one: the lines between blank lines (a line of
+only spaces or tabs is blank). Inline work is per paragraph, list item, cell or heading,
+which always lies inside one block, so per-block limits are conservative.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-#: No line of a story is this long; a line of 10,000 "#" or "a@" characters is an attack.
-MAX_LINE = 5_000
-#: Per paragraph: brackets, parentheses, backtick runs and "<" that Markdown would try
-#: to pair, each a search to the end of the paragraph.
-MAX_OPEN = 400
-#: Blockquotes and lists nest by ">" and indentation; each level parses the text again.
-MAX_DEPTH = 12
+#: Each value is allowed; one more is refused. Real content (51 files) stays at or below
+#: a tenth of each, except backticks per line (22 in the guide to the case format).
+LIMITS: dict[str, int] = {
+    # the whole body
+    "max_lines": 5000,  # all lines, blank ones included: element count
+    "max_headings": 200,  # lines starting with 1-6 '#', and setext underlines
+    "max_markup": 10000,  # the characters [ ] ` * _ \ & | <  together: inline elements
+    "max_case_links": 100,  # [[id]], which becomes [the title, escaped](its page)
+    # one block (text between blank lines)
+    "max_block_chars": 20000,
+    "max_block_starts": 20,  # heading / rule / setext / reference-definition / '!!!' lines
+    "max_bracket_depth": 3,  # '[' not yet closed by ']' at any point (unclosed ones count)
+    "max_open_targets": 2,  # link targets '](' whose ')' has not come yet, at any point
+    "max_quoted_targets": 2,  # link targets that contain a quote before their ')'
+    "max_unmatched_ticks": 8,  # backtick runs with no later run of the same length
+    "max_block_emphasis": 400,  # '*' and '_' characters in one block (emphasis nesting)
+    # one line
+    "max_line_ticks": 64,  # backtick runs on one line (tables pair them per row)
+    "max_line_pipes": 64,  # '|' on one line (table columns)
+    "max_indent": 16,  # leading columns (a tab counts 4): list and admonition nesting
+    "max_line_markers": 4,  # list / quote markers that open one line ("> - 1. ")
+}
 
-_PARAGRAPH = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
-_QUOTE_DEPTH = re.compile(r"^[ \t]*((?:>[ \t]*){" + str(MAX_DEPTH + 1) + r"})", re.M)
-_BACKTICK_RUN = re.compile(r"`+")
-
+#: What each limit means to an editor: (what there is too much of, where).
+_DUTCH: dict[str, str] = {
+    "lines": "regels",
+    "headings": "kopjes",
+    "markup": "opmaaktekens ([ ] ` * _ \\ & | <)",
+    "case_links": "verwijzingen [[...]]",
+    "block_chars": "tekens in één alinea",
+    "block_starts": "kopjes, lijnen of definities binnen één alinea (zonder lege regel ertussen)",
+    "bracket_depth": "blokhaken [ in elkaar (of [ zonder ])",
+    "open_targets": "links die met ]( openen maar niet sluiten met )",
+    "quoted_targets": "links met een aanhalingsteken in het adres",
+    "unmatched_ticks": "losse backticks (`) zonder partner",
+    "block_emphasis": "sterretjes en lage streepjes in één alinea",
+    "line_ticks": "backticks (`) op één regel",
+    "line_pipes": "tekens | op één regel",
+    "indent": "spaties voor het begin van een regel",
+    "line_markers": "opsommingstekens of > aan het begin van één regel",
+}
 HINT = (
-    "Een verhaal is gewone tekst in alinea's. Haal de lange reeks tekens weg, of zet er lege "
-    "regels tussen."
+    "Een verhaal is gewone tekst in alinea's, met een lege regel ertussen. Haal de lange reeks "
+    "tekens weg, of verdeel de tekst over meer alinea's. Zie content/handleiding/meldingen.md."
 )
 
+_BLANK = re.compile(r"[ \t]*\Z")
+# Lines that make Python-Markdown split a block and re-scan the rest of it.
+_BLOCK_START = re.compile(
+    r" {0,3}(?:#{1,6}(?:[ \t]|\Z)"  # ATX heading
+    r"|!!!"  # admonition
+    r"|\[[^\]\n]{0,999}\]:"  # reference definition (bounded, anchored)
+    r"|(?:[-*_][ \t]*){3,}\Z"  # rule
+    r"|=+[ \t]*\Z|-+[ \t]*\Z)"  # setext underline
+)
+_HEADING_LINE = re.compile(r" {0,3}(?:#{1,6}(?:[ \t]|\Z)|=+[ \t]*\Z|-+[ \t]*\Z)")
+# The list and quote markers that open a line: "> - 1. text" has three.
+_MARKERS = re.compile(r"(?:[ \t]*(?:[-*+](?=[ \t]|\Z)|[0-9]{1,9}[.)](?=[ \t]|\Z)|>))+")
+_MARKER = re.compile(r"[-*+>]|[0-9]{1,9}[.)]")
+_TOKEN = re.compile(r"`+|\]\(|[\[\]()\"']")
+_MARKUP_CHARS = "[]`*_\\&|<"
 
-def heavy_markdown(body: str) -> tuple[int, str, str] | None:
-    """(offset, message, hint) for the first place that would make rendering slow, or None."""
-    start = 0
-    for line in body.split("\n"):
-        if len(line) > MAX_LINE:
+
+@dataclass
+class Metrics:
+    lines: int = 0
+    headings: int = 0
+    markup: int = 0
+    case_links: int = 0
+    case_links: int = 0
+    block_chars: int = 0
+    block_starts: int = 0
+    bracket_depth: int = 0
+    open_targets: int = 0
+    quoted_targets: int = 0
+    unmatched_ticks: int = 0
+    block_emphasis: int = 0
+    line_ticks: int = 0
+    line_pipes: int = 0
+    indent: int = 0
+    line_markers: int = 0
+    where: dict[str, int] = field(default_factory=dict)  # metric -> first line of its maximum
+
+    def bump(self, name: str, value: int, line: int) -> None:
+        if value > getattr(self, name):
+            setattr(self, name, value)
+            self.where[name] = line
+
+
+def _unmatched_ticks(runs: list[int]) -> int:
+    """Backtick runs Python-Markdown cannot pair, counted conservatively: an opener pairs
+    with the next run of the same length (everything between is code); an opener with
+    none is unmatched (its search runs to the end of the text)."""
+    nxt = [-1] * len(runs)
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        nxt[i] = last.get(runs[i], -1)
+        last[runs[i]] = i
+    i, unmatched = 0, 0
+    while i < len(runs):
+        j = nxt[i]
+        if j == -1:
+            unmatched += 1
+            i += 1
+        else:
+            i = j + 1
+    return unmatched
+
+
+def _block(m: Metrics, block: str, first_line: int) -> None:
+    m.bump("block_chars", len(block), first_line)
+    m.bump("block_emphasis", block.count("*") + block.count("_"), first_line)
+    depth = 0
+    # per open link target: [paren depth, first quote char or "", times seen, last char]
+    targets: list[list] = []
+    quoted = 0
+    max_depth = max_open = 0
+    runs: list[int] = []
+    for tok in _TOKEN.finditer(block):
+        t = tok.group()
+        c = t[0]
+        if c == "`":
+            runs.append(len(t))
+        elif t == "](":
+            depth = max(0, depth - 1)
+            targets.append([1, "", 0, ""])
+            max_open = max(max_open, len(targets))
+        elif c == "[":
+            depth += 1
+            max_depth = max(max_depth, depth)
+        elif c == "]":
+            depth = max(0, depth - 1)
+        elif targets:
+            top = targets[-1]
+            if c == "(":
+                top[0] += 1
+            elif c == ")":
+                # Python-Markdown ends a target with a title only at ')' right after the
+                # closing quote ("t")); any other quote makes it scan to the end.
+                i = tok.start() - 1
+                while i >= 0 and block[i] == " ":  # only the spaces right before this ')'
+                    i -= 1
+                last = block[i] if i >= 0 else ""
+                if top[1] and top[2] >= 2 and last == top[1]:
+                    targets.pop()
+                    continue
+                top[0] -= 1
+                if top[0] == 0:
+                    if top[1]:
+                        quoted += 1
+                    targets.pop()
+            else:  # a quote inside a link target
+                if not top[1]:
+                    top[1] = c
+                if c == top[1]:
+                    top[2] += 1
+    quoted += sum(1 for t in targets if t[1])  # still open at the end of the block
+    m.bump("bracket_depth", max_depth, first_line)
+    m.bump("open_targets", max_open, first_line)
+    m.bump("quoted_targets", quoted, first_line)
+    m.bump("unmatched_ticks", _unmatched_ticks(runs), first_line)
+
+
+def measure(text: str) -> Metrics:
+    """Every metric of ``text`` in one pass (each character is looked at a bounded number
+    of times; every pattern here is anchored and bounded)."""
+    m = Metrics()
+    # Line ends as Python-Markdown's NormalizeWhitespace sees them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m.lines = text.count("\n") + 1
+    m.markup = sum(text.count(c) for c in _MARKUP_CHARS)
+    m.case_links = text.count("[[")
+    if m.lines > LIMITS["max_lines"] or m.markup > LIMITS["max_markup"]:
+        return m  # refused already; the per-line and per-block passes are not needed
+    lines = text.split("\n")
+    block: list[str] = []
+    block_line = 1
+    starts = 0
+
+    def close() -> None:
+        nonlocal block, starts
+        if block:
+            _block(m, "\n".join(block), block_line)
+            m.bump("block_starts", starts, block_line)
+        block, starts = [], 0
+
+    for number, line in enumerate(lines, 1):
+        if _BLANK.match(line):
+            close()
+            continue
+        if not block:
+            block_line = number
+        block.append(line)
+        if _BLOCK_START.match(line):
+            starts += 1
+        if _HEADING_LINE.match(line):
+            m.headings += 1
+        m.bump("line_ticks", len(re.findall(r"`+", line)), number)
+        m.bump("line_pipes", line.count("|"), number)
+        stripped = line.lstrip(" \t")
+        lead = line[: len(line) - len(stripped)]
+        m.bump("indent", len(lead.expandtabs(4)), number)
+        markers = _MARKERS.match(line)
+        if markers:
+            m.bump("line_markers", len(_MARKER.findall(markers.group())), number)
+    close()
+    return m
+
+
+def heavy_markdown(body: str) -> tuple[int | None, str, str] | None:
+    """(line within the body, message, hint) for the first limit the body exceeds, or
+    None. The line is 1-based, None for the body as a whole."""
+    m = measure(body)
+    for name, limit in LIMITS.items():
+        metric = name[4:]
+        value = getattr(m, metric)
+        if value > limit:
+            line = m.where.get(metric)
             return (
-                start,
-                f"Een regel van het verhaal is {len(line)} tekens lang; hoogstens {MAX_LINE} mag.",
-                "Zet lege regels tussen de alinea's. " + HINT,
-            )
-        start += len(line) + 1
-    quote = _QUOTE_DEPTH.search(body)
-    if quote:
-        return (
-            quote.start(),
-            f"Het verhaal zet meer dan {MAX_DEPTH} citaten (>) in elkaar.",
-            HINT,
-        )
-    if not any(c in body for c in "[(`<"):
-        return None
-    for paragraph in _PARAGRAPH.finditer(body):
-        text = paragraph.group(0)
-        counts = {
-            "[": text.count("["),
-            "(": text.count("("),
-            "<": text.count("<"),
-            "`": sum(1 for _ in _BACKTICK_RUN.finditer(text)) if "`" in text else 0,
-        }
-        sign, count = max(counts.items(), key=lambda item: item[1])
-        if count > MAX_OPEN:
-            return (
-                paragraph.start(),
-                f"Een alinea van het verhaal heeft {count} keer het teken '{sign}'; "
-                f"hoogstens {MAX_OPEN} mag per alinea.",
+                line,
+                f"Het verhaal heeft te veel {_DUTCH[metric]}: {value}, hoogstens {limit}. Zo'n "
+                "tekst kan de website niet snel genoeg maken.",
                 HINT,
             )
     return None
