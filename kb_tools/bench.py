@@ -367,25 +367,30 @@ def hostile(root: Path, say: Callable[[str], None]) -> dict[str, Any]:
         check = [sys.executable, "-m", "kb_tools.cli", "check", "--content", "content"]
         build = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"]
 
-        def timed(args: list[str]) -> float:
+        def timed(args: list[str]) -> tuple[float, bool]:
             started = time.perf_counter()
             try:
                 run_measured(args, cwd=project)
+                ok = True
             except RuntimeError:
-                pass  # a refused file: the command ends with an error, as it should
-            return round(time.perf_counter() - started, 3)
+                ok = False  # a refused file: the command ends with an error, as it should
+            return round(time.perf_counter() - started, 3), ok
 
         say("[vijandig] kb check en build zonder vijandige casus…")
-        base = {"check": timed(check), "build": timed(build)}
+        base = {"check": timed(check)[0], "build": timed(build)[0]}
         shapes: dict[str, Any] = {}
         worst_accepted = "alles op de grens"
         for kind, table in (("geweigerd", REFUSED), ("toegestaan", ACCEPTED)):
             for name, make in table.items():
-                victim.write_text(head + "\n" + make(), encoding="utf-8")
+                # The shape is the story of a case that is valid otherwise.
+                body = f"## Situatie\n\n{make()}\n\n## Aanpak\n\nSamen.\n\n## Resultaat\n\nGoed.\n"
+                victim.write_text(head + "\n" + body, encoding="utf-8")
                 say(f"[vijandig] {name}…")
-                entry = {"soort": kind, "check": timed(check)}
+                seconds, ok = timed(check)
+                entry: dict[str, Any] = {"soort": kind, "check": seconds, "geweigerd": not ok}
                 if name in ("'[x](' x 45.000", worst_accepted):
-                    entry["build"] = timed(build)
+                    entry["build"], built = timed(build)
+                    entry["gebouwd"] = built
                 shapes[name] = entry
         victim.write_text(original, encoding="utf-8")
     return {
@@ -491,7 +496,10 @@ def table(report: dict[str, Any]) -> str:
         ]
         for name, v in h["shapes"].items():
             build = _fmt_s(v["build"]) if "build" in v else ""
-            lines.append(f"| {name} | {v['soort']} | {_fmt_s(v['check'])} | {build} |")
+            verdict = "geweigerd" if v["geweigerd"] else "in orde"
+            if "build" in v:
+                build += " (gebouwd)" if v["gebouwd"] else " (niet gebouwd)"
+            lines.append(f"| {name} | {v['soort']} | {_fmt_s(v['check'])} ({verdict}) | {build} |")
         lines += [
             "",
             f"Hoogstens {h['check_extra_max']:.2f} s extra voor kb check (doel: 2 s) en "

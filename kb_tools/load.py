@@ -52,6 +52,7 @@ CASE, ANSWER, GUIDE, IMAGE, VOCABULARY, REGISTRY, OTHER = (
     "register",
     "anders",
 )
+_KINDS = {CASES_DIR: CASE, ANSWERS_DIR: ANSWER, GUIDE_DIR: GUIDE}
 #: Kinds that MkDocs may publish as they are (guide pages are rendered, images copied).
 PUBLISHED_AS_IS = frozenset({GUIDE, IMAGE})
 MAX_ENTRIES = 100_000  # files and folders under content/: more is not a knowledge base
@@ -386,18 +387,18 @@ class Inventory:
 
 def kind_of(uri: str) -> str:
     """What a file is by where it sits in content/ and its suffix (``uri`` with /)."""
-    parts = PurePosixPath(uri).parts
-    suffix = PurePosixPath(uri).suffix.lower()
-    top = parts[0] if len(parts) > 1 else ""
-    if not top:
+    top, slash, rest = uri.partition("/")
+    dot = uri.rfind(".")
+    suffix = uri[dot:].lower() if dot > uri.rfind("/") else ""
+    if not slash:
         return REGISTRY if uri in REGISTRY_FILES else OTHER
     if top == VOCAB_DIR:
-        return VOCABULARY if len(parts) == 2 and suffix == ".yml" else OTHER
-    if top in (CASES_DIR, ANSWERS_DIR, GUIDE_DIR):
+        return VOCABULARY if "/" not in rest and suffix == ".yml" else OTHER
+    if top in _KINDS:
         if suffix in IMAGE_SUFFIXES:
             return IMAGE
         if suffix == ".md":
-            return {CASES_DIR: CASE, ANSWERS_DIR: ANSWER, GUIDE_DIR: GUIDE}[top]
+            return _KINDS[top]
     return OTHER
 
 
@@ -416,6 +417,7 @@ def scan_content(content_dir: Path) -> Inventory:
     as MkDocs skips them."""
     inventory = Inventory()
     root = Path(content_dir)
+    shown_root = display_path(root)  # every file's name in a finding starts with this
     entries = 0
     stack = [(root, "")]
     while stack:
@@ -446,7 +448,7 @@ def scan_content(content_dir: Path) -> Inventory:
                 return inventory
             uri = f"{prefix}{entry.name}"
             path = Path(entry.path)
-            rel = display_path(path)
+            rel = f"{shown_root}/{printable(uri, 400)}"
             if entry.is_symlink():
                 inventory.findings.append(link_finding(rel))
             elif entry.is_dir(follow_symlinks=False):

@@ -36,8 +36,9 @@ INVISIBLE = re.compile(
     "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ue000-\uf8ff\ufdd0-\ufdef"
     "\ufeff\ufff9-\ufffb\ufffe\uffff\U000110bd\U000110cd\U00013430-\U00013438"
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
-    "\U000f0000-\U0010ffff]"
-    + "".join(f"|\\U{plane:04x}fffe|\\U{plane:04x}ffff" for plane in range(1, 15))
+    "\U000f0000-\U0010ffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 15))
+    + "]"
 )
 
 # No e-mail address starts inside another word: the look-behind keeps the search linear
@@ -84,9 +85,17 @@ def html_tags(text: str) -> Iterator[Tag]:
         yield Tag(raw, name or raw, unsafe, match.start())
 
 
+def invisibles(text: str) -> Iterator[re.Match[str]]:
+    """Every invisible character in ``text``. Almost all text has none, which
+    ``str.isprintable`` (in C) shows at once: every INVISIBLE character is non-printable."""
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return iter(())
+    return INVISIBLE.finditer(text)
+
+
 def invisible(text: str) -> re.Match[str] | None:
     """The first invisible character in ``text``, if any."""
-    return INVISIBLE.search(text)
+    return next(invisibles(text), None)
 
 
 def describe_invisible(char: str) -> str:
@@ -149,6 +158,8 @@ def printable(text: str, limit: int = 160) -> str:
     characters, newlines, bidi and zero-width characters shown escaped (``\n``,
     ``\u202e``), a backslash doubled, at most ``limit`` characters with '…'. Every file
     name and repeated value in a message goes through here."""
+    if text.isprintable() and "\\" not in text and len(text) <= limit:
+        return text  # the common case: nothing to escape (isprintable: no Cc, Cf, Z*, ...)
     pieces: list[str] = []
     length = 0
     for index, ch in enumerate(text):

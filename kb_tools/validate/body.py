@@ -23,7 +23,7 @@ from ..markup import LinkParser
 from ..model import ERROR, WARNING, Document, Finding
 from ..schema import ANSWER_SECTIONS, ID_PATTERN, SECTIONS
 from ..suggest import Suggester, did_you_mean, normalise
-from ..textscan import INVISIBLE, describe_invisible, html_tags, personal_data, unsafe_url
+from ..textscan import describe_invisible, html_tags, invisibles, personal_data, unsafe_url
 from .limits import heavy_markdown
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
@@ -183,7 +183,7 @@ def check_body(
         line, column = pos.at(offset) if offset is not None else (doc.body_line, None)
         findings.append(Finding(doc.rel, line, column, code, severity, message, hint))
 
-    for count, match in enumerate(INVISIBLE.finditer(body)):
+    for count, match in enumerate(invisibles(body)):
         if count == MAX_INVISIBLE_FINDINGS:
             break
         add(

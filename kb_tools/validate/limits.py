@@ -182,9 +182,72 @@ def _block(m: Metrics, block: str, first_line: int) -> None:
     m.bump("unmatched_ticks", _unmatched_ticks(runs), first_line)
 
 
+_BLANK_RUN = re.compile(r"\n(?:[ \t]*\n)+")
+_LEADING_BLANKS = re.compile(r"(?:[ \t]*\n)*")
+_TRAILING_BLANKS = re.compile(r"(?:\n[ \t]*)+\Z")
+_BLOCK_START_LINE = re.compile(
+    r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|!!!|\[[^\]\n]{0,999}\]:|(?:[-*_][ \t]*){3,}$|=+[ \t]*$|-+[ \t]*$)",
+    re.M,
+)
+_HEADING_LINES = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.M)
+_DEEP_INDENT = re.compile(r"^[ \t]{5,}", re.M)  # fewer than 5 can't pass 16 columns
+_MARKER_LINE = re.compile(r"^[ \t]*(?:[-*+>]|[0-9]{1,9}[.)])", re.M)
+_MARKERS_AT = re.compile(r"(?:[ \t]*(?:[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)|>))+", re.M)
+_TICK_RUNS = re.compile(r"`+")
+
+
+class _Lines:
+    """Line numbers of offsets asked for in increasing order, counted once."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.offset, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.line = 0, 1
+        self.line += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.line
+
+
+def _per_line(m: Metrics, text: str, sign: str, metric: str, count) -> None:
+    """``metric`` for every line that holds ``sign`` (lines without it score 0)."""
+    lines = _Lines(text)
+    pos = text.find(sign)
+    while pos != -1:
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        m.bump(metric, count(text[start:end]), lines.at(start))
+        pos = text.find(sign, end)
+
+
+def _blocks(m: Metrics, text: str, lines: _Lines, brackets: bool, ticks: bool) -> None:
+    """The per-block metrics, block by block (the text between runs of blank lines)."""
+    start = 0
+    for gap in [*_BLANK_RUN.finditer(text), None]:
+        end = gap.start() if gap else len(text)
+        block = text[start:end]
+        lead = _LEADING_BLANKS.match(block).end()  # type: ignore[union-attr]
+        trail = _TRAILING_BLANKS.search(block, lead)
+        block = block[lead : trail.start() if trail else len(block)]
+        if block.strip(" \t"):
+            first = lines.at(start + lead)
+            m.bump("block_chars", len(block), first)
+            m.bump("block_emphasis", block.count("*") + block.count("_"), first)
+            m.bump("block_starts", len(_BLOCK_START_LINE.findall(block)), first)
+            if brackets and ("[" in block or "](" in block):
+                _block(m, block, first)
+            elif ticks and "`" in block:
+                runs = [len(r) for r in _TICK_RUNS.findall(block)]
+                m.bump("unmatched_ticks", _unmatched_ticks(runs), first)
+        if gap:
+            start = gap.end()
+
+
 def measure(text: str) -> Metrics:
-    """Every metric of ``text`` in one pass (each character is looked at a bounded number
-    of times; every pattern here is anchored and bounded)."""
+    """Every metric of ``text``, in a few linear passes that mostly run in C: whole-text
+    counts and multi-line patterns, and the token walk only in blocks with a '['."""
     m = Metrics()
     # Line ends as Python-Markdown's NormalizeWhitespace sees them.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -193,38 +256,37 @@ def measure(text: str) -> Metrics:
     m.case_links = text.count("[[")
     if m.lines > LIMITS["max_lines"] or m.markup > LIMITS["max_markup"]:
         return m  # refused already; the per-line and per-block passes are not needed
-    lines = text.split("\n")
-    block: list[str] = []
-    block_line = 1
-    starts = 0
-
-    def close() -> None:
-        nonlocal block, starts
-        if block:
-            _block(m, "\n".join(block), block_line)
-            m.bump("block_starts", starts, block_line)
-        block, starts = [], 0
-
-    for number, line in enumerate(lines, 1):
-        if _BLANK.match(line):
-            close()
-            continue
-        if not block:
-            block_line = number
-        block.append(line)
-        if _BLOCK_START.match(line):
-            starts += 1
-        if _HEADING_LINE.match(line):
-            m.headings += 1
-        m.bump("line_ticks", len(re.findall(r"`+", line)), number)
-        m.bump("line_pipes", line.count("|"), number)
-        stripped = line.lstrip(" \t")
-        lead = line[: len(line) - len(stripped)]
-        m.bump("indent", len(lead.expandtabs(4)), number)
-        markers = _MARKERS.match(line)
-        if markers:
-            m.bump("line_markers", len(_MARKER.findall(markers.group())), number)
-    close()
+    lines = _Lines(text)
+    m.headings = len(_HEADING_LINES.findall(text))
+    # The per-block metrics can only pass their limits where the whole text does: a story
+    # of a few kB is measured without looking at its blocks one by one.
+    starts = len(_BLOCK_START_LINE.findall(text))
+    emphasis = text.count("*") + text.count("_")
+    brackets = text.count("[") > LIMITS["max_bracket_depth"] or text.count("](") > min(
+        LIMITS["max_open_targets"], LIMITS["max_quoted_targets"]
+    )
+    ticks = text.count("`") > LIMITS["max_unmatched_ticks"]
+    if (
+        len(text) > LIMITS["max_block_chars"]
+        or emphasis > LIMITS["max_block_emphasis"]
+        or starts > LIMITS["max_block_starts"]
+        or brackets
+        or ticks
+    ):
+        _blocks(m, text, lines, brackets, ticks)
+    if "`" in text:
+        _per_line(m, text, "`", "line_ticks", lambda line: len(_TICK_RUNS.findall(line)))
+    if text.count("|") > LIMITS["max_line_pipes"]:
+        _per_line(m, text, "|", "line_pipes", lambda line: line.count("|"))
+    lines = _Lines(text)
+    for deep in _DEEP_INDENT.finditer(text):
+        m.bump("indent", len(deep.group(0).expandtabs(4)), lines.at(deep.start()))
+    lines = _Lines(text)
+    for marker in _MARKER_LINE.finditer(text):
+        found = _MARKERS_AT.match(text, marker.start())
+        if found:
+            count = len(_MARKER.findall(found.group(0)))
+            m.bump("line_markers", count, lines.at(marker.start()))
     return m
 
 
