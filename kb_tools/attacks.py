@@ -64,7 +64,7 @@ def _combined() -> str:
     ticks = " ".join("`" * i for i in range(1, u + 1))
     emphasis = "*a* " * max(0, (e - 3 * k) // 2)
     head = "\n".join(["a", "***"] * k) + "\n"
-    head += '[a](b "c) ' * q + "[x](" * t + "[" * d + " " + ticks + " " + emphasis
+    head += '[a](https://x.nl "c) ' * q + "[x](" * t + "[" * d + " " + ticks + " " + emphasis
     return _full(head, d + 2 * q + 2 * t + u * (u + 1) // 2 + e)
 
 

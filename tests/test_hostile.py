@@ -418,3 +418,37 @@ def test_the_starter_content_is_far_from_every_limit() -> None:
             # except backticks per line: the guide to the case format shows code examples
             margin = 1 if limit < 20 else 2 if name == "max_line_ticks" else 4
             assert used <= limit // margin, (path, name, used)
+
+
+def test_the_fast_limits_find_what_a_line_by_line_measure_finds() -> None:
+    """validate.limits skips what whole-text counts rule out; on any text it must find
+    every limit a plain line-by-line measure finds, with the same value and line."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kb_tools.validate.limits import LIMITS, measure
+
+    from .reference_limits import measure_text
+
+    pieces = st.sampled_from(
+        list("[]()`*_\\&|<> \t\n-#=!:\"'ax1.")
+        + ["\n\n", "    ", "## ", "***", "[a](b) ", "1. ", "> ", "!!! note", "[r]: x", "\n  \n"]
+        + ["`` ", "](", "    - ", "\n# a\n", "\n=\n", "\t\t\t\t\t", "\n     ", '[a](b "c) ']
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=2500).map("".join))
+    def agree(text: str) -> None:
+        fast, slow = measure(text), measure_text(text)
+        if fast.lines > LIMITS["max_lines"] or fast.markup > LIMITS["max_markup"]:
+            return  # refused for the whole text; the rest is not measured
+        for name, limit in LIMITS.items():
+            metric = name[4:]
+            if metric == "case_links":
+                continue
+            a, b = getattr(slow, metric), getattr(fast, metric)
+            assert (a > limit) == (b > limit), (metric, a, b)
+            if a > limit:
+                assert (a, slow.where.get(metric)) == (b, fast.where.get(metric)), metric
+
+    agree()

@@ -190,7 +190,7 @@ _BLOCK_START_LINE = re.compile(
     re.M,
 )
 _HEADING_LINES = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.M)
-_DEEP_INDENT = re.compile(r"^[ \t]{5,}", re.M)  # fewer than 5 can't pass 16 columns
+_DEEP_INDENT = re.compile(r"^[ \t]{5,}(?=[^ \t\n])", re.M)  # fewer than 5 can't pass 16 columns
 _MARKER_LINE = re.compile(r"^[ \t]*(?:[-*+>]|[0-9]{1,9}[.)])", re.M)
 _MARKERS_AT = re.compile(r"(?:[ \t]*(?:[-*+](?=[ \t]|$)|[0-9]{1,9}[.)](?=[ \t]|$)|>))+", re.M)
 _TICK_RUNS = re.compile(r"`+")
@@ -246,18 +246,23 @@ def _blocks(m: Metrics, text: str, lines: _Lines, brackets: bool, ticks: bool) -
 
 
 def measure(text: str) -> Metrics:
-    """Every metric of ``text``, in a few linear passes that mostly run in C: whole-text
-    counts and multi-line patterns, and the token walk only in blocks with a '['."""
+    """Every metric of ``text`` that could pass its limit, in a few linear passes that
+    mostly run in C: whole-text counts and multi-line patterns, and the token walk only in
+    blocks with a '['. A metric that whole-text counts show cannot pass its limit is not
+    measured and stays 0: a story of a few kB costs a few counts."""
     m = Metrics()
-    # Line ends as Python-Markdown's NormalizeWhitespace sees them.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # line ends as Python-Markdown's NormalizeWhitespace sees them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     m.lines = text.count("\n") + 1
     m.markup = sum(text.count(c) for c in _MARKUP_CHARS)
     m.case_links = text.count("[[")
     if m.lines > LIMITS["max_lines"] or m.markup > LIMITS["max_markup"]:
         return m  # refused already; the per-line and per-block passes are not needed
     lines = _Lines(text)
-    m.headings = len(_HEADING_LINES.findall(text))
+    # Every heading line holds a '#', '=' or '-': fewer of those than the limit, fewer
+    # headings (not counted then, as below for every metric that cannot pass its limit).
+    if text.count("#") + text.count("=") + text.count("-") > LIMITS["max_headings"]:
+        m.headings = len(_HEADING_LINES.findall(text))
     # The per-block metrics can only pass their limits where the whole text does: a story
     # of a few kB is measured without looking at its blocks one by one.
     starts = len(_BLOCK_START_LINE.findall(text))
@@ -279,7 +284,7 @@ def measure(text: str) -> Metrics:
     if text.count("|") > LIMITS["max_line_pipes"]:
         _per_line(m, text, "|", "line_pipes", lambda line: line.count("|"))
     lines = _Lines(text)
-    for deep in _DEEP_INDENT.finditer(text):
+    for deep in _DEEP_INDENT.finditer(text) if "     " in text or "\t" in text else ():
         m.bump("indent", len(deep.group(0).expandtabs(4)), lines.at(deep.start()))
     lines = _Lines(text)
     for marker in _MARKER_LINE.finditer(text):
