@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__, ledger, report, sources
 from .enrich import build_corpus
-from .load import display_path
+from .load import GUIDE, display_path
 from .model import Registry
 from .registry import load_registry
 from .schema import json_schema
@@ -540,7 +540,17 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         entries, _, problems = ledger.review(args.content, corpus)
         result.findings.extend(problems)
         if previous is not None:
-            result.findings.extend(ledger.compare(previous, entries, corpus, str(args.vorige)))
+            pages = ledger.guide_pages([f.uri for f in result.inventory.of(GUIDE)])
+            result.findings.extend(
+                ledger.compare(
+                    previous["adressen"],
+                    entries,
+                    corpus,
+                    str(args.vorige),
+                    pages,
+                    previous.get("paginas", []),
+                )
+            )
     files = len(paths) if paths is not None else result.files
     if paths is None:
         cases, answers = len(result.cases), len(result.answers)
@@ -672,7 +682,8 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     entries, _, problems = ledger.review(args.content, corpus)
     absent = ledger.missing(entries, corpus)
     if args.export:
-        args.export.write_text(ledger.export(entries, corpus), encoding="utf-8")
+        pages = ledger.guide_pages([f.uri for f in result.inventory.of(GUIDE)])
+        args.export.write_text(ledger.export(entries, corpus, pages), encoding="utf-8")
     if args.bijwerken and absent and not problems:
         ledger.write(args.content, entries, corpus)
     if args.json:

@@ -228,17 +228,35 @@ def published(ledger: dict[str, Entry], corpus: Corpus) -> dict[str, list[str]]:
     return {k: addresses[k] for k in sorted(addresses)}
 
 
-def export(ledger: dict[str, Entry], corpus: Corpus) -> str:
-    """The published addresses as JSON, for ``kb check --vorige`` on a later commit."""
-    return json.dumps({"adressen": published(ledger, corpus)}, indent=1, sort_keys=True) + "\n"
+def export(ledger: dict[str, Entry], corpus: Corpus, pages: list[str] = ()) -> str:
+    """The published addresses as JSON, for ``kb check --vorige`` on a later commit: per
+    case and answer id its addresses, and the addresses of the guide pages (``pages``)."""
+    data = {"adressen": published(ledger, corpus), "paginas": sorted(pages)}
+    return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
 
 def compare(
-    previous: dict[str, Any], ledger: dict[str, Entry], corpus: Corpus, source: str
+    previous: dict[str, Any],
+    ledger: dict[str, Entry],
+    corpus: Corpus,
+    source: str,
+    pages: list[str] = (),
+    previous_pages: list[str] = (),
 ) -> list[Finding]:
     """An address online in an earlier commit that this content no longer keeps."""
     now = published(ledger, corpus)
-    findings = []
+    findings = [
+        finding(
+            display_path(Path(source)),
+            None,
+            "adres-verwijderd",
+            f"De pagina {printable(str(url), 100)} stond online, maar deze wijziging haalt "
+            "haar weg.",
+            "Zet de pagina van de handleiding terug. Een adres mag nooit verdwijnen.",
+        )
+        for url in sorted(set(previous_pages) - set(pages))
+        if isinstance(url, str)
+    ]
     for item_id, urls in sorted(previous.items()):
         if not isinstance(urls, list):
             continue
@@ -260,14 +278,16 @@ def compare(
 
 
 def read_previous(path: Path) -> tuple[dict[str, Any] | None, Finding | None]:
-    """The addresses written by ``kb adressen --export`` on an earlier commit."""
+    """The export of ``kb adressen --export`` on an earlier commit ("adressen" and
+    "paginas")."""
     rel = display_path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        addresses = data["adressen"]
-        if not isinstance(addresses, dict):
+        if not isinstance(data.get("adressen"), dict) or not isinstance(
+            data.get("paginas", []), list
+        ):
             raise TypeError
-        return addresses, None
+        return data, None
     except (OSError, ValueError, KeyError, TypeError):
         return None, finding(
             rel,
@@ -276,6 +296,11 @@ def read_previous(path: Path) -> tuple[dict[str, Any] | None, Finding | None]:
             "Dit bestand is geen uitvoer van 'kb adressen --export'.",
             "Maak het op de vorige versie met: kb adressen --export vorige.json",
         )
+
+
+def guide_pages(uris: list[str]) -> list[str]:
+    """The site addresses of guide pages, from their paths inside content/."""
+    return [uri[: -len(".md")] + "/" for uri in uris]
 
 
 def review(

@@ -40,9 +40,17 @@ class Link:
     text: str  # the link text, or the image's description (alt)
 
 
+_ESCAPED = re.compile("\x02([0-9]+)\x03")
+
+
 def _address(element: ET.Element, attribute: str) -> str:
-    # Markdown writes "&" inside addresses as a placeholder until it serialises the page.
-    return (element.get(attribute) or "").replace(AMP_SUBSTITUTE, "&")
+    """An address as the browser will get it: Markdown keeps "&" and backslash escapes
+    ("\\\\" in "[x](\\\\evil.example/)", which a browser reads as "//") as placeholders
+    until it writes the page."""
+    value = (element.get(attribute) or "").replace(AMP_SUBSTITUTE, "&")
+    if "\x02" in value:
+        value = _ESCAPED.sub(lambda m: chr(int(m.group(1)[:7]) % 0x110000), value)
+    return value
 
 
 def is_blocked(element: ET.Element) -> bool:

@@ -171,18 +171,30 @@ class KbPlugin(BasePlugin[KbConfig]):
                 existing = files.get_file_from_path(spec.src_uri)
                 if existing is not None:
                     files.remove(existing)
-                files.append(File.generated(config, spec.src_uri, content=spec.markdown))
+                # The blank first line: MkDocs reads page settings from a page that starts
+                # with '---' or 'key: value'; a story that does is only text.
+                files.append(File.generated(config, spec.src_uri, content="\n" + spec.markdown))
         return files
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        # MkDocs reads page settings (template, hide, author, status, ...) from the top of a
+        # page, and Material prints some of them unescaped. No page keeps any it brought:
+        # generated pages get ours; guide pages only a title, escaped (kb check refuses a
+        # guide page with settings). Material prints meta title and description into HTML
+        # without escaping; Markup carries our escaped text through.
         spec = self.specs.get(page.file.src_uri)
+        page.meta.clear()
         if spec is None:
+            heading = next(
+                (line[2:].strip(" #") for line in markdown.splitlines() if line.startswith("# ")),
+                "",
+            )
+            if heading:
+                page.meta["title"] = Markup(html.escape(heading))
             # Hand-written pages (the guide) may link to cases with [[id]] too.
             return (
                 resolve_links(markdown, page.file.src_uri, self.corpus) if self.corpus else markdown
             )
-        # Material prints meta title and description into HTML without escaping; Markup
-        # carries our escaped text through, and our own templates don't escape it twice.
         page.meta["template"] = spec.template
         page.meta["title"] = Markup(html.escape(spec.title))
         if spec.description:

@@ -7,12 +7,13 @@ content too, edited by people: they get the same findings as cases.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
-from .layout import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR
-from .load import display_path, finding, load_yaml_file
+from .layout import NETWORKS_FILE, RESERVED_STEMS, SOURCES_FILE, VOCAB_DIR
+from .load import display_path, finding, link_finding, load_yaml_file
 from .model import Finding, Network, NetworkSource, Registry, Source, Term, Vocabulary
 from .schema import ANSWER_PREFIX
 from .textscan import printable, text_problems
@@ -27,6 +28,12 @@ MAINTAINER = re.compile(
     r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]{1,100})?\Z", re.ASCII
 )
 TEXT_MAX = 2000  # a description in a registry; names and labels are shorter in practice
+#: Registries feed every page and the text analysis of every case: their size is bounded
+#: (the largest real one has 21 terms of at most 10 synonyms).
+MAX_TERMS = 300
+MAX_SYNONYMS = 25
+MAX_SYNONYM = 80
+MAX_ITEMS = 500  # networks in netwerken.yml, documents in bronnen.yml
 
 #: Extra fields a term may have, by kind: url (official text), text, a number, or a choice.
 TERM_EXTRA: dict[str, Any] = {
@@ -42,7 +49,10 @@ NETWORK_KEYS = (
 ).split()
 SOURCE_KEYS = "id titel uitgever jaar bestand beschrijving url".split()
 #: Git addresses a network source may use: https, ssh, or a local path / file:// (tests).
-SOURCE_URL = re.compile(r"^(https://|ssh://|git@|file://|/)\S+$")
+SOURCE_URL = re.compile(r"^(https://|ssh://|git@)\S+$")
+#: A repository on this machine (file:// or a path) only when KB_BRONNEN_LOKAAL is set: the
+#: tests and a maintainer trying a source use that; a pull request can't set it.
+LOCAL_SOURCE_URL = re.compile(r"^(file://|/)\S+$")
 SOURCE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 
 #: Vocabularies the case format depends on; a missing one is an error.
@@ -142,7 +152,9 @@ class _Checker:
                     f"Toegestaan: {', '.join(allowed)}.",
                 )
 
-    def text_list(self, data: dict, key: tuple, name: str) -> tuple[str, ...]:
+    def text_list(
+        self, data: dict, key: tuple, name: str, most: int = MAX_SYNONYMS
+    ) -> tuple[str, ...]:
         value = data.get(name) or []
         if isinstance(value, str):
             value = [value]
@@ -154,8 +166,27 @@ class _Checker:
                 "Schrijf het als [a, b].",
             )
             return ()
-        texts = (self.checked((*key, name, i), name, v.strip()) for i, v in enumerate(value))
-        return tuple(t for t in texts if t)
+        if len(value) > most:
+            self.error(
+                (*key, name),
+                "register-te-groot",
+                f"'{name}' heeft {len(value)} waarden; hoogstens {most} mag.",
+                "Houd de lijst kort: de woorden die mensen echt gebruiken.",
+            )
+            value = value[:most]
+        texts = []
+        for index, text in enumerate(value):
+            text = self.checked((*key, name, index), name, text.strip())
+            if len(text) > MAX_SYNONYM:
+                self.error(
+                    (*key, name, index),
+                    "register-te-groot",
+                    f"Een waarde in '{name}' is {len(text)} tekens; hoogstens {MAX_SYNONYM} mag.",
+                    "Een synoniem is een woord of een korte woordgroep.",
+                )
+            elif text:
+                texts.append(text)
+        return tuple(texts)
 
     def items(self, data: Any, name: str) -> list[tuple[int, dict]]:
         value = data.get(name) if isinstance(data, dict) else None
@@ -167,6 +198,15 @@ class _Checker:
                 "Kijk naar een ander bestand in dezelfde map als voorbeeld.",
             )
             return []
+        most = MAX_TERMS if name == "termen" else MAX_ITEMS
+        if len(value) > most:
+            self.error(
+                (name,),
+                "register-te-groot",
+                f"'{name}' heeft {len(value)} onderdelen; hoogstens {most} mag.",
+                "Splits het bestand, of haal onderdelen weg die niemand gebruikt.",
+            )
+            value = value[:most]
         result = []
         for index, item in enumerate(value):
             if isinstance(item, dict):
@@ -181,6 +221,14 @@ class _Checker:
         return result
 
     def unique_id(self, seen: dict, value: str, key: tuple, what: str) -> bool:
+        if value in RESERVED_STEMS:
+            self.error(
+                key,
+                "register-id",
+                f"De id '{value}' gebruikt de website zelf (voor een overzichtspagina).",
+                "Kies een andere id, bijvoorbeeld met een woord erbij.",
+            )
+            return False
         if not SLUG.match(value):
             self.error(
                 key,
@@ -393,7 +441,8 @@ def _network_source(check: _Checker, item: dict, key: tuple) -> NetworkSource | 
     ref = check.text(value, key, "ref", required=False) or "main"
     folder = check.text(value, key, "map", required=False).strip("/")
     ok = True
-    if url and not SOURCE_URL.match(url):
+    local = os.environ.get("KB_BRONNEN_LOKAAL") and LOCAL_SOURCE_URL.match(url or "")
+    if url and not SOURCE_URL.match(url) and not local:
         check.error(
             (*key, "url"),
             "register-bron",
@@ -455,7 +504,14 @@ def load_registry(content_dir: Path) -> tuple[Registry, list[Finding]]:
     findings: list[Finding] = []
     vocabularies: dict[str, Vocabulary] = {}
     vocab_dir = content_dir / VOCAB_DIR
-    for path in sorted(vocab_dir.glob("*.yml")) if vocab_dir.is_dir() else []:
+    paths: list[Path] = []
+    if vocab_dir.is_symlink():
+        # A linked folder would let files from anywhere on the machine be read.
+        findings.append(link_finding(display_path(vocab_dir)))
+    elif vocab_dir.is_dir():
+        with os.scandir(vocab_dir) as entries:
+            paths = sorted(Path(e.path) for e in entries if e.name.endswith(".yml"))
+    for path in paths:
         vocab, problems = load_vocabulary(path, display_path(path))
         findings.extend(problems)
         if vocab is not None:

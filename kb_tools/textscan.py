@@ -85,12 +85,32 @@ def html_tags(text: str) -> Iterator[Tag]:
         yield Tag(raw, name or raw, unsafe, match.start())
 
 
+#: Characters that Python calls printable but that show as nothing: Hangul fillers, the
+#: combining grapheme joiner, Khmer and Mongolian blanks, the braille blank, and variation
+#: selectors (allowed only right after a symbol such as an emoji, which they belong to).
+BLANK_LOOKING = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f"
+    "\U000e0100-\U000e01ef]"
+)
+_SELECTORS = frozenset(chr(c) for c in range(0xFE00, 0xFE10)) | frozenset(
+    chr(c) for c in range(0xE0100, 0xE01F0)
+)
+
+
 def invisibles(text: str) -> Iterator[re.Match[str]]:
-    """Every invisible character in ``text``. Almost all text has none, which
-    ``str.isprintable`` (in C) shows at once: every INVISIBLE character is non-printable."""
-    if text.replace("\n", "").replace("\t", "").isprintable():
-        return iter(())
-    return INVISIBLE.finditer(text)
+    """Every invisible character in ``text``, in order. Almost all text has none:
+    ``str.isprintable`` (in C) rules out every INVISIBLE character at once, and the
+    printable blanks are few."""
+    found: list[re.Match[str]] = []
+    if not text.replace("\n", "").replace("\t", "").isprintable():
+        found.extend(INVISIBLE.finditer(text))
+    for match in BLANK_LOOKING.finditer(text):
+        start = match.start()
+        if match.group(0) in _SELECTORS and start and unicodedata.category(text[start - 1]) == "So":
+            continue  # the selector of an emoji: ❤️
+        found.append(match)
+    found.sort(key=lambda m: m.start())
+    return iter(found)
 
 
 def invisible(text: str) -> re.Match[str] | None:

@@ -88,29 +88,42 @@ class ParsedYaml:
     duplicate_keys: tuple[tuple[KeyPath, int, int], ...]
 
 
-class _PureLoader(yaml.SafeLoader):
-    """Pure-Python twin of ``_Loader``: deep nesting ends in RecursionError, not a crash."""
-
-
-_PureLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
-
-
-_INDENT = re.compile(r"^ +", re.M)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_LINE_START = re.compile(r"^ *(?:[-?](?: +[-?])*(?= |$))?", re.M)
 
 
 def _nesting_bound(text: str) -> int:
-    """A cheap upper bound on nesting depth; libyaml recurses in C and can crash on deep input.
+    """A cheap upper bound on nesting depth, in one pass.
 
-    Every level of nesting needs an opening bracket, a "- " or "? " marker, or more indent.
+    Block nesting needs more indent or another "- " / "? " marker at the start of a line;
+    flow nesting needs an unclosed bracket. So depth is at most the largest indent plus
+    markers of a line, plus the deepest bracket nesting (comments and quoted text count
+    too: an overestimate only refuses what no real file has).
     """
-    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
-    markers = text.count("[") + text.count("{") + text.count("- ") + text.count("? ")
-    return indent + markers
+    lines = max((len(m.group(0)) for m in _LINE_START.finditer(text)), default=0)
+    if "[" not in text and "{" not in text:
+        return lines
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group(0) in "[{" else max(0, depth - 1)
+        deepest = max(deepest, depth)
+    return lines + deepest
 
 
 def parse(text: str, max_nodes: int = MAX_NODES) -> ParsedYaml | YamlProblem:
     """Parse one YAML document; lines and columns in the result are 0-based."""
-    loader = _Loader(text) if _nesting_bound(text) < 200 else _PureLoader(text)
+    if _nesting_bound(text) >= 200:
+        # libyaml recurses in C and can crash on deep input; the pure-Python loader is
+        # safe but slow on a large file. Nothing real nests this deep (MAX_DEPTH is 20).
+        return YamlProblem(
+            "yaml-te-groot",
+            "De kop is te diep genest.",
+            "Een casus heeft een korte kop met losse velden. Haal overbodige haakjes en "
+            "inspringing weg.",
+            0,
+            0,
+        )
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -175,6 +188,8 @@ def _dutch_problem(problem: str) -> str:
     return f"'{problem}'"
 
 
+MAX_NUMBER_TEXT = 30
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 _PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")
 )
@@ -227,6 +242,16 @@ class _Builder:
         tag = node.tag
         if tag == _STR:
             return node.value
+        if tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_TEXT:
+            # int("0x" + "f" * 4000) works, but str() of it fails, and float() of a long
+            # integer overflows: no number in a case is longer than this.
+            raise self.refuse(
+                node,
+                "yaml-syntax",
+                f"Er staat een getal van {len(node.value)} tekens; hoogstens "
+                f"{MAX_NUMBER_TEXT} mag.",
+                "Schrijf een gewoon getal, of zet de tekst tussen aanhalingstekens.",
+            )
         if tag not in _PLAIN_TAGS:
             raise self.refuse(
                 node,

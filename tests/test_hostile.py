@@ -452,3 +452,143 @@ def test_the_fast_limits_find_what_a_line_by_line_measure_finds() -> None:
                 assert (a, slow.where.get(metric)) == (b, fast.where.get(metric)), metric
 
     agree()
+
+
+# -- found by a red-team pass: page settings, numbers, escapes, linked folders, sizes ------
+
+
+GUIDE_SETTINGS = {
+    "yaml": '---\nstatus: "x\\x22\\x3e\\x3cscript\\x3ealert(7)\\x3c/script\\x3e"\n---\n\n# Meedoen\n',
+    "multimarkdown": "template: casus.html\nhide: 5\n\n# Meedoen\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(GUIDE_SETTINGS))
+def test_guide_pages_cannot_bring_page_settings(content: Path, kind: str) -> None:
+    """MkDocs reads settings from the top of a page and Material prints some unescaped."""
+    (content / "handleiding").mkdir()
+    (content / "handleiding" / "meedoen.md").write_text(GUIDE_SETTINGS[kind], encoding="utf-8")
+    assert ("meedoen.md", "handleiding-kop") in findings(content)
+
+
+def test_generated_pages_ignore_settings_in_a_story_and_guide_titles_are_escaped(
+    content: Path, tmp_path: Path
+) -> None:
+    story = '---\nauthor: "\\x22\\x3e\\x3cscript\\x3ealert(1)\\x3c/script\\x3e"\nhide: 5\n---\n'
+    text = BASE.replace("\n## Situatie", "\n" + story + "\n## Situatie", 1)
+    (case_folder(content) / "ams-0900.md").write_text(text, encoding="utf-8")
+    root = project(tmp_path, content)
+    (root / "content" / "handleiding" / "extra.md").write_text(
+        "# Extra &lt;/title&gt;&lt;img src=x onerror=alert(3)&gt;\n\nTekst.\n", encoding="utf-8"
+    )
+    result = kb_build(root)
+    no_traceback(result)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (root / "site/casussen/amsterdamse-stadsdorpen/ams-0900/index.html").read_text()
+    assert "<script>alert(1)" not in page and 'name="author"' not in page
+    guide = (root / "site/handleiding/extra/index.html").read_text()
+    assert "<img src=x" not in guide and "onerror=alert(3)>" not in guide
+
+
+HUGE_NUMBERS = {
+    "400 cijfers": ("waarde: 40\n", "waarde: 1" + "0" * 400 + "\n"),
+    "hexadecimaal": ("plaats: Proefwijk", "plaats: 0x" + "f" * 4000),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HUGE_NUMBERS))
+def test_numbers_too_long_for_python_are_findings(content: Path, kind: str) -> None:
+    old, new = HUGE_NUMBERS[kind]
+    (case_folder(content) / "ams-0900.md").write_text(BASE.replace(old, new, 1), "utf-8")
+    assert ("ams-0900.md", "yaml-syntax") in findings(content)
+
+
+def test_numbers_too_long_for_python_in_registries_and_the_ledger(content: Path, capsys) -> None:
+    edit_registry(
+        content, "netwerken.yml", "naam: Amsterdamse Stadsdorpen", "naam: 0x" + "f" * 5000
+    )
+    (content / "gepubliceerd.yml").write_text(LEDGER_ENTRY.format("0x" + "f" * 5000))
+    code = main(["check", "--content", str(content), "--json"])
+    out = capsys.readouterr().out
+    assert code == 1 and "Traceback" not in out
+    found = {(Path(f["file"]).name, f["code"]) for f in json.loads(out)}
+    assert {("netwerken.yml", "yaml-syntax"), ("gepubliceerd.yml", "yaml-syntax")} <= found
+
+
+def test_backslash_addresses_that_browsers_read_as_another_host(content: Path) -> None:
+    text = BASE.replace(
+        "Begin klein.",
+        "Zie [het verslag](\\\\\\\\evil.example/../../../netwerken.yml) en "
+        "![Foto van de buurt](\\\\\\\\tracker.example/../pixel.png).",
+    )
+    (case_folder(content) / "ams-0900.md").write_text(text, encoding="utf-8")
+    codes = [c for n, c in findings(content) if n == "ams-0900.md"]
+    assert codes.count("link-onveilig") == 2, codes
+
+
+def test_a_linked_vocabulary_folder_is_not_read(content: Path, tmp_path: Path, capsys) -> None:
+    outside = tmp_path / "geheim"
+    shutil.move(str(content / "vocabulaires"), outside)
+    (outside / "secrets.yml").write_text("github_token: ghp_abc\npassword: hunter2\n")
+    (content / "vocabulaires").symlink_to(outside, target_is_directory=True)
+    main(["check", "--content", str(content)])
+    out = capsys.readouterr().out
+    assert "bestand-link" in out
+    assert "github_token" not in out and "password" not in out and "secrets" not in out
+
+
+def test_registries_are_bounded(content: Path) -> None:
+    """One vocabulary feeds the analysis of every case: its size is bounded."""
+    synonyms = ", ".join(f"woord{i:04d}" for i in range(40))
+    terms = "".join(
+        f"  - id: term-{i}\n    label: Term {i}\n    beschrijving: Een term.\n"
+        f"    synoniemen: [{synonyms}]\n"
+        for i in range(320)
+    )
+    path = content / "vocabulaires" / "thema.yml"
+    path.write_text(path.read_text(encoding="utf-8") + terms, encoding="utf-8")
+    assert ("thema.yml", "register-te-groot") in findings(content)
+
+
+def test_invisible_characters_that_python_calls_printable(content: Path) -> None:
+    title = "titel: \u3164\u115f\u034f\ufe0f\u17b4\u180b\u2800 Buren regelen samen vervoer"
+    text = BASE.replace("titel: Buren regelen samen vervoer", title)
+    (case_folder(content) / "ams-0900.md").write_text(text, encoding="utf-8")
+    edit_registry(content, "vocabulaires/thema.yml", "label: Vervoer", 'label: "Vervoer\u3164"')
+    found = findings(content)
+    assert ("ams-0900.md", "tekst-onzichtbaar") in found
+    assert ("thema.yml", "tekst-onzichtbaar") in found
+
+
+@pytest.mark.parametrize("name", ["thema.yml", "netwerken.yml"])
+def test_registry_ids_the_site_uses_itself(content: Path, name: str) -> None:
+    if name == "thema.yml":
+        edit_registry(content, "vocabulaires/thema.yml", "- id: vervoer", "- id: index")
+    else:
+        edit_registry(content, name, "- id: amsterdamse-stadsdorpen", "- id: index")
+    assert (name, "register-id") in findings(content)
+
+
+def test_a_deleted_guide_page_is_caught_against_the_previous_commit(
+    content: Path, tmp_path: Path, capsys
+) -> None:
+    (content / "handleiding").mkdir()
+    (content / "handleiding" / "meedoen.md").write_text("# Meedoen\n\nZo doet u mee.\n")
+    previous = tmp_path / "vorige.json"
+    assert main(["adressen", "--content", str(content), "--export", str(previous)]) == 0
+    (content / "handleiding" / "meedoen.md").unlink()
+    capsys.readouterr()
+    assert main(["check", "--content", str(content), "--vorige", str(previous)]) == 1
+    assert "handleiding/meedoen/" in capsys.readouterr().out
+
+
+def test_a_link_to_a_registry_file_is_a_dead_link(content: Path) -> None:
+    text = BASE.replace("Begin klein.", "Zie [de netwerken](../../netwerken.yml).")
+    (case_folder(content) / "ams-0900.md").write_text(text, encoding="utf-8")
+    assert ("ams-0900.md", "link-relatief") in findings(content)
+
+
+def test_comments_full_of_dashes_do_not_make_yaml_slow_or_refused(content: Path) -> None:
+    path = content / "vocabulaires" / "thema.yml"
+    path.write_text("# " + "- " * 300 + "\n" + path.read_text(encoding="utf-8"))
+    assert findings(content) == []

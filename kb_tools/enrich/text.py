@@ -145,26 +145,31 @@ class Compounds:
     def __init__(self, registry: Registry | None = None, parts: list[str] | None = None) -> None:
         """Parts from the vocabularies of ``registry``, or exactly ``parts`` (as ``.parts``
         of another instance: a child process gets the list instead of the registry)."""
-        if parts is not None:
-            self.parts = list(parts)
-            return
-        known = set(COMMON_PARTS)
-        if registry is not None:
-            for vocab in registry.vocabularies.values():
-                for term in vocab.terms:
-                    for phrase in (term.label, *term.synonyms):
-                        known.update(w for w in words(phrase) if len(w) >= 5)
-        self.parts = sorted(known, key=len, reverse=True)
+        if parts is None:
+            known = set(COMMON_PARTS)
+            if registry is not None:
+                for vocab in registry.vocabularies.values():
+                    for term in vocab.terms:
+                        for phrase in (term.label, *term.synonyms):
+                            known.update(w for w in words(phrase) if len(w) >= 5)
+            parts = sorted(known, key=lambda p: (-len(p), p))
+        self.parts = list(parts)
+        self._known = frozenset(self.parts)
+        self._shortest = min((len(p) for p in self.parts), default=1)
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - one instance per build, words repeat a lot
     def split(self, word: str) -> tuple[str, ...]:
-        """Known parts at the start or end of a folded word (not the word itself)."""
-        found = []
-        for part in self.parts:
-            if len(word) < len(part) + 3 or part == word:
-                continue
-            if word.startswith(part) or word.endswith(part):
-                found.append(part)
-            elif word.endswith(part + "s") or word.startswith(part + "s"):
-                found.append(part)  # the linking s: vervoer-s-dienst
-        return tuple(found)
+        """Known parts at the start or end of a folded word (not the word itself, and at
+        least 3 letters shorter), also before a linking s (vervoer-s-dienst). One set
+        lookup per length, however many parts the vocabularies have."""
+        found = set()
+        n, known = len(word), self._known
+        plural_s = word.endswith("s")
+        for size in range(self._shortest, n - 2):
+            if word[:size] in known:
+                found.add(word[:size])
+            if word[n - size :] in known:
+                found.add(word[n - size :])
+            if plural_s and word[n - size - 1 : n - 1] in known:
+                found.add(word[n - size - 1 : n - 1])
+        return tuple(sorted(found, key=lambda p: (-len(p), p)))

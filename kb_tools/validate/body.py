@@ -34,6 +34,9 @@ CASE_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|([^\[\]\n]{0,200}))?\]\]")
 # by "[ #]*$" would be quadratic on "# # # # ...").
 _HEADING = re.compile(r"^(#{1,6})[ \t]+([^\n]*)$", re.M)
 _WEB = re.compile(r"(?:https?://|mailto:|#)", re.I)
+# How MkDocs finds page settings at the top of a page: a YAML block between '---' lines,
+# or MultiMarkdown-style 'key: value' on the first line.
+_PAGE_SETTINGS = re.compile(r"-{3}[ \t]*\n|[ ]{0,3}[A-Za-z0-9_-]+:")
 MAX_INVISIBLE_FINDINGS = 5
 
 
@@ -192,6 +195,15 @@ def check_body(
             f"Het verhaal bevat een onzichtbaar teken ({describe_invisible(match.group(0))}).",
             "Typ de tekst op deze plek opnieuw; plakken uit andere programma's brengt soms "
             "zulke tekens mee.",
+        )
+    if kind == GUIDE_BODY and _PAGE_SETTINGS.match(body):
+        add(
+            0,
+            "handleiding-kop",
+            "Deze pagina van de handleiding begint met instellingen (tussen --- of als "
+            "'naam: waarde'). De website zou die lezen als instellingen van de pagina.",
+            "Begin de pagina met een titel: '# Titel'. Een pagina van de handleiding heeft "
+            "geen kop met velden.",
         )
     heavy = heavy_markdown(body)
     if heavy is not None:

@@ -19,6 +19,7 @@ from ..load import (
     ANSWER,
     CASE,
     GUIDE,
+    IMAGE,
     ContentFile,
     Inventory,
     display_path,
@@ -185,7 +186,9 @@ def check_content(
     validator = CaseValidator(registry, today or date.today())
 
     files = inventory.of(CASE, ANSWER, GUIDE)
-    known = frozenset(f.uri for f in inventory.files)
+    # What a link may point at: what the site publishes (pages and images), not the
+    # registries, which are read but never published.
+    known = frozenset(f.uri for f in inventory.of(CASE, ANSWER, GUIDE, IMAGE))
     selected: set[str] | None = None
     own_findings = list(inventory.findings)
     if paths is not None:

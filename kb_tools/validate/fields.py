@@ -39,6 +39,7 @@ FIELD_SUGGESTERS = {
 }
 _BODY_LINK = re.compile(r"\[\[([^\[\]|\n]{1,80}?)(?:\|[^\[\]\n]{0,200})?\]\]")
 VOCAB_FILE = "content/vocabulaires/{}.yml"
+MAX_SUGGESTIONS = 20  # did-you-mean hints per file
 #: The largest figure without a 'maximum' of its own: more than any initiative counts.
 MAX_FIGURE = 1_000_000_000
 
@@ -90,6 +91,7 @@ class _Run:
         self.meta = doc.meta
         self.findings: list[Finding] = []
         self.values: dict[str, Any] = {}
+        self.suggested = 0
 
     # -- helpers -------------------------------------------------------------
 
@@ -114,16 +116,20 @@ class _Run:
             return value
         suggester = self.v._suggesters[vocab_id]
         exact = suggester.exact(value)
+        self.suggested += 1
         if exact:
             hint = f"Schrijf de id '{exact}'. '{value}' is een ander woord voor dezelfde waarde."
         else:
-            hint = did_you_mean(suggester.close(value))
+            # A suggestion compares with every term; a file of 2,000 wrong values gets 20.
+            close = suggester.close(value) if self.suggested <= MAX_SUGGESTIONS else []
+            hint = did_you_mean(close)
             hint = f"{hint} " if hint else ""
             hint += f"Alle waarden staan in {VOCAB_FILE.format(vocab_id)}."
         self.add(
             key,
             "waarde-onbekend",
-            f"'{value}' staat niet in de woordenlijst {vocab.name or vocab_id} (veld '{field_label}').",
+            f"'{printable(value, 60)}' staat niet in de woordenlijst {vocab.name or vocab_id} "
+            f"(veld '{field_label}').",
             hint,
         )
         return None
