@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from . import __version__, ledger, report, sources
-from .enrich import build_corpus
-from .load import GUIDE, display_path
-from .model import Registry
-from .registry import load_registry
-from .schema import json_schema
-from .validate import check_content
+from kb_tools import __version__
+from kb_tools.enrich import build_corpus, ledger
+from kb_tools.load.files import GUIDE, display_path
+from kb_tools.load.registry import load_registry
+from kb_tools.model import Registry
+from kb_tools.schema import json_schema
+from kb_tools.tooling import sources
+from kb_tools.validate import check_content, report
 
 SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -718,8 +719,8 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
 
 
 def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .render.views import answer_view, case_view
-    from .urls import absolute, short_link
+    from kb_tools.render.views import answer_view, case_view
+    from kb_tools.urls import absolute, short_link
 
     _require_content(parser, args.content)
     result = check_content(args.content)
@@ -748,8 +749,8 @@ def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .enrich.duplicates import likely_duplicate_cases
-    from .enrich.similarity import Similarity
+    from kb_tools.enrich.similarity import Similarity
+    from kb_tools.validate.duplicates import likely_duplicate_cases
 
     _require_content(parser, args.content)
     if not args.pairs and not args.case_id:
@@ -807,7 +808,7 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .search import CACHE_DIR, SearchIndex
+    from kb_tools.index.helpdesk import CACHE_DIR, SearchIndex
 
     _require_content(parser, args.content)
     query = " ".join(args.query).strip()
@@ -873,7 +874,7 @@ def _check_network(
 
 
 def cmd_forms(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from . import forms
+    from kb_tools.tooling import forms
 
     registry, broken = _registry_or_exit(parser, args.content)
     if broken:
@@ -886,7 +887,7 @@ def cmd_forms(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_from_issue(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from . import intake
+    from kb_tools.tooling import intake
 
     registry, broken = _registry_or_exit(parser, args.content)
     if broken:
@@ -925,7 +926,7 @@ def _reserved_ids(
     parser: argparse.ArgumentParser, values: list[str], path: Path | None
 ) -> set[str]:
     """The ids of --bezet (comma-separated, repeatable) and --bezet-bestand (one a line)."""
-    from .intake import CASE_ID
+    from kb_tools.tooling.intake import CASE_ID
 
     parts = [part.strip() for value in values for part in value.split(",")]
     if path is not None:
@@ -943,7 +944,7 @@ def _reserved_ids(
 
 
 def cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from . import intake
+    from kb_tools.tooling import intake
 
     registry, broken = _registry_or_exit(parser, args.content)
     if broken:
@@ -975,7 +976,7 @@ def _today() -> date:
 
 
 def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from . import bench
+    from kb_tools.bench import run as bench
 
     root = Path.cwd()
     if not (root / "mkdocs.yml").is_file() or not (root / "content").is_dir():
@@ -999,7 +1000,7 @@ def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def cmd_codeowners(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from . import codeowners
+    from kb_tools.tooling import codeowners
 
     _require_content(parser, args.content)
     registry, findings = load_registry(args.content)
@@ -1018,7 +1019,7 @@ def cmd_codeowners(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
 
 def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from . import links
+    from kb_tools.tooling import linkcheck as links
 
     if not args.site.is_dir():
         parser.error(f"de map '{args.site}' bestaat niet. Bouw eerst de website met 'kb build'.")

@@ -22,7 +22,7 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-from .urls import unsafe_scheme
+from kb_tools.urls import unsafe_scheme
 
 #: The extensions of mkdocs.yml's markdown_extensions, with their settings.
 EXTENSIONS: tuple[str, ...] = ("toc", "tables", "admonition")

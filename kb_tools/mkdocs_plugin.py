@@ -32,19 +32,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import ledger, report, sitesearch
-from .enrich import build_corpus
-from .enrich.corpus import Corpus
-from .enrich.links import resolve_links
-from .enrich.similarity import TOP, Similarity
-from .layout import SCHEMA_FILE
-from .markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
-from .registry import load_registry
-from .render.opendata import write_feed, write_open_data, write_redirects
-from .render.pages import PageSpec, build_pages, case_markdown
-from .schema import json_schema
-from .urls import short_link
-from .validate import check_content
+from kb_tools.enrich import build_corpus, ledger
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.enrich.links import resolve_links
+from kb_tools.enrich.similarity import TOP, Similarity
+from kb_tools.index import pagefind as sitesearch
+from kb_tools.layout import SCHEMA_FILE
+from kb_tools.load.registry import load_registry
+from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
+from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
+from kb_tools.render.pages import PageSpec, build_pages, case_markdown
+from kb_tools.schema import json_schema
+from kb_tools.urls import short_link
+from kb_tools.validate import check_content, report
 
 log = logging.getLogger("mkdocs.plugins.kb")
 MAX_EXPLICIT = 3  # similar cases that are also explicit relations are shown once, there

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Registry
+from kb_tools.model import Registry
 
 #: Ids are ASCII: a Unicode digit such as '０' looks like '0' but is another id. Patterns
 #: end in \Z, not $, which would also accept a newline at the end.

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .urls import EMAIL_ADDRESS, unsafe_scheme
+from kb_tools.urls import EMAIL_ADDRESS, unsafe_scheme
 
 # A tag as a browser would read it: "<name", "</name" or a comment/doctype/processing opener.
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?|<!--|<!|<\?")

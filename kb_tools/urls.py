@@ -13,8 +13,8 @@ import re
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from .layout import ANSWERS_DIR, CASES_DIR, SLUG
-from .model import Answer, Case
+from kb_tools.layout import ANSWERS_DIR, CASES_DIR, SLUG
+from kb_tools.model import Answer, Case
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_URL = 2000

@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from kb_tools.corpus import copy_registry
-from kb_tools.static import serve
+from kb_tools.bench.static import serve
+from kb_tools.load.registry import copy_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -158,7 +158,7 @@ def test_no_network_may_take_the_answer_prefix(content: Path) -> None:
 
 
 def test_kb_zoek_finds_answers_with_their_short_link(tmp_path: Path) -> None:
-    from kb_tools.search import SearchIndex
+    from kb_tools.index.helpdesk import SearchIndex
 
     index = SearchIndex(CONTENT, tmp_path / "cache")
     index.update()

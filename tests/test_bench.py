@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools import bench
-from kb_tools.bench import QUERIES
+from kb_tools.bench import run as bench
+from kb_tools.bench.run import QUERIES
+from kb_tools.bench.synthetic import generate
 from kb_tools.cli import main
-from kb_tools.corpus import generate
 from kb_tools.validate import check_content
 
 from .conftest import CONTENT, ROOT
@@ -34,7 +34,7 @@ def test_generated_corpora_are_valid_and_deterministic(tmp_path: Path) -> None:
 def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(ROOT)
     # Two hostile shapes of each table keep this test short; kb bench measures them all.
-    from kb_tools import attacks
+    from kb_tools.bench import attacks
 
     for table in (attacks.REFUSED, attacks.ACCEPTED):
         keep = [k for k in table if k in ("'[x](' x 45.000", "alles op de grens")][:1]

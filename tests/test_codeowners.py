@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from kb_tools import codeowners
-from kb_tools.registry import load_registry
+from kb_tools.load.registry import load_registry
+from kb_tools.tooling import codeowners
 
 from .conftest import CONTENT, ROOT
 

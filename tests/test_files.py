@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb_tools.layout import MAX_IMAGE_BYTES
-from kb_tools.load import MAX_FILE_BYTES
+from kb_tools.load.files import MAX_FILE_BYTES
 from kb_tools.validate import check_content
 
 from .conftest import FIXTURES, TODAY, case_folder

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb_tools import forms
 from kb_tools.cli import main
-from kb_tools.intake import Draft, choose
-from kb_tools.registry import load_registry
+from kb_tools.load.registry import load_registry
 from kb_tools.schema import ACTIVE_VALUES, FIELDS, FIELDS_BY_NAME, SECTIONS
+from kb_tools.tooling import forms
+from kb_tools.tooling.intake import Draft, choose
 
 from .conftest import CONTENT, ROOT
 

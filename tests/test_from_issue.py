@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kb_tools.cli import main
-from kb_tools.intake import clean_text, markdown_message, next_id, quote_user, slugify
-from kb_tools.registry import load_registry
+from kb_tools.load.registry import load_registry
+from kb_tools.tooling.intake import clean_text, markdown_message, next_id, quote_user, slugify
 from kb_tools.validate import check_content
 
 from .conftest import FIXTURES

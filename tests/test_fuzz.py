@@ -11,9 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb_tools.load import parse_document
+from kb_tools.load.documents import parse_document
+from kb_tools.load.registry import load_registry
 from kb_tools.model import Finding
-from kb_tools.registry import load_registry
 from kb_tools.validate.body import check_body
 from kb_tools.validate.fields import CaseValidator
 
@@ -68,7 +68,7 @@ def test_any_body_gives_findings_not_exceptions(body: str) -> None:
 
 @given(st.binary(max_size=1500))
 def test_any_bytes_give_findings_not_exceptions(tmp_path_factory, data: bytes) -> None:
-    from kb_tools.load import load_document
+    from kb_tools.load.documents import load_document
 
     path: Path = tmp_path_factory.mktemp("fuzz") / "x.md"
     path.write_bytes(data)

@@ -385,7 +385,7 @@ def test_answer_and_guide_names_follow_the_same_pattern(content: Path) -> None:
 # -- 4. bodies the site's Markdown parser would take minutes on -----------------------------
 
 try:  # the shapes live with the limits they test (absent before the limits existed)
-    from kb_tools.attacks import ACCEPTED, REFUSED
+    from kb_tools.bench.attacks import ACCEPTED, REFUSED
 except ImportError:  # pragma: no cover
     ACCEPTED, REFUSED = {}, {}
 

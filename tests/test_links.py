@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools import links
 from kb_tools.cli import main
+from kb_tools.tooling import linkcheck as links
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from kb_tools.cli import main
-from kb_tools.forms import form_elements
-from kb_tools.intake import Stop, interview
-from kb_tools.registry import load_registry
+from kb_tools.load.registry import load_registry
+from kb_tools.tooling.forms import form_elements
+from kb_tools.tooling.intake import Stop, interview
 from kb_tools.validate import check_content
 
 TODAY = date(2026, 11, 23)

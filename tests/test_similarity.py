@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from kb_tools.bench.synthetic import generate
 from kb_tools.cli import main
-from kb_tools.corpus import generate
 from kb_tools.enrich import build_corpus
-from kb_tools.enrich.duplicates import likely_duplicate_cases
 from kb_tools.enrich.similarity import FACET_WEIGHTS, Similarity
+from kb_tools.load.yamlsafe import parse
 from kb_tools.validate import check_content
-from kb_tools.yamlsafe import parse
+from kb_tools.validate.duplicates import likely_duplicate_cases
 
 from .conftest import CONTENT, FIXTURES, TODAY, case_folder
 

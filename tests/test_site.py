@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools.corpus import copy_registry
 from kb_tools.enrich import build_corpus
+from kb_tools.load.registry import copy_registry
 from kb_tools.validate import check_content
 
 from .conftest import CONTENT, FIXTURES, ROOT

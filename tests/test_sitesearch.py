@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools import sitesearch
 from kb_tools.enrich.text import Compounds
-from kb_tools.registry import load_registry
+from kb_tools.index import pagefind as sitesearch
+from kb_tools.load.registry import load_registry
 
 from .conftest import CONTENT
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb_tools import sources
 from kb_tools.cli import main
-from kb_tools.registry import load_registry
+from kb_tools.load.registry import load_registry
+from kb_tools.tooling import sources
 
 from .conftest import FIXTURES, ROOT, TODAY
 

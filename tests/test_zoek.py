@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kb_tools.cli import main
-from kb_tools.search import SearchIndex
+from kb_tools.index.helpdesk import SearchIndex
 
 from .conftest import CONTENT, case_folder
 
@@ -78,7 +78,7 @@ def test_the_index_is_updated_incrementally(content: Path, tmp_path: Path) -> No
 
 
 def test_an_empty_index_finds_nothing(tmp_path: Path, capsys) -> None:
-    from kb_tools.corpus import copy_registry
+    from kb_tools.load.registry import copy_registry
 
     content = tmp_path / "content"
     copy_registry(CONTENT, content)

@@ -5,6 +5,6 @@ case its URL and resolves ``[[id]]`` references. The result is one ``Corpus``
 that rendering reads from and never changes.
 """
 
-from .corpus import Corpus, build_corpus
+from kb_tools.enrich.corpus import Corpus, build_corpus
 
 __all__ = ["Corpus", "build_corpus"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from ..model import Answer, Case, Network, Registry, Vocabulary
-from ..urls import item_src, item_url
+from kb_tools.model import Answer, Case, Network, Registry, Vocabulary
+from kb_tools.urls import item_src, item_url
 
 #: Vocabularies that readers browse by, in the order the site shows them.
 FACETS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..validate.body import CASE_LINK, mask_code
-from .corpus import Corpus
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.validate.body import CASE_LINK, mask_code
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|])")
 

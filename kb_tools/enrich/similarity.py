@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ..model import Case
-from .corpus import Corpus
-from .text import Analyzer
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.enrich.text import Analyzer
+from kb_tools.model import Case
 
 TOP = 5
 BLOCK = 512

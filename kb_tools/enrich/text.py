@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
-from ..model import Registry
+from kb_tools.model import Registry
 
 _WORD = re.compile(r"[a-z0-9]+")
 _RAW_WORD = re.compile(r"[^\W_]+")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..enrich.corpus import Corpus
-from ..model import Case
-from ..urls import short_link
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.model import Case
+from kb_tools.urls import short_link
 
 FEED_SIZE = 50
 CSV_FIELDS = (

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..enrich.corpus import ANSWER_FACETS, FACETS, Corpus
-from ..enrich.links import resolve_links
-from ..enrich.similarity import Match
-from ..sitesearch import FILTERS, synonym_map
-from ..urls import item_src, safe_href, term_url
-from . import nl_map
-from .views import answer_card, answer_view, card, case_view, dutch_date
+from kb_tools.enrich.corpus import ANSWER_FACETS, FACETS, Corpus
+from kb_tools.enrich.links import resolve_links
+from kb_tools.enrich.similarity import Match
+from kb_tools.index.pagefind import FILTERS, synonym_map
+from kb_tools.render import nl_map
+from kb_tools.render.views import answer_card, answer_view, card, case_view, dutch_date
+from kb_tools.urls import item_src, safe_href, term_url
 
 PER_PAGE = 50
 NEWEST = 20

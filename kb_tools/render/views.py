@@ -10,9 +10,9 @@ import json
 from datetime import date
 from typing import Any
 
-from ..enrich.corpus import Corpus
-from ..model import Answer, Case
-from ..urls import absolute, network_url, safe_href, short_link, term_url
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.model import Answer, Case
+from kb_tools.urls import absolute, network_url, safe_href, short_link, term_url
 
 MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"

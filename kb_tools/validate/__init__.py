@@ -5,6 +5,6 @@ what only shows across files (duplicate ids, links to unknown cases).
 ``check`` runs them all over a content folder.
 """
 
-from .check import CheckResult, check_content
+from kb_tools.validate.check import CheckResult, check_content
 
 __all__ = ["CheckResult", "check_content"]

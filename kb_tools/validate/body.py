@@ -18,13 +18,13 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from ..layout import IMAGE_SUFFIXES
-from ..markup import LinkParser
-from ..model import ERROR, WARNING, Document, Finding
-from ..schema import ANSWER_SECTIONS, ID_PATTERN, SECTIONS
-from ..suggest import Suggester, did_you_mean, normalise
-from ..textscan import describe_invisible, html_tags, invisibles, personal_data, unsafe_url
-from .limits import heavy_markdown
+from kb_tools.layout import IMAGE_SUFFIXES
+from kb_tools.markup import LinkParser
+from kb_tools.model import ERROR, WARNING, Document, Finding
+from kb_tools.schema import ANSWER_SECTIONS, ID_PATTERN, SECTIONS
+from kb_tools.suggest import Suggester, did_you_mean, normalise
+from kb_tools.textscan import describe_invisible, html_tags, invisibles, personal_data, unsafe_url
+from kb_tools.validate.limits import heavy_markdown
 
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
 _BACKTICKS = re.compile(r"`+")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..enrich.duplicates import Fingerprint, fingerprint, likely_duplicates
-from ..load import (
+from kb_tools.load.documents import load_document, read_text
+from kb_tools.load.files import (
     ANSWER,
     CASE,
     GUIDE,
@@ -23,16 +23,15 @@ from ..load import (
     ContentFile,
     Inventory,
     display_path,
-    load_document,
-    read_text,
     scan_content,
     scan_path,
 )
-from ..model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
-from ..registry import load_registry
-from ..schema import ID_PATTERN
-from .body import ANSWER_BODY, CASE_BODY, GUIDE_BODY, check_body
-from .fields import CaseValidator
+from kb_tools.load.registry import load_registry
+from kb_tools.model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
+from kb_tools.schema import ID_PATTERN
+from kb_tools.validate.body import ANSWER_BODY, CASE_BODY, GUIDE_BODY, check_body
+from kb_tools.validate.duplicates import Fingerprint, fingerprint, likely_duplicates
+from kb_tools.validate.fields import CaseValidator
 
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 800

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..load import CASES_DIR, is_answer
-from ..model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
-from ..schema import (
+from kb_tools.load.files import CASES_DIR, is_answer
+from kb_tools.model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
+from kb_tools.schema import (
     ACTIVE_VALUES,
     ANSWER_FIELDS,
     ANSWER_ID_PATTERN,
@@ -28,9 +28,9 @@ from ..schema import (
     TEXT_MAX,
     Field,
 )
-from ..suggest import Suggester, did_you_mean
-from ..textscan import describe_invisible, html_tags, invisible, personal_data, printable
-from ..urls import EMAIL_ADDRESS, web_url_problem
+from kb_tools.suggest import Suggester, did_you_mean
+from kb_tools.textscan import describe_invisible, html_tags, invisible, personal_data, printable
+from kb_tools.urls import EMAIL_ADDRESS, web_url_problem
 
 # Linear: no start rescans another's run (each '[' stops at the next '[' or ']').
 _MARKDOWN = re.compile(r"\*\*|__|\[[^\[\]]*\]\(|^#|`", re.M)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
-from .layout import NETWORKS_FILE, RESERVED_STEMS, SOURCES_FILE, VOCAB_DIR
-from .load import display_path, finding, link_finding, load_yaml_file
-from .model import Finding, Network, NetworkSource, Registry, Source, Term, Vocabulary
-from .schema import ANSWER_PREFIX
-from .textscan import printable, text_problems
-from .urls import EMAIL_ADDRESS, web_url_problem
+from kb_tools.layout import NETWORKS_FILE, RESERVED_STEMS, SOURCES_FILE, VOCAB_DIR
+from kb_tools.load.documents import load_yaml_file
+from kb_tools.load.files import display_path, finding, link_finding
+from kb_tools.model import Finding, Network, NetworkSource, Registry, Source, Term, Vocabulary
+from kb_tools.schema import ANSWER_PREFIX
+from kb_tools.textscan import printable, text_problems
+from kb_tools.urls import EMAIL_ADDRESS, web_url_problem
 
 __all__ = ["NETWORKS_FILE", "SOURCES_FILE", "VOCAB_DIR", "load_registry"]
 
@@ -544,3 +546,11 @@ def load_registry(content_dir: Path) -> tuple[Registry, list[Finding]]:
             sources, problems = load_sources(path, rel)
         findings.extend(problems)
     return Registry(vocabularies, networks, sources), findings
+
+
+def copy_registry(source: Path, target: Path) -> None:
+    """Copy vocabularies, networks and sources, so a corpus is checked against real terms."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source / VOCAB_DIR, target / VOCAB_DIR, dirs_exist_ok=True)
+    for name in (NETWORKS_FILE, SOURCES_FILE):
+        shutil.copy2(source / name, target / name)

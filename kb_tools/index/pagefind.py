@@ -30,10 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .enrich.corpus import Corpus
-from .enrich.text import STOP_WORDS, Compounds, fold
-from .model import Registry
-from .schema import SECTIONS
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.enrich.text import STOP_WORDS, Compounds, fold
+from kb_tools.model import Registry
+from kb_tools.schema import SECTIONS
 
 #: The facets readers filter on, in the order of the search page: (filter, heading).
 #: "netwerk" is not a vocabulary; the others are. Filter values are term ids.
@@ -340,7 +340,7 @@ def start(corpus: Corpus, markdown: dict[str, str], site_dir: Path) -> SiteIndex
     (work / "invoer.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     with open(work / "fouten.txt", "wb") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kb_tools.sitesearch", str(work), str(site_dir / INDEX_DIR)],
+            [sys.executable, "-m", "kb_tools.index.pagefind", str(work), str(site_dir / INDEX_DIR)],
             stdout=subprocess.DEVNULL,
             stderr=errors,
         )

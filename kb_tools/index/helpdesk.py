@@ -22,12 +22,13 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
-from .enrich.text import Analyzer, Compounds, analyse_word, fold
-from .load import ANSWER, CASE, display_path, load_document, scan_content
-from .model import ERROR, Answer, Case, Registry
-from .registry import load_registry
-from .urls import short_link
-from .validate.fields import CaseValidator
+from kb_tools.enrich.text import Analyzer, Compounds, analyse_word, fold
+from kb_tools.load.documents import load_document
+from kb_tools.load.files import ANSWER, CASE, display_path, scan_content
+from kb_tools.load.registry import load_registry
+from kb_tools.model import ERROR, Answer, Case, Registry
+from kb_tools.urls import short_link
+from kb_tools.validate.fields import CaseValidator
 
 CACHE_DIR = Path(".cache") / "kb-zoek"
 MANIFEST = "bestanden.json"

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .corpus import generate
+from kb_tools.bench.synthetic import generate
 
 #: Stages of our build, in pipeline order. "render" is MkDocs itself: total minus the rest.
 STAGES = ("load", "similarity", "enrich", "pages", "render", "search", "opendata")
@@ -122,7 +122,7 @@ def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]
     """
     from playwright.sync_api import sync_playwright
 
-    from .static import Served, serve
+    from kb_tools.bench.static import Served, serve
 
     def cost(served: Served) -> dict[str, int]:
         kinds = {"index": 0, "fragment": 0, "filter": 0, "other": 0}
@@ -191,7 +191,7 @@ def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]
 def helpdesk_search(content: Path, cache: Path) -> dict[str, Any]:
     """`kb zoek`: building its whoosh index from scratch (a child process, as a helpdesk
     worker runs it the first time), then each query of QUERIES in-process on that index."""
-    from .search import SearchIndex
+    from kb_tools.index.helpdesk import SearchIndex
 
     build = run_measured(
         [sys.executable, "-m", "kb_tools.cli", "zoek", "test", "--content", str(content)]
@@ -355,7 +355,7 @@ def hostile(root: Path, say: Callable[[str], None]) -> dict[str, Any]:
     case replaced by each shape of ``attacks`` (refused ones and the costliest accepted
     ones), beside the same commands without it. Targets: at most 2 s more for kb check,
     10 s more for the build."""
-    from .attacks import ACCEPTED, REFUSED
+    from kb_tools.bench.attacks import ACCEPTED, REFUSED
 
     with tempfile.TemporaryDirectory(prefix="kb-bench-vijandig-") as tmp:
         project = Path(tmp)

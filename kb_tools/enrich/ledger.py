@@ -24,13 +24,14 @@ from typing import Any
 
 import yaml
 
-from .enrich.corpus import Corpus
-from .layout import LEDGER_FILE
-from .load import display_path, finding, load_yaml_file
-from .model import Answer, Case, Finding
-from .schema import ANSWER_ID_PATTERN, DATE_PATTERN, ID_PATTERN
-from .textscan import printable
-from .urls import ledger_path_problem, short_link
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.layout import LEDGER_FILE
+from kb_tools.load.documents import load_yaml_file
+from kb_tools.load.files import display_path, finding
+from kb_tools.model import Answer, Case, Finding
+from kb_tools.schema import ANSWER_ID_PATTERN, DATE_PATTERN, ID_PATTERN
+from kb_tools.textscan import printable
+from kb_tools.urls import ledger_path_problem, short_link
 
 __all__ = ["LEDGER_FILE", "Entry", "load_ledger", "review", "write"]
 
@@ -363,8 +364,8 @@ def record(content_dir: Path, today: date | None = None) -> tuple[int, list[Find
     """Check the content and add every current address to the ledger: what every path
     that adds cases runs (the intake, network sources, ``kb adressen --bijwerken``).
     Returns (ids added, errors that kept the ledger as it was)."""
-    from .enrich import build_corpus
-    from .validate import check_content
+    from kb_tools.enrich import build_corpus
+    from kb_tools.validate import check_content
 
     result = check_content(content_dir, today=today)
     if result.errors:

@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .model import Registry
-from .schema import ACTIVE_VALUES, FIELDS, SECTIONS, Field
+from kb_tools.model import Registry
+from kb_tools.schema import ACTIVE_VALUES, FIELDS, SECTIONS, Field
 
 FORM_DIR = Path(".github") / "ISSUE_TEMPLATE"
 FORM_FILE = "nieuwe-casus.yml"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .validate.limits import LIMITS
+from kb_tools.validate.limits import LIMITS
 
 MAX_BYTES = 200_000
 _WORDS = (

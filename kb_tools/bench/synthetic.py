@@ -9,12 +9,11 @@ Never used for the published site; generated corpora stay out of the repository.
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from .model import Registry
-from .registry import NETWORKS_FILE, SOURCES_FILE, VOCAB_DIR, load_registry
+from kb_tools.load.registry import copy_registry, load_registry
+from kb_tools.model import Registry
 
 _PLACES = (
     "Austerlitz Elsrijk Vinkeveen Lierop Ulft Rhenen Bilthoven Onderdijk Lunetten Overvecht "
@@ -94,14 +93,6 @@ def _sentence(rng: random.Random) -> str:
 
 def _paragraph(rng: random.Random, sentences: int) -> str:
     return " ".join(_sentence(rng) for _ in range(sentences))
-
-
-def copy_registry(source: Path, target: Path) -> None:
-    """Copy vocabularies, networks and sources, so a corpus is checked against real terms."""
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source / VOCAB_DIR, target / VOCAB_DIR, dirs_exist_ok=True)
-    for name in (NETWORKS_FILE, SOURCES_FILE):
-        shutil.copy2(source / name, target / name)
 
 
 def generate(target: Path, n: int, source: Path = Path("content"), seed: int = 2018) -> Registry:

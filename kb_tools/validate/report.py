@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Sequence
 
-from .model import ERROR, Finding
+from kb_tools.model import ERROR, Finding
 
 SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}
 

@@ -19,13 +19,14 @@ from typing import Any, TextIO
 
 import yaml
 
-from . import ledger
-from .forms import Element, form_elements
-from .load import CASES_DIR, display_path, parse_document
-from .model import ERROR, Finding, Network, Registry
-from .schema import FIELDS, SECTIONS
-from .suggest import Suggester, did_you_mean
-from .validate import check_content
+from kb_tools.enrich import ledger
+from kb_tools.load.documents import parse_document
+from kb_tools.load.files import CASES_DIR, display_path
+from kb_tools.model import ERROR, Finding, Network, Registry
+from kb_tools.schema import FIELDS, SECTIONS
+from kb_tools.suggest import Suggester, did_you_mean
+from kb_tools.tooling.forms import Element, form_elements
+from kb_tools.validate import check_content
 
 NO_RESPONSE = "_No response_"
 _WORD_CHARS = str.maketrans(

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from ..model import Case
-from .text import words
+from kb_tools.enrich.text import words
+from kb_tools.model import Case
 
 SKETCH = 64  # paragraphs kept per case: enough to tell "the same story" from "a different one"
 SAME_NAME = 0.25  # same initiative or title and a quarter of the text in common

@@ -39,10 +39,8 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import ledger
-from .corpus import copy_registry
-from .enrich import build_corpus
-from .layout import (
+from kb_tools.enrich import build_corpus, ledger
+from kb_tools.layout import (
     ANSWERS_DIR,
     CASES_DIR,
     FILE_NAME,
@@ -53,11 +51,11 @@ from .layout import (
     RESERVED_STEMS,
     name_problem,
 )
-from .load import display_path
-from .model import ERROR, Finding, Network
-from .registry import load_registry
-from .textscan import printable
-from .validate import check_content
+from kb_tools.load.files import display_path
+from kb_tools.load.registry import copy_registry, load_registry
+from kb_tools.model import ERROR, Finding, Network
+from kb_tools.textscan import printable
+from kb_tools.validate import check_content
 
 LOCK_FILE = "bronnen.lock.yml"
 CACHE_DIR = Path(".cache") / "bronnen"
@@ -232,7 +230,7 @@ def _remote_name(network: Network, commit: str, path: str) -> str:
 def _name_problem(rel: PurePosixPath) -> str:
     """Why a file name in a source is refused, in Dutch with a better name, or ''. Names
     become addresses on the website: lower-case slugs only (``dorp-een.md``)."""
-    from .intake import slugify  # the same slugs as a case made from the issue form
+    from kb_tools.tooling.intake import slugify
 
     if rel.stem in RESERVED_STEMS and FILE_NAME.fullmatch(rel.name):
         return (

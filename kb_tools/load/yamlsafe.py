@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .model import KeyPath
+from kb_tools.model import KeyPath
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .model import Network
+from kb_tools.model import Network
 
 CORE_TEAM = "@zorgzame-kennisbank/kern"
 OUTPUT = ".github/CODEOWNERS"
