@@ -39,18 +39,18 @@ def script(content: Path, *, ask_network: bool) -> list[str]:
         lines.append(number(content, "netwerk", "omzien-naar-elkaar"))
     lines += [
         "",  # initiatief
-        "",  # type
         "Utrecht",  # plaats
-        "99",  # provincie: not in the list, asked again
-        number(content, "provincie", "utrecht"),
-        "",  # omgeving
-        "",  # fase
         "",  # actief
         number(content, "thema", "eten-en-maaltijden", "ontmoeting"),
         "",  # knelpunten
-        number(content, "rechtsvorm", "informeel-collectief"),
         number(content, "financiering", "vrijwillige-inzet"),
         "",  # wetgeving
+        number(content, "rechtsvorm", "informeel-collectief"),
+        "",  # type
+        "99",  # provincie: not in the list, asked again
+        number(content, "provincie", "utrecht"),
+        "",  # fase
+        "",  # omgeving
         "Vrijwilligers; 12; 2025",  # cijfers
         "",
         "",  # bronnen

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kb_tools.load.registry import copy_registry, load_registry
 from kb_tools.model import Registry
+from kb_tools.schema import FACETS, UNKNOWN
 
 _PLACES = (
     "Austerlitz Elsrijk Vinkeveen Lierop Ulft Rhenen Bilthoven Onderdijk Lunetten Overvecht "
@@ -101,8 +102,9 @@ def generate(target: Path, n: int, source: Path = Path("content"), seed: int = 2
     registry, _ = load_registry(target)
     rng = random.Random(seed)
     voc = {k: list(v.ids()) for k, v in registry.vocabularies.items()}
-    for key in ("rechtsvorm", "financiering", "type", "fase", "omgeving"):
-        voc[key] = [t for t in voc[key] if t != "onbekend"] + ["onbekend"]
+    for facet in FACETS:
+        if facet.unknown:  # "not stated" is rare: last in the Zipf order
+            voc[facet.name] = facet.stated(voc[facet.name]) + [UNKNOWN]
     networks = list(registry.networks.values())
     counters = {n.id: 0 for n in networks}
     written: list[str] = []
@@ -113,8 +115,8 @@ def generate(target: Path, n: int, source: Path = Path("content"), seed: int = 2
         place = rng.choice(_PLACES)
         themes = sorted({_zipf_choice(rng, voc["thema"]) for _ in range(rng.randint(1, 3))})
         money = sorted({_zipf_choice(rng, voc["financiering"]) for _ in range(rng.randint(1, 2))})
-        if len(money) > 1 and "onbekend" in money:
-            money.remove("onbekend")
+        if len(money) > 1 and UNKNOWN in money:
+            money.remove(UNKNOWN)
         laws = sorted({_zipf_choice(rng, voc["wetgeving"]) for _ in range(rng.randint(0, 2))})
         obstacles = sorted({_zipf_choice(rng, voc["knelpunten"]) for _ in range(rng.randint(0, 2))})
         phase = _zipf_choice(rng, voc["fase"])

@@ -5,25 +5,10 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
+from kb_tools.enrich.privacy import public_case
 from kb_tools.model import Answer, Case, Network, Registry, Vocabulary
+from kb_tools.schema import ANSWER_FACETS, FACETS
 from kb_tools.urls import item_src, item_url
-
-#: Vocabularies that readers browse by, in the order the site shows them.
-FACETS = (
-    "thema",
-    "knelpunten",
-    "financiering",
-    "wetgeving",
-    "rechtsvorm",
-    "type",
-    "provincie",
-    "fase",
-    "omgeving",
-)
-
-
-#: The vocabularies answers are browsed by, on the page with all answers.
-ANSWER_FACETS = ("thema", "wetgeving")
 
 
 @dataclass(frozen=True)
@@ -69,19 +54,21 @@ class Corpus:
 def build_corpus(
     registry: Registry, cases: list[Case], answers: list[Answer] | tuple[Answer, ...] = ()
 ) -> Corpus:
-    ordered = tuple(sorted(cases, key=lambda c: (-c.published.toordinal(), c.id)))
+    # Contact details are reduced to what may be published before anything reads them.
+    public = (public_case(c) for c in cases)
+    ordered = tuple(sorted(public, key=lambda c: (-c.published.toordinal(), c.id)))
     by_id = {c.id: c for c in ordered}
     facets: dict[str, dict[str, list[Case]]] = {}
     for facet in FACETS:
-        vocab = registry.vocabularies.get(facet)
+        vocab = registry.vocabularies.get(facet.name)
         if vocab is None:
             continue
         groups: dict[str, list[Case]] = {term.id: [] for term in vocab.terms}
         for case in ordered:
-            value = case.meta.get(facet)
+            value = case.meta.get(facet.name)
             for term in value if isinstance(value, list) else [value] if value else []:
                 groups.setdefault(term, []).append(case)
-        facets[facet] = groups
+        facets[facet.name] = groups
     by_network: dict[str, list[Case]] = {n: [] for n in registry.networks}
     for case in ordered:
         by_network.setdefault(case.network, []).append(case)
@@ -91,9 +78,9 @@ def build_corpus(
     for facet in ANSWER_FACETS:
         groups: dict[str, list[Answer]] = {}
         for answer in answered:
-            for term in answer.meta.get(facet, []):
+            for term in answer.meta.get(facet.name, []):
                 groups.setdefault(term, []).append(answer)
-        answer_facets[facet] = {k: tuple(v) for k, v in groups.items()}
+        answer_facets[facet.name] = {k: tuple(v) for k, v in groups.items()}
     cited: dict[str, list[Answer]] = {}
     for answer in answered:
         for target in answer.links:

@@ -21,6 +21,7 @@ from scipy import sparse
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.text import Analyzer
 from kb_tools.model import Case
+from kb_tools.schema import BY_SPECIFICITY, FACETS, FACETS_BY_NAME, UNKNOWN
 
 TOP = 5
 BLOCK = 512
@@ -28,20 +29,8 @@ WORDS_PER_CASE = 40
 COMMON_SHARE = 0.05
 COMMON_MIN = 20
 
-# Why each facet weighs what it does. Readers come with a wall they hit; cases that hit
-# the same wall (law, money, obstacle) teach the most. Themes and the kind of initiative
-# say what people do, which is broader and shared by many. Place says nothing about
-# the lesson: learning across regions is the point, so province has no weight.
-FACET_WEIGHTS = {
-    "wetgeving": 3.0,  # same law: the same rules, the same official source to read
-    "knelpunten": 3.0,  # same obstacle: exactly what a stuck initiative looks for
-    "financiering": 2.5,  # same money route: pgb, Right to Challenge, insurer, funds
-    "rechtsvorm": 1.5,  # same legal form: same tax and governance questions
-    "thema": 1.2,  # same activity: relevant, but themes are broad and common
-    "type": 1.0,  # same kind of initiative (zorgcoöperatie, stadsdorp, ...)
-    "fase": 0.5,  # same phase: a start-up learns from a start-up, a little
-    "omgeving": 0.5,  # city or village: context matters somewhat
-}
+# How much each facet weighs, and why, is declared with the facets (``schema.FACETS``).
+FACET_WEIGHTS = {f.name: f.weight for f in FACETS if f.weight}
 # Facets decide most: they are what editors chose deliberately. Text catches what the
 # facets miss (the same specific problem in other words), so it adds but does not lead.
 FACET_SHARE = 0.65
@@ -49,15 +38,9 @@ TEXT_SHARE = 0.35
 # Learning across regions is the point: a case from another network gets a modest lift,
 # small enough that a clearly better match from the same network still wins.
 OTHER_NETWORK_BONUS = 1.1
-# Reasons name facets in this order, most telling first.
-REASON_LABELS = (
-    ("wetgeving", "zelfde wet"),
-    ("financiering", "zelfde financiering"),
-    ("knelpunten", "zelfde knelpunt"),
-    ("rechtsvorm", "zelfde rechtsvorm"),
-    ("thema", "zelfde thema"),
-    ("type", "zelfde soort initiatief"),
-)
+# Reasons name facets from the most specific (telling) one.
+REASON_LABELS = tuple((f.name, f.reason) for f in BY_SPECIFICITY if f.reason)
+UNKNOWN_TERMS = {f.name: UNKNOWN for f in FACETS if f.unknown}
 
 
 @dataclass(frozen=True)
@@ -77,7 +60,7 @@ def _facet_matrix(cases: list[Case]) -> tuple[sparse.csr_matrix, list[str]]:
         for facet in FACET_WEIGHTS:
             value = case.meta.get(facet)
             for term in value if isinstance(value, list) else [value] if value else []:
-                if term == "onbekend":
+                if term == UNKNOWN_TERMS.get(facet):
                     continue  # "not stated" is not a shared trait
                 cols.append(features.setdefault(f"{facet}:{term}", len(features)))
                 rows.append(row)
@@ -168,7 +151,7 @@ class Similarity:
         # For reasons: each case's known facet terms, and its words that could be shown
         # (no vocabulary tokens, no numbers, at least five letters), with their weights.
         self.terms = [
-            {f: [t for t in corpus.terms_of(c, f) if t != "onbekend"] for f, _ in REASON_LABELS}
+            {f: FACETS_BY_NAME[f].stated(corpus.terms_of(c, f)) for f, _ in REASON_LABELS}
             for c in self.cases
         ]
         self.labels = {

@@ -23,18 +23,19 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
 from kb_tools.enrich.text import Analyzer, Compounds, analyse_word, fold
+from kb_tools.index import records
 from kb_tools.load.documents import load_document
 from kb_tools.load.files import ANSWER, CASE, display_path, scan_content
 from kb_tools.load.registry import load_registry
 from kb_tools.model import ERROR, Answer, Case, Registry
+from kb_tools.schema import SEARCH_FILTERS
 from kb_tools.urls import short_link
 from kb_tools.validate.fields import CaseValidator
 
 CACHE_DIR = Path(".cache") / "kb-zoek"
 MANIFEST = "bestanden.json"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 MAX_QUERY_TOKENS = 30
-FILTER_FIELDS = {"thema": "thema", "wet": "wetgeving", "netwerk": "netwerk"}
 
 _TOKENS = SpaceSeparatedTokenizer()
 SCHEMA = Schema(
@@ -44,9 +45,7 @@ SCHEMA = Schema(
     # skipping). Title words are written three times and summary words twice, so they
     # weigh more than words in the body.
     text=TEXT(analyzer=_TOKENS),
-    thema=KEYWORD(commas=True),
-    wetgeving=KEYWORD(commas=True),
-    netwerk=KEYWORD(),
+    **{name: KEYWORD(commas=True) for name, _ in SEARCH_FILTERS},
     title_key=ID(),  # the folded title, to put an exact title hit first
     data=STORED,
 )
@@ -171,27 +170,13 @@ class SearchIndex:
 
     def _document(self, case: Case | Answer, path: str) -> dict:
         registry = self._prepare()
-        labels = []
-        for name in ("thema", "knelpunten", "financiering", "wetgeving", "rechtsvorm", "type"):
-            vocab = registry.vocabularies.get(name)
-            value = case.meta.get(name)
-            for term_id in value if isinstance(value, list) else [value] if value else []:
-                term = vocab.get(term_id) if vocab else None
-                if term and term.id != "onbekend":
-                    labels.append(" ".join((term.label, *term.synonyms)))
+        labels = records.term_labels(case, registry, synonyms=True)
+        by = records.byline(case, registry)
         if isinstance(case, Answer):
-            # A helpdesk answer: the question counts like the summary; "network" shows the
-            # role that answered, and the answer has no network to filter on.
-            role = registry.vocabularies.get("rol")
-            term = role.get(case.meta["beantwoord_door"]) if role else None
-            by = f"Helpdeskantwoord ({term.label if term else case.meta['beantwoord_door']})"
+            # A helpdesk answer: the question counts like the summary; it has no network.
             summary = f"{case.summary} {case.question}"
-            network_id = ""
         else:
-            network = registry.networks.get(case.network)
-            by = network.name if network else case.network
             summary = case.summary
-            network_id = case.network
         return {
             "id": case.id,
             "path": path,
@@ -203,9 +188,7 @@ class SearchIndex:
                     *self.analyse(case.body),
                 ]
             ),
-            "thema": ",".join(case.meta.get("thema", [])),
-            "wetgeving": ",".join(case.meta.get("wetgeving", [])),
-            "netwerk": network_id,
+            **{name: ",".join(values) for name, values in records.filters(case).items()},
             "title_key": " ".join(fold(case.title).split()),
             "data": {
                 "title": case.title,
@@ -220,9 +203,7 @@ class SearchIndex:
     ) -> list[Hit]:
         self._prepare()
         tokens = list(dict.fromkeys(self.analyse(query[:2000], parts=False)))[:MAX_QUERY_TOKENS]
-        conditions = [
-            Term(FILTER_FIELDS[name], value) for name, value in (filters or {}).items() if value
-        ]
+        conditions = [Term(name, value) for name, value in (filters or {}).items() if value]
         if not tokens and not conditions:
             return []
         ix = whoosh_index.open_dir(str(self.cache))

@@ -32,32 +32,9 @@ from typing import Any
 
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.text import STOP_WORDS, Compounds, fold
-from kb_tools.model import Registry
+from kb_tools.index.records import byline, filters, term_labels
 from kb_tools.schema import SECTIONS
 
-#: The facets readers filter on, in the order of the search page: (filter, heading).
-#: "netwerk" is not a vocabulary; the others are. Filter values are term ids.
-FILTERS = (
-    ("thema", "Thema"),
-    ("rechtsvorm", "Rechtsvorm"),
-    ("financiering", "Financiering"),
-    ("wetgeving", "Wetten en regels"),
-    ("provincie", "Provincie"),
-    ("netwerk", "Netwerk"),
-)
-#: Vocabularies whose labels become hidden search words of a case and whose synonyms
-#: the search page knows, from specific to general: the first one wins a shared synonym.
-WORD_FACETS = (
-    "wetgeving",
-    "financiering",
-    "rechtsvorm",
-    "type",
-    "thema",
-    "knelpunten",
-    "provincie",
-    "fase",
-    "omgeving",
-)
 INDEX_DIR = "pagefind"
 SECTION_HEADINGS = frozenset(name for name, _ in SECTIONS)
 UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")
@@ -77,80 +54,37 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
     registry = corpus.registry
     out = []
     for case in corpus.cases:
-        network = registry.networks.get(case.network)
-        labels: list[str] = []
-        for field in WORD_FACETS:
-            vocab = registry.vocabularies.get(field)
-            for term_id in corpus.terms_of(case, field) if vocab else ():
-                term = vocab.get(term_id)
-                if term is not None and term_id != "onbekend":
-                    labels.append(term.label)
-        filters = {f: corpus.terms_of(case, f) for f, _ in FILTERS if f != "netwerk"}
-        filters["netwerk"] = [case.network]
         out.append(
             {
                 "url": corpus.urls[case.id],
                 "title": case.title,
                 "summary": case.summary,
                 "text": markdown.get(case.id, case.body),
-                "labels": labels,
-                "filters": filters,
+                "labels": term_labels(case, registry),
+                "filters": filters(case),
                 "meta": {
                     "plaats": case.meta.get("plaats", ""),
-                    "netwerk": network.name if network else case.network,
+                    "netwerk": byline(case, registry),
                     "id": case.id,
                 },
                 "date": case.published.isoformat() if case.published else "",
             }
         )
-    role = registry.vocabularies.get("rol")
     for answer in corpus.answers:
         # Helpdesk answers are searched like cases; they have themes, laws and bottlenecks.
-        labels = []
-        for field in WORD_FACETS:
-            vocab = registry.vocabularies.get(field)
-            for term_id in answer.meta.get(field, []) if vocab else ():
-                term = vocab.get(term_id)
-                if term is not None:
-                    labels.append(term.label)
-        term = role.get(answer.meta["beantwoord_door"]) if role else None
         out.append(
             {
                 "url": corpus.urls[answer.id],
                 "title": answer.title,
                 "summary": answer.summary,
                 "text": f"{answer.question}\n\n{markdown.get(answer.id, answer.body)}",
-                "labels": labels,
-                "filters": {f: answer.meta.get(f, []) for f in ("thema", "wetgeving")},
-                "meta": {
-                    "netwerk": f"Helpdeskantwoord ({term.label if term else ''})",
-                    "id": answer.id,
-                },
+                "labels": term_labels(answer, registry),
+                "filters": filters(answer),
+                "meta": {"netwerk": byline(answer, registry), "id": answer.id},
                 "date": answer.date.isoformat(),
             }
         )
     return out
-
-
-def synonym_map(registry: Registry) -> dict[str, str]:
-    """Synonym -> label for the search page, which rewrites a query before it asks the
-    index ("vpb" -> "Vennootschapsbelasting"). Synonyms stay out of the index: 70
-    words per case cost Pagefind 0.5 GB at 10,000 cases. Keys are folded words joined
-    by one space ("wmo-loket" -> "wmo loket"). A synonym of terms in two vocabularies
-    goes to the most specific one (``WORD_FACETS``): "vpb" means the law, not the
-    bottleneck "belastingen"."""
-    found: dict[str, str] = {}
-    for field in WORD_FACETS:
-        for term in registry.vocabularies[field].terms if field in registry.vocabularies else ():
-            if term.id == "onbekend":
-                continue
-            label = _RAW_WORD.findall(fold(term.label))
-            for synonym in (*term.synonyms, term.extra.get("afkorting") or ""):
-                words = _RAW_WORD.findall(fold(str(synonym)))
-                if words and not set(words) <= set(label):
-                    # ("wmo" for "Wmo 2015" is left out: the index has that word)
-                    found.setdefault(" ".join(words), term.label)
-    return dict(sorted(found.items()))
 
 
 def strip_md_links(text: str) -> str:

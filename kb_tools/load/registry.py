@@ -17,7 +17,7 @@ from kb_tools.layout import NETWORKS_FILE, RESERVED_STEMS, SOURCES_FILE, VOCAB_D
 from kb_tools.load.documents import load_yaml_file
 from kb_tools.load.files import display_path, finding, link_finding
 from kb_tools.model import Finding, Network, NetworkSource, Registry, Source, Term, Vocabulary
-from kb_tools.schema import ANSWER_PREFIX
+from kb_tools.schema import ANSWER_PREFIX, FACETS, FACETS_BY_NAME, UNKNOWN
 from kb_tools.textscan import printable, text_problems
 from kb_tools.urls import EMAIL_ADDRESS, web_url_problem
 
@@ -58,18 +58,7 @@ LOCAL_SOURCE_URL = re.compile(r"^(file://|/)\S+$")
 SOURCE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
 
 #: Vocabularies the case format depends on; a missing one is an error.
-REQUIRED_VOCABULARIES = (
-    "thema",
-    "knelpunten",
-    "rechtsvorm",
-    "financiering",
-    "wetgeving",
-    "provincie",
-    "type",
-    "fase",
-    "omgeving",
-    "kengetallen",
-)
+REQUIRED_VOCABULARIES = (*(f.name for f in FACETS), "kengetallen")
 
 
 class _Checker:
@@ -501,6 +490,35 @@ def load_sources(path: Path, rel: str) -> tuple[dict, list[Finding]]:
     return sources, check.findings
 
 
+def _facet_findings(vocab: Vocabulary) -> list[Finding]:
+    """A facet's vocabulary has "onbekend" exactly when the facet declares it, and names
+    the facet as its field; otherwise pages and search would treat its terms wrongly."""
+    facet = FACETS_BY_NAME.get(vocab.id)
+    if facet is None:
+        return []
+    problems = []
+    if vocab.field != facet.name:
+        problems.append(
+            (
+                f"Deze woordenlijst hoort bij het veld '{facet.name}', niet bij "
+                f"'{printable(str(vocab.field), 40)}'.",
+                f"Schrijf bovenaan: veld: {facet.name}",
+            )
+        )
+    if facet.unknown != (vocab.get(UNKNOWN) is not None):
+        problems.append(
+            (
+                f"De woordenlijst '{facet.name}' moet de term '{UNKNOWN}' hebben."
+                if facet.unknown
+                else f"De woordenlijst '{facet.name}' kent geen term '{UNKNOWN}'.",
+                f"Voeg de term '{UNKNOWN}' toe (niet vermeld)."
+                if facet.unknown
+                else f"Haal de term '{UNKNOWN}' weg; laat het veld in een casus dan leeg.",
+            )
+        )
+    return [finding(vocab.path, None, "woordenlijst-facet", m, h) for m, h in problems]
+
+
 def load_registry(content_dir: Path) -> tuple[Registry, list[Finding]]:
     """Read vocabularies, networks and sources; every problem becomes a finding."""
     findings: list[Finding] = []
@@ -518,6 +536,7 @@ def load_registry(content_dir: Path) -> tuple[Registry, list[Finding]]:
         findings.extend(problems)
         if vocab is not None:
             vocabularies[vocab.id] = vocab
+            findings.extend(_facet_findings(vocab))
     for name in REQUIRED_VOCABULARIES:
         if name not in vocabularies:
             findings.append(

@@ -16,31 +16,14 @@ from xml.sax.saxutils import escape
 
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.model import Case
+from kb_tools.schema import FIELDS
 from kb_tools.urls import short_link
 
 FEED_SIZE = 50
-CSV_FIELDS = (
-    "id",
-    "titel",
-    "samenvatting",
-    "netwerk",
-    "initiatief",
-    "type",
-    "plaats",
-    "provincie",
-    "omgeving",
-    "fase",
-    "actief",
-    "thema",
-    "knelpunten",
-    "rechtsvorm",
-    "financiering",
-    "wetgeving",
-    "gepubliceerd",
-    "bijgewerkt",
-    "url",
-    "korte_link",
-)
+#: One column per field with a single value or a list of terms, in the order of the case
+#: format, then the addresses. Structured fields (figures, sources, contact) are in the JSON.
+CSV_KINDS = frozenset({"id", "text", "network", "term", "terms", "active", "date"})
+CSV_FIELDS = (*(f.name for f in FIELDS if f.kind in CSV_KINDS), "url", "korte_link")
 
 
 #: A cell that starts with one of these is a formula to Excel and LibreOffice (OWASP,
@@ -66,15 +49,8 @@ def _plain(value: Any) -> Any:
 
 
 def case_record(case: Case, corpus: Corpus, base: str) -> dict[str, Any]:
-    meta = {k: _plain(v) for k, v in case.meta.items() if k != "contact"}
-    contact = case.meta.get("contact") or {}
-    public = (
-        contact
-        if contact.get("toestemming")
-        else {k: v for k, v in contact.items() if k in ("organisatie", "website")}
-    )
-    if public:
-        meta["contact"] = {k: _plain(v) for k, v in public.items() if k != "toestemming"}
+    # The corpus holds only public contact details (enrich.privacy).
+    meta = {k: _plain(v) for k, v in case.meta.items()}
     meta["url"] = base + corpus.urls[case.id]
     meta["korte_link"] = base + short_link(case.id)
     return meta

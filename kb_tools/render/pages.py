@@ -11,28 +11,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb_tools.enrich.corpus import ANSWER_FACETS, FACETS, Corpus
+from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import Match
-from kb_tools.index.pagefind import FILTERS, synonym_map
+from kb_tools.enrich.text import synonym_map
 from kb_tools.render import nl_map
 from kb_tools.render.views import answer_card, answer_view, card, case_view, dutch_date
+from kb_tools.schema import ANSWER_FACETS, FACETS, NETWORK_FILTER, SEARCH_FILTERS, UNKNOWN
 from kb_tools.urls import item_src, safe_href, term_url
 
 PER_PAGE = 50
 NEWEST = 20
-
-FACET_TITLES = {
-    "thema": ("Per thema", "Waar gaan de initiatieven over?"),
-    "knelpunten": ("Per knelpunt", "Welke problemen kwamen initiatieven tegen?"),
-    "financiering": ("Per financiering", "Waar komt het geld vandaan?"),
-    "wetgeving": ("Per wet of regel", "Welke wetten en regels speelden een rol?"),
-    "rechtsvorm": ("Per rechtsvorm", "Hoe zijn de initiatieven georganiseerd?"),
-    "type": ("Per soort initiatief", "Wat voor initiatief is het?"),
-    "provincie": ("Per provincie", "Waar in Nederland?"),
-    "fase": ("Per fase", "Hoe ver is het initiatief?"),
-    "omgeving": ("Stad of dorp", "In de stad of op het platteland?"),
-}
 
 
 @dataclass(frozen=True)
@@ -144,11 +133,12 @@ def build_pages(
 
 
 def _facet_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]:
-    for facet in FACETS:
+    for spec in FACETS:
+        facet = spec.name
         if facet not in corpus.facets:
             continue
         vocab = corpus.vocabulary(facet)
-        title, question = FACET_TITLES[facet]
+        title, question = spec.title, spec.question
         terms = [
             {
                 "id": term.id,
@@ -280,14 +270,14 @@ def _facet_entries(corpus: Corpus) -> list[dict[str, Any]]:
     """The entry points per facet, for the home page and the Bladeren hub."""
     return [
         {
-            "url": f"{facet}/",
-            "title": FACET_TITLES[facet][0],
-            "question": FACET_TITLES[facet][1],
-            "used": sum(1 for cases in corpus.facets[facet].values() if cases),
-            "terms": len(corpus.facets[facet]),
+            "url": f"{facet.name}/",
+            "title": facet.title,
+            "question": facet.question,
+            "used": sum(1 for cases in corpus.facets[facet.name].values() if cases),
+            "terms": len(corpus.facets[facet.name]),
         }
         for facet in FACETS
-        if facet in corpus.facets
+        if facet.name in corpus.facets
     ]
 
 
@@ -320,8 +310,8 @@ def _glossary(corpus: Corpus) -> PageSpec:
     for vocab in corpus.registry.vocabularies.values():
         facet = vocab.id if vocab.id in corpus.facets else None
         for term in vocab.terms:
-            if term.id == "onbekend":
-                continue
+            if term.id == UNKNOWN:
+                continue  # "not stated" needs no explanation
             entries.append(
                 {
                     "label": term.label,
@@ -353,8 +343,8 @@ def _search(corpus: Corpus) -> PageSpec:
     registry = corpus.registry
     labels: dict[str, dict[str, str]] = {}
     totals: dict[str, dict[str, int]] = {}
-    for name, _ in FILTERS:
-        if name == "netwerk":
+    for name, _ in SEARCH_FILTERS:
+        if name == NETWORK_FILTER:
             labels[name] = {n.id: n.name for n in registry.networks.values()}
             totals[name] = {k: len(v) for k, v in corpus.by_network.items()}
         else:
@@ -365,7 +355,7 @@ def _search(corpus: Corpus) -> PageSpec:
         title="Zoeken",
         template="zoeken.html",
         data={
-            "filters": [{"name": name, "heading": heading} for name, heading in FILTERS],
+            "filters": [{"name": name, "heading": heading} for name, heading in SEARCH_FILTERS],
             "labels": labels,
             "totals": {k: {t: n for t, n in v.items() if n} for k, v in totals.items()},
             "synonyms": synonym_map(registry),
@@ -381,9 +371,10 @@ def _search(corpus: Corpus) -> PageSpec:
 def _answers(corpus: Corpus) -> PageSpec:
     """All helpdesk answers, newest first, and grouped by theme and by law."""
     groups = []
-    for facet in ANSWER_FACETS:
+    for spec in ANSWER_FACETS:
+        facet = spec.name
         vocab = corpus.vocabulary(facet)
-        title, _ = FACET_TITLES[facet]
+        title = spec.title
         terms = [
             {
                 "label": term.label,

@@ -12,24 +12,14 @@ from typing import Any
 
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.model import Answer, Case
+from kb_tools.schema import ANSWER_FACETS, FACETS, UNKNOWN
 from kb_tools.urls import absolute, network_url, safe_href, short_link, term_url
 
 MONTHS = (
     "januari februari maart april mei juni juli augustus september oktober november december"
 ).split()
 
-#: Case metadata shown on the card, in this order: (field, heading on the card).
-CARD_FACETS = (
-    ("thema", "Thema"),
-    ("knelpunten", "Knelpunten"),
-    ("rechtsvorm", "Rechtsvorm"),
-    ("financiering", "Financiering"),
-    ("wetgeving", "Wetten en regels"),
-    ("type", "Soort initiatief"),
-    ("fase", "Fase"),
-    ("omgeving", "Omgeving"),
-)
-ACTIVE_LABEL = {"ja": "Ja, nog actief", "nee": "Nee, gestopt", "onbekend": "Onbekend"}
+ACTIVE_LABEL = {"ja": "Ja, nog actief", "nee": "Nee, gestopt", UNKNOWN: "Onbekend"}
 
 
 def dutch_date(value: date | None) -> str:
@@ -99,7 +89,10 @@ def case_view(
             break
     meta = case.meta
     facets = []
-    for field, heading in CARD_FACETS:
+    for facet in FACETS:
+        if not facet.on_card:
+            continue
+        field = facet.name
         terms = corpus.terms_of(case, field)
         vocab = corpus.registry.vocabularies.get(field)
         if not terms or vocab is None:
@@ -115,10 +108,10 @@ def case_view(
                     "url": term_url(field, term_id),
                     "official": safe_href(term.extra.get("url")),
                     "official_title": term.extra.get("officiele_titel") or "",
-                    "unknown": term_id == "onbekend",
+                    "unknown": not facet.stated([term_id]),
                 }
             )
-        facets.append({"field": field, "heading": heading, "terms": items})
+        facets.append({"field": field, "heading": facet.heading, "terms": items})
     network = corpus.network(case.network)
     province = corpus.vocabulary("provincie").get(meta["provincie"])
     figures = []
@@ -136,10 +129,7 @@ def case_view(
         )
     sources = source_views(meta, corpus)
     review = meta.get("controle")
-    contact = meta.get("contact") or {}
-    if not contact.get("toestemming"):
-        # Only organisation details are public without a recorded consent.
-        contact = {k: v for k, v in contact.items() if k in ("organisatie", "website")}
+    contact = meta.get("contact") or {}  # already public (enrich.privacy)
     return {
         **(cards.get(case.id) or card(case, corpus)),
         "initiative": meta.get("initiatief", ""),
@@ -159,11 +149,7 @@ def case_view(
         }
         if review
         else None,
-        "contact": {
-            k: safe_href(v) if k == "website" else v
-            for k, v in contact.items()
-            if k != "toestemming"
-        },
+        "contact": {k: safe_href(v) if k == "website" else v for k, v in contact.items()},
         "short_link": short_link(case.id),
         "short_link_absolute": absolute(site_url, short_link(case.id)),
         "citation": citation(case.title, network.name),
@@ -208,11 +194,8 @@ def answer_view(answer: Answer, corpus: Corpus, site_url: str, cards: dict[str, 
     """Everything the answer page shows: the question, the answer in short, its terms,
     the cases and answers it cites (with their summaries) and those that cite it."""
     facets = []
-    for field, heading in (
-        ("thema", "Thema"),
-        ("wetgeving", "Wetten en regels"),
-        ("knelpunten", "Knelpunten"),
-    ):
+    for facet in ANSWER_FACETS:
+        field = facet.name
         vocab = corpus.registry.vocabularies.get(field)
         terms = [vocab.get(t) for t in answer.meta.get(field, [])] if vocab else []
         items = [
@@ -226,7 +209,7 @@ def answer_view(answer: Answer, corpus: Corpus, site_url: str, cards: dict[str, 
             if term is not None
         ]
         if items:
-            facets.append({"field": field, "heading": heading, "terms": items})
+            facets.append({"field": field, "heading": facet.heading, "terms": items})
     cited_cases = [
         cards.get(i) or card(corpus.by_id[i], corpus) for i in answer.links if i in corpus.by_id
     ]
@@ -272,8 +255,12 @@ def json_ld(case: Case, corpus: Corpus, site_url: str) -> str:
         "contentLocation": {"@type": "Place", "name": case.meta.get("plaats", "")},
         "keywords": [
             t.label
-            for field in ("thema", "knelpunten", "financiering", "wetgeving")
-            for t in (corpus.vocabulary(field).get(i) for i in corpus.terms_of(case, field))
+            for facet in FACETS
+            if facet.keyword
+            for t in (
+                corpus.vocabulary(facet.name).get(i)
+                for i in facet.stated(corpus.terms_of(case, facet.name))
+            )
             if t is not None
         ],
     }

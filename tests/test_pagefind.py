@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools.enrich.text import Compounds
+from kb_tools.enrich.text import Compounds, synonym_map
 from kb_tools.index import pagefind as sitesearch
 from kb_tools.load.registry import load_registry
 
@@ -48,7 +48,7 @@ def test_search_words_add_what_the_text_lacks(registry):
 
 
 def test_synonyms_go_to_the_most_specific_vocabulary(registry):
-    synonyms = sitesearch.synonym_map(registry)
+    synonyms = synonym_map(registry)
     assert synonyms["vpb"] == "Vennootschapsbelasting"  # the law, not the bottleneck
     assert synonyms["keukentafelgesprek"] == "Wmo 2015"
     assert "wmo" not in synonyms  # a word of the label itself: the index has it

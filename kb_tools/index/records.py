@@ -1,0 +1,52 @@
+"""Index, records: what one case or helpdesk answer contributes to search, said once for
+both engines (the site's Pagefind index and the whoosh index behind ``kb zoek``).
+
+Term labels become search words, the search filters come from ``schema.SEARCH_FILTERS``,
+and the byline says who published the item.
+"""
+
+from __future__ import annotations
+
+from kb_tools.model import Answer, Case, Registry
+from kb_tools.schema import FACETS, NETWORK_FILTER, SEARCH_FILTERS
+
+
+def _terms(item: Case | Answer, name: str) -> list[str]:
+    value = item.meta.get(name)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def term_labels(item: Case | Answer, registry: Registry, synonyms: bool = False) -> list[str]:
+    """The labels of the item's terms, facet by facet ("not stated" left out), each with
+    its synonyms when ``synonyms`` is set."""
+    labels = []
+    for facet in FACETS:
+        vocab = registry.vocabularies.get(facet.name)
+        for term_id in facet.stated(_terms(item, facet.name)) if vocab else ():
+            term = vocab.get(term_id)
+            if term is not None:
+                labels.append(" ".join((term.label, *term.synonyms)) if synonyms else term.label)
+    return labels
+
+
+def filters(item: Case | Answer) -> dict[str, list[str]]:
+    """Filter name -> the item's values. An answer has no network: it is found under its
+    themes and laws, never under a network filter."""
+    out = {name: _terms(item, name) for name, _ in SEARCH_FILTERS if name != NETWORK_FILTER}
+    if isinstance(item, Answer):
+        return out
+    out[NETWORK_FILTER] = [item.network]
+    return out
+
+
+def byline(item: Case | Answer, registry: Registry) -> str:
+    """Who published it: the network's name, or "Helpdeskantwoord (<role>)"."""
+    if isinstance(item, Answer):
+        role = registry.vocabularies.get("rol")
+        answered_by = item.meta["beantwoord_door"]
+        term = role.get(answered_by) if role else None
+        return f"Helpdeskantwoord ({term.label if term else answered_by})"
+    network = registry.networks.get(item.network)
+    return network.name if network else item.network
