@@ -12,11 +12,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from kb_tools.bench.static import serve
 from kb_tools.load.registry import copy_registry
+
+# No deadlines: CI machines are shared and slow; the tests assert findings, never times.
+settings.register_profile(
+    "kb", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("kb")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

@@ -8,7 +8,7 @@ import string
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kb_tools.load.documents import parse_document
@@ -39,10 +39,6 @@ def run_all(text: str) -> list[Finding]:
     return findings
 
 
-settings.register_profile(
-    "kb", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.load_profile("kb")
 
 
 @given(st.text(max_size=2000))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.validate.body import CASE_LINK, mask_code
+from kb_tools.validate.references import ITEM_LINK, mask_code
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!<>|])")
 
@@ -29,8 +29,8 @@ def resolve_links(markdown: str, from_src: str, corpus: Corpus) -> str:
 
     # Match on a copy with code blanked out, so [[id]] inside `code` stays as written.
     parts, last = [], 0
-    for match in CASE_LINK.finditer(mask_code(markdown)):
-        original = CASE_LINK.match(markdown, match.start())
+    for match in ITEM_LINK.finditer(mask_code(markdown)):
+        original = ITEM_LINK.match(markdown, match.start())
         if original is None:
             continue
         parts.append(markdown[last : match.start()])
