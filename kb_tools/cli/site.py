@@ -1,19 +1,19 @@
-"""Commands that make the website: ``build`` and ``serve``. They run MkDocs in its own
-process; the plugin does the work.
+"""Commands that make the website: ``build`` and ``serve``. They run the site engine
+(ProperDocs or MkDocs, see ``kb_tools.cli.engine``); the plugin does the work.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from kb_tools.cli import engine
 from kb_tools.cli.shared import (
     EXIT_CONTENT,
     EXIT_OK,
+    EXIT_USAGE,
     AddCommand,
     Commands,
     add_config_option,
@@ -21,13 +21,13 @@ from kb_tools.cli.shared import (
 )
 
 
-def _mkdocs(args: list[str], extra_env: dict[str, str] | None = None) -> int:
-    """Run the site engine as its own process: the CLI never depends on its internals."""
-    # KB_PROGRESS: the plugin reports progress; the banner is about other tools, not ours.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "KB_PROGRESS": "1", **(extra_env or {})}
-    if "KB_NETWERK" not in (extra_env or {}):
-        env.pop("KB_NETWERK", None)
-    return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+def _engine_or_none() -> str | None:
+    """The engine to run, or None after saying (in Dutch) why there is none."""
+    try:
+        return engine.select_engine()
+    except engine.EngineError as error:
+        print(f"kb: fout: {error}", file=sys.stderr)
+        return None
 
 
 def _require_config(parser: argparse.ArgumentParser, config: Path) -> None:
@@ -61,6 +61,9 @@ def add_build(commands: Commands) -> None:
 
 def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _require_config(parser, args.config)
+    name = _engine_or_none()
+    if name is None:
+        return EXIT_USAGE
     env = {}
     site = args.site or Path("site")
     if args.netwerk:
@@ -72,7 +75,7 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     command = ["build", "--clean", "--quiet", "--config-file", str(args.config)]
     if args.site or args.netwerk:
         command += ["--site-dir", str(site)]
-    code = _mkdocs(command, env)
+    code = engine.run_engine(name, command, env)
     if code != 0:
         print("De website is niet gebouwd. Lees de meldingen hierboven.", file=sys.stderr)
         return EXIT_CONTENT
@@ -100,8 +103,12 @@ def add_serve(commands: Commands) -> None:
 
 def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _require_config(parser, args.config)
+    name = _engine_or_none()
+    if name is None:
+        return EXIT_USAGE
     print(f"De website komt op http://127.0.0.1:{args.poort}/ . Stoppen: Ctrl+C.", flush=True)
-    return _mkdocs(
+    return engine.run_engine(
+        name,
         ["serve", "--config-file", str(args.config), "--dev-addr", f"127.0.0.1:{args.poort}"],
     )
 
