@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# A second venv with ProperDocs and without MkDocs: tests/test_engine.py builds the site in it.
+PD_VENV  := .venv-properdocs
+PD_STAMP := $(PD_VENV)/.installed
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -16,6 +19,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(PD_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(PD_VENV)
+	$(PD_VENV)/bin/pip install --quiet --upgrade pip
+	$(PD_VENV)/bin/pip install --quiet -e . 'properdocs>=1.6,<2'
+	$(PD_VENV)/bin/pip uninstall --quiet --yes mkdocs
+	touch $(PD_STAMP)
 
 $(CHROMIUM):
 	@echo "Chromium ontbreekt. Het wordt nu geïnstalleerd met apt-get (nodig voor de browsertests)."
@@ -31,7 +41,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kb check
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(PD_STAMP) $(CHROMIUM)
 	$(BIN)/ruff check kb_tools tests
 	$(BIN)/ruff format --check kb_tools tests
 	$(BIN)/python -m pytest
@@ -44,4 +54,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix kb_tools tests
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PD_VENV) site .pytest_cache .ruff_cache .hypothesis

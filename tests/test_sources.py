@@ -121,7 +121,7 @@ def vendored(content: Path) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kb_tools.cli._today", lambda: TODAY)
+    monkeypatch.setattr("kb_tools.cli.shared.today", lambda: TODAY)
 
 
 def test_registry_reads_bron(sourced: Path, remote: Remote) -> None:

@@ -1,0 +1,7 @@
+"""``python -m kb_tools.cli``: the same as the ``kb`` command (tests and kb bench use it)."""
+
+import sys
+
+from kb_tools.cli import main
+
+sys.exit(main())

@@ -1,0 +1,313 @@
+"""Commands about the content itself: ``check``, ``schema``, ``adressen`` and ``nieuw``.
+
+Each command's parser sits next to its handler; ``kb_tools.cli`` puts them in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kb_tools.cli import shared
+from kb_tools.cli.shared import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    EXIT_USAGE,
+    AddCommand,
+    Commands,
+    add_content_option,
+    add_json_option,
+    add_network_option,
+    add_summary_option,
+    check_network,
+    registry_or_exit,
+    require_content,
+)
+from kb_tools.enrich import build_corpus, ledger
+from kb_tools.load.files import GUIDE, display_path
+from kb_tools.load.registry import load_registry
+from kb_tools.schema import json_schema
+from kb_tools.validate import check_content, report
+
+# -- kb check ------------------------------------------------------------------------------
+
+
+def add_check(commands: Commands) -> None:
+    check = commands.add_parser(
+        "check",
+        help="Controleer casussen, woordenlijsten en netwerken.",
+        description="Controleer alle inhoud, of alleen de bestanden of mappen die u noemt.\n"
+        "Alle problemen komen in één keer op het scherm, met bestand, regel en een tip.\n"
+        "Er wordt niets veranderd.\n\n"
+        "Uitkomst: 0 = alles in orde, 1 = er zijn fouten, 2 = verkeerd gebruik van kb.",
+        epilog="Voorbeelden:\n"
+        "  kb check\n"
+        "  kb check content/casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge.md\n"
+        "  kb check --format json > bevindingen.json\n"
+        '  kb check --format github --samenvatting "$GITHUB_STEP_SUMMARY"\n',
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PAD",
+        help="Bestanden of mappen om te controleren (standaard: alles).",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="Uitvoer: text (voor mensen), json (voor programma's) of github "
+        "(meldingen in GitHub). Standaard: text.",
+    )
+    add_json_option(check, "Hetzelfde als --format json.", format_dest="format")
+    check.add_argument(
+        "--strict", action="store_true", help="Behandel waarschuwingen ook als fouten."
+    )
+    add_summary_option(
+        check,
+        "Schrijf ook alle meldingen als tabel (Markdown) aan het eind van dit bestand. "
+        "Bedoeld voor de samenvatting van een GitHub-taak.",
+    )
+    check.add_argument(
+        "--vorige",
+        type=Path,
+        metavar="BESTAND",
+        help="De adressen van de vorige versie (gemaakt met 'kb adressen --export'). Een "
+        "adres dat daar online stond en nu nergens meer is, is een fout.",
+    )
+    add_content_option(check)
+    check.set_defaults(handler=cmd_check)
+
+
+def _paths_to_check(parser: argparse.ArgumentParser, raw_paths: list[str]) -> list[Path] | None:
+    """The files named on the command line (folders expanded), or None for everything."""
+    if not raw_paths:
+        return None
+    paths: list[Path] = []
+    for raw in raw_paths:
+        path = Path(raw)
+        if path.is_dir() and not path.is_symlink():
+            paths.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+            )
+        elif path.is_file() or path.is_symlink():
+            paths.append(path)
+        else:
+            parser.error(f"'{raw}' bestaat niet.")
+    return paths
+
+
+def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    require_content(parser, args.content)
+    paths = _paths_to_check(parser, args.paths)
+    previous = None
+    if args.vorige:
+        previous, problem = ledger.read_previous(args.vorige)
+        if problem:
+            print(report.format_finding(problem), file=sys.stderr)
+            return EXIT_USAGE
+    result = check_content(args.content, paths)
+    ledger_file = display_path(args.content / ledger.LEDGER_FILE)
+    if paths is None or ledger_file in {display_path(p) for p in paths}:
+        # The ledger is content too; it is checked against the cases once they are known.
+        corpus = build_corpus(result.registry, result.cases, result.answers)
+        entries, _, problems = ledger.review(args.content, corpus)
+        result.findings.extend(problems)
+        if previous is not None:
+            pages = ledger.guide_pages([f.uri for f in result.inventory.of(GUIDE)])
+            result.findings.extend(
+                ledger.compare(
+                    previous["adressen"],
+                    entries,
+                    corpus,
+                    str(args.vorige),
+                    pages,
+                    previous.get("paginas", []),
+                )
+            )
+    files = len(paths) if paths is not None else result.files
+    if paths is None:
+        cases, answers = len(result.cases), len(result.answers)
+    else:
+        wanted = {display_path(p) for p in paths}  # once, not once per case
+        cases = sum(1 for c in result.cases if display_path(Path(c.path)) in wanted)
+        answers = sum(1 for a in result.answers if display_path(Path(a.path)) in wanted)
+    if args.format == "json":
+        print(report.as_json(result.findings))
+    elif args.format == "github":
+        print(report.as_github(result.findings, files, cases))
+    else:
+        print(report.as_text(result.findings, files, cases, answers))
+    if args.samenvatting:
+        with args.samenvatting.open("a", encoding="utf-8") as out:
+            out.write(report.as_markdown(result.findings, files, cases))
+    failing = result.findings if args.strict else result.errors
+    return EXIT_CONTENT if failing else EXIT_OK
+
+
+# -- kb schema -----------------------------------------------------------------------------
+
+
+def add_schema(commands: Commands) -> None:
+    schema = commands.add_parser(
+        "schema",
+        help="Schrijf het JSON-schema van een casus.",
+        description="Schrijf het JSON-schema van de kop van een casus. Teksteditors gebruiken\n"
+        "het om velden en waarden aan te vullen.",
+        epilog="Voorbeeld:\n  kb schema --out content/casus.schema.json\n",
+    )
+    schema.add_argument(
+        "--out",
+        type=Path,
+        metavar="BESTAND",
+        help="Schrijf naar dit bestand in plaats van naar het scherm.",
+    )
+    add_content_option(schema)
+    schema.set_defaults(handler=cmd_schema)
+
+
+def cmd_schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    require_content(parser, args.content)
+    registry, findings = load_registry(args.content)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        print(report.as_text(errors, 0, 0), file=sys.stderr)
+        return EXIT_CONTENT
+    text = json.dumps(json_schema(registry), ensure_ascii=False, indent=2) + "\n"
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+        print(f"Schema geschreven naar {args.out}.")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# -- kb adressen ---------------------------------------------------------------------------
+
+
+def add_addresses(commands: Commands) -> None:
+    addresses = commands.add_parser(
+        "adressen",
+        help="Controleer de lijst met gepubliceerde adressen.",
+        description="Elke casus houdt voor altijd zijn adres. De lijst staat in\n"
+        "content/gepubliceerd.yml. Deze opdracht toont welke casussen er nog niet in staan,\n"
+        "en vult de lijst aan met --bijwerken. Er wordt nooit een adres weggehaald.",
+        epilog="Voorbeelden:\n  kb adressen\n  kb adressen --bijwerken\n",
+    )
+    addresses.add_argument(
+        "--bijwerken",
+        action="store_true",
+        help="Voeg de adressen van nieuwe casussen toe aan de lijst.",
+    )
+    add_json_option(addresses)
+    addresses.add_argument(
+        "--export",
+        type=Path,
+        metavar="BESTAND",
+        help="Schrijf alle adressen die deze versie online houdt als JSON, voor "
+        "'kb check --vorige' op een latere versie.",
+    )
+    add_content_option(addresses)
+    addresses.set_defaults(handler=cmd_addresses)
+
+
+def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    require_content(parser, args.content)
+    result = check_content(args.content)
+    if result.errors:
+        print(report.as_text(result.errors, result.files, 0))
+        return EXIT_CONTENT
+    corpus = build_corpus(result.registry, result.cases, result.answers)
+    entries, _, problems = ledger.review(args.content, corpus)
+    absent = ledger.missing(entries, corpus)
+    if args.export:
+        pages = ledger.guide_pages([f.uri for f in result.inventory.of(GUIDE)])
+        args.export.write_text(ledger.export(entries, corpus, pages), encoding="utf-8")
+    if args.bijwerken and absent and not problems:
+        ledger.write(args.content, entries, corpus)
+    if args.json:
+        print(
+            json.dumps(
+                {"ontbreekt": absent, "bevindingen": [f.as_dict() for f in problems]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        if problems:
+            print(report.as_text(problems, 1, 0))
+        if args.export:
+            print(f"Adressen geschreven naar {args.export}.")
+        if absent and args.bijwerken and not problems:
+            print(f"{len(absent)} nieuwe adressen toegevoegd aan {ledger.LEDGER_FILE}.")
+        elif absent:
+            print(
+                f"{len(absent)} casussen of antwoorden staan nog niet in {ledger.LEDGER_FILE}: "
+                + ", ".join(absent[:10])
+                + (" …" if len(absent) > 10 else "")
+            )
+            print(
+                "Tip: voer 'kb adressen --bijwerken' uit en voeg het bestand toe aan uw wijziging."
+            )
+        elif not problems:
+            print(f"Alle {len(corpus.cases)} adressen staan in {ledger.LEDGER_FILE}.")
+    if problems:
+        return EXIT_CONTENT
+    return EXIT_CONTENT if absent and not (args.bijwerken or args.export) else EXIT_OK
+
+
+# -- kb nieuw ------------------------------------------------------------------------------
+
+
+def add_new(commands: Commands) -> None:
+    new = commands.add_parser(
+        "nieuw",
+        help="Maak een nieuwe casus door vragen te beantwoorden.",
+        description="Maak een nieuwe casus in de terminal. kb stelt een vraag per veld.\n"
+        "Bij een keuzelijst typt u het nummer (of meer nummers met komma's). Verplichte\n"
+        "vragen komen terug tot ze zijn beantwoord; bij andere vragen slaat Enter over.\n"
+        "Het nummer van de casus vult kb zelf in. Aan het eind wordt de casus\n"
+        "gecontroleerd zoals bij 'kb check' en opgeslagen.",
+        epilog="Voorbeelden:\n  kb nieuw\n  kb nieuw --netwerk omzien-naar-elkaar\n",
+    )
+    add_network_option(new, "Het netwerk (anders vraagt kb het).")
+    add_content_option(new)
+    new.set_defaults(handler=cmd_new)
+
+
+def cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kb_tools.tooling import intake
+
+    registry, broken = registry_or_exit(parser, args.content)
+    if broken:
+        return EXIT_CONTENT
+    check_network(parser, registry, args.netwerk)
+    try:
+        outcome = intake.interview(
+            args.content, registry, args.netwerk, shared.today(), sys.stdin, sys.stdout
+        )
+    except intake.Stop:
+        print("\nGestopt: er is niets opgeslagen.", file=sys.stderr)
+        return EXIT_CONTENT
+    if not outcome.ok:
+        print(intake.report(outcome, False))
+        return EXIT_CONTENT
+    outcome.path.parent.mkdir(parents=True, exist_ok=True)
+    outcome.path.write_text(outcome.text, encoding="utf-8")
+    ledger.record(args.content, shared.today())  # the new address, in the same change
+    print()
+    print(intake.report(outcome, True))
+    print("Controleer de tekst en voeg het bestand toe aan uw wijziging.")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, AddCommand] = {
+    "check": add_check,
+    "schema": add_schema,
+    "adressen": add_addresses,
+    "nieuw": add_new,
+}

@@ -1,0 +1,245 @@
+"""Commands for the helpdesk: ``zoek`` (search), ``similar`` (similar cases, duplicates)
+and ``link`` (a case's or answer's permanent link, to paste in an e-mail).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from kb_tools.cli.shared import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    AddCommand,
+    Commands,
+    add_content_option,
+    add_count_option,
+    add_json_option,
+    add_network_option,
+    require_content,
+)
+from kb_tools.enrich import build_corpus
+from kb_tools.validate import check_content, report
+
+SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it
+
+# -- kb link -------------------------------------------------------------------------------
+
+
+def add_link(commands: Commands) -> None:
+    link = commands.add_parser(
+        "link",
+        help="Toon de vaste link van een casus of antwoord, om te plakken in een e-mail.",
+        description="Toon de vaste link van een casus (/c/<nummer>/) of een helpdeskantwoord "
+        "(/a/<nummer>/), met een regel om ernaar te verwijzen: titel, wie het publiceerde, "
+        "link. Het adres van de website komt uit KB_SITE_URL.",
+        epilog="Voorbeelden:\n  kb link ams-0001\n  kb link hd-0002 --json\n",
+    )
+    link.add_argument("item_id", metavar="NUMMER", help="Het nummer, zoals ams-0001 of hd-0002.")
+    add_json_option(link)
+    add_content_option(link)
+    link.set_defaults(handler=cmd_link)
+
+
+def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kb_tools.render.views import answer_view, case_view
+    from kb_tools.urls import absolute, short_link
+
+    require_content(parser, args.content)
+    result = check_content(args.content)
+    corpus = build_corpus(result.registry, result.cases, result.answers)
+    item_id = args.item_id.strip().lower()
+    site_url = os.environ.get("KB_SITE_URL", "").strip() or SITE_URL_DEFAULT
+    if item_id in corpus.by_id:
+        view = case_view(corpus.by_id[item_id], corpus, site_url)
+    elif item_id in corpus.answers_by_id:
+        view = answer_view(corpus.answers_by_id[item_id], corpus, site_url, {})
+    else:
+        parser.error(f"'{args.item_id}' bestaat niet (of heeft fouten; zie 'kb check').")
+    link = absolute(site_url, short_link(item_id))
+    if args.json:
+        print(
+            json.dumps(
+                {"id": item_id, "titel": view["title"], "link": link, "citaat": view["citation"]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(link)
+        print(f"{view['citation']} {link}")
+    return EXIT_OK
+
+
+# -- kb similar ----------------------------------------------------------------------------
+
+
+def add_similar(commands: Commands) -> None:
+    similar = commands.add_parser(
+        "similar",
+        help="Toon de casussen die op een casus lijken, met de reden.",
+        description="Toon de casussen die het meest lijken op een casus, met een score en de\n"
+        "reden in gewone taal. Met --pairs: casussen die waarschijnlijk dubbel zijn\n"
+        "(hetzelfde initiatief, gepubliceerd door twee netwerken).",
+        epilog="Voorbeelden:\n  kb similar ams-0001\n  kb similar ams-0001 --aantal 10 --json\n"
+        "  kb similar --pairs\n",
+    )
+    similar.add_argument("case_id", nargs="?", metavar="NUMMER", help="Het nummer van de casus.")
+    add_count_option(similar, 5, "Hoeveel casussen (standaard: 5).")
+    similar.add_argument(
+        "--pairs",
+        action="store_true",
+        help="Toon waarschijnlijk dubbele casussen in plaats van één casus.",
+    )
+    add_json_option(similar)
+    add_content_option(similar)
+    similar.set_defaults(handler=cmd_similar)
+
+
+def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kb_tools.enrich.similarity import Similarity
+    from kb_tools.validate.duplicates import likely_duplicate_cases
+
+    require_content(parser, args.content)
+    if not args.pairs and not args.case_id:
+        parser.error(
+            "noem een casusnummer, bijvoorbeeld 'kb similar ams-0001', of gebruik --pairs."
+        )
+    if args.aantal < 1:
+        parser.error("--aantal moet minstens 1 zijn.")
+    result = check_content(args.content)
+    if result.errors:
+        print(report.as_text(result.errors, result.files, 0))
+        return EXIT_CONTENT
+    corpus = build_corpus(result.registry, result.cases, result.answers)
+    if args.pairs:
+        pairs = likely_duplicate_cases(list(corpus.cases))
+        if args.json:
+            print(json.dumps([p.__dict__ for p in pairs], ensure_ascii=False, indent=2))
+        elif not pairs:
+            print("Geen waarschijnlijk dubbele casussen gevonden.")
+        else:
+            for p in pairs:
+                a, b = corpus.by_id[p.first], corpus.by_id[p.second]
+                print(
+                    f"{p.first} en {p.second}: {p.reason}, {round(p.overlap * 100)}% gelijke tekst"
+                )
+                print(f"    {a.title} ({a.path})\n    {b.title} ({b.path})")
+        return EXIT_OK
+    case_id = args.case_id.strip().lower()
+    if case_id not in corpus.by_id:
+        parser.error(f"casus '{args.case_id}' bestaat niet (of heeft fouten; zie 'kb check').")
+    matches = Similarity(corpus).similar(case_id, args.aantal)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": m.case_id,
+                        "titel": corpus.by_id[m.case_id].title,
+                        "score": m.score,
+                        "redenen": list(m.reasons),
+                        "url": corpus.urls[m.case_id],
+                    }
+                    for m in matches
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    print(f"Lijkt op {case_id}: {corpus.by_id[case_id].title}")
+    for rank, m in enumerate(matches, 1):
+        print(f"{rank}. {m.case_id}  {m.score:.2f}  {corpus.by_id[m.case_id].title}")
+        print(f"   {m.reason_text()}")
+    return EXIT_OK
+
+
+# -- kb zoek -------------------------------------------------------------------------------
+
+
+def add_search(commands: Commands) -> None:
+    search = commands.add_parser(
+        "zoek",
+        help="Zoek in de casussen, voor de helpdesk.",
+        description="Zoek in alle casussen. U krijgt per casus de titel, het nummer, de vaste\n"
+        "link en een stukje tekst. Hoofdletters, accenten en vervoegingen maken niet uit;\n"
+        "'vpb' vindt ook vennootschapsbelasting, 'cooperatie' ook zorgcoöperatie.\n"
+        "De zoekindex staat in .cache/kb-zoek en wordt vanzelf bijgewerkt.",
+        epilog='Voorbeelden:\n  kb zoek "right to challenge"\n'
+        "  kb zoek vrijwilligers uitkering --wet participatiewet\n"
+        "  kb zoek pgb --netwerk haagse-zorgkracht --json\n",
+    )
+    search.add_argument("query", nargs="*", metavar="WOORDEN", help="Waar zoekt u naar?")
+    search.add_argument("--thema", metavar="ID", help="Alleen casussen met dit thema.")
+    search.add_argument("--wet", metavar="ID", help="Alleen casussen met deze wet.")
+    add_network_option(search, "Alleen casussen van dit netwerk.")
+    add_count_option(search, 10, "Hoeveel resultaten (standaard: 10).")
+    add_json_option(search)
+    add_content_option(search)
+    search.add_argument(
+        "--cache",
+        type=Path,
+        metavar="MAP",
+        help="Map voor de zoekindex (standaard: .cache/kb-zoek).",
+    )
+    search.set_defaults(handler=cmd_search)
+
+
+def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kb_tools.index.helpdesk import CACHE_DIR, SearchIndex
+
+    require_content(parser, args.content)
+    query = " ".join(args.query).strip()
+    filters = {"thema": args.thema, "wet": args.wet, "netwerk": args.netwerk}
+    if not query and not any(filters.values()):
+        parser.error("geef een of meer zoekwoorden, of een filter zoals --thema.")
+    if args.aantal < 1:
+        parser.error("--aantal moet minstens 1 zijn.")
+    index = SearchIndex(args.content, args.cache or CACHE_DIR)
+    started = time.monotonic()
+    read, _ = index.update()
+    if read > 500 and not args.json:
+        print(
+            f"Zoekindex bijgewerkt: {read} bestanden gelezen ({time.monotonic() - started:.1f} s).",
+            file=sys.stderr,
+        )
+    hits = index.search(query, {k: v for k, v in filters.items() if v}, args.aantal)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "vraag": query,
+                    "resultaten": [h.__dict__ for h in hits],
+                    "niet_doorzocht": index.skipped,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if index.skipped:
+        print(
+            f"Let op: {len(index.skipped)} bestanden met fouten zijn niet doorzocht "
+            f"(zie 'kb check'): {', '.join(index.skipped[:3])}",
+            file=sys.stderr,
+        )
+    if not hits:
+        print("Niets gevonden. Tip: gebruik minder of andere woorden, of haal een filter weg.")
+        return EXIT_OK
+    for hit in hits:
+        print(f"{hit.rank}. {hit.title}")
+        print(f"   {hit.id} · {hit.network} · /{hit.link}")
+        print(f"   {hit.snippet}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, AddCommand] = {
+    "link": add_link,
+    "similar": add_similar,
+    "zoek": add_search,
+}
