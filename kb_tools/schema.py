@@ -63,6 +63,7 @@ class Facet:
     unknown: bool = False  # has the term UNKNOWN ("onbekend")
     on_card: bool = True  # shown among the terms of a case (province is shown as place)
     keyword: bool = False  # a schema.org keyword of the case page
+    alias: str = ""  # a shorter option name in kb zoek: --wet for --wetgeving
     #: Rank when two vocabularies claim the same word or synonym: the lower, the more
     #: specific, and the one that wins ("Wmo" is a law before it is a theme).
     specificity: int = 50
@@ -128,6 +129,7 @@ FACETS: tuple[Facet, ...] = (
         weight=3.0,  # same law: the same rules, the same official source to read
         reason="zelfde wet",
         search_filter=True,
+        alias="wet",
         keyword=True,
         specificity=1,
     ),

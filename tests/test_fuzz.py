@@ -39,8 +39,6 @@ def run_all(text: str) -> list[Finding]:
     return findings
 
 
-
-
 @given(st.text(max_size=2000))
 def test_any_text_gives_findings_not_exceptions(text: str) -> None:
     run_all(text)

@@ -23,6 +23,7 @@ from kb_tools.cli.shared import (
     require_content,
 )
 from kb_tools.enrich import build_corpus
+from kb_tools.schema import FACETS, SEARCH_FILTERS
 from kb_tools.validate import check_content, report
 
 SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it
@@ -175,8 +176,15 @@ def add_search(commands: Commands) -> None:
         "  kb zoek pgb --netwerk haagse-zorgkracht --json\n",
     )
     search.add_argument("query", nargs="*", metavar="WOORDEN", help="Waar zoekt u naar?")
-    search.add_argument("--thema", metavar="ID", help="Alleen casussen met dit thema.")
-    search.add_argument("--wet", metavar="ID", help="Alleen casussen met deze wet.")
+    for facet in FACETS:  # the search filters of the site, under the same names
+        if facet.search_filter:
+            search.add_argument(
+                f"--{facet.name}",
+                *([f"--{facet.alias}"] if facet.alias else []),
+                dest=facet.name,
+                metavar="ID",
+                help=f"Alleen resultaten met deze term uit '{facet.heading}'.",
+            )
     add_network_option(search, "Alleen casussen van dit netwerk.")
     add_count_option(search, 10, "Hoeveel resultaten (standaard: 10).")
     add_json_option(search)
@@ -195,7 +203,7 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
     require_content(parser, args.content)
     query = " ".join(args.query).strip()
-    filters = {"thema": args.thema, "wet": args.wet, "netwerk": args.netwerk}
+    filters = {name: getattr(args, name) for name, _ in SEARCH_FILTERS}
     if not query and not any(filters.values()):
         parser.error("geef een of meer zoekwoorden, of een filter zoals --thema.")
     if args.aantal < 1:
