@@ -230,7 +230,7 @@ def _remote_name(network: Network, commit: str, path: str) -> str:
 def _name_problem(rel: PurePosixPath) -> str:
     """Why a file name in a source is refused, in Dutch with a better name, or ''. Names
     become addresses on the website: lower-case slugs only (``dorp-een.md``)."""
-    from kb_tools.tooling.intake import slugify
+    from kb_tools.tooling.casefile import slugify
 
     if rel.stem in RESERVED_STEMS and FILE_NAME.fullmatch(rel.name):
         return (
