@@ -55,29 +55,3 @@ def render(networks: Mapping[str, Network], core: str = CORE_TEAM) -> str:
         owners = " ".join(networks[network_id].maintainers) or core
         lines.append(f"{network_folder(network_id):<{width}} {owners}")
     return "\n".join(lines) + "\n"
-
-
-def parse(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """(pattern, owners) per rule, in file order; comments and blank lines skipped."""
-    rules = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            pattern, *owners = line.split()
-            rules.append((pattern, tuple(owners)))
-    return rules
-
-
-def owners_of(rules: list[tuple[str, tuple[str, ...]]], path: str) -> tuple[str, ...]:
-    """Owners of a repository path under the rules (last match wins), for the few
-    pattern kinds this file uses: `*`, `/folder/` and `/file`."""
-    path = "/" + path.lstrip("/")
-    found: tuple[str, ...] = ()
-    for pattern, owners in rules:
-        if (
-            pattern == "*"
-            or (pattern.endswith("/") and path.startswith(pattern))
-            or path == pattern
-        ):
-            found = owners
-    return found
