@@ -28,6 +28,7 @@ from kb_tools.load.files import display_path
 from kb_tools.load.registry import copy_registry, load_registry
 from kb_tools.model import ERROR, Finding, Network
 from kb_tools.textscan import printable
+from kb_tools.tooling.casefile import slugify
 from kb_tools.tooling.gitfetch import SourceError, fetch, run_git
 from kb_tools.validate import check_content
 
@@ -68,8 +69,6 @@ def _remote_name(network: Network, commit: str, path: str) -> str:
 def _name_problem(rel: PurePosixPath) -> str:
     """Why a file name in a source is refused, in Dutch with a better name, or ''. Names
     become addresses on the website: lower-case slugs only (``dorp-een.md``)."""
-    from kb_tools.tooling.casefile import slugify
-
     if rel.stem in RESERVED_STEMS and FILE_NAME.fullmatch(rel.name):
         return (
             f"de naam {rel.name} mag niet: die naam gebruikt de website zelf. Hernoem het "
