@@ -12,7 +12,7 @@ from kb_tools.cli import main
 from kb_tools.load.registry import load_registry
 from kb_tools.schema import ACTIVE_VALUES, FIELDS, FIELDS_BY_NAME, SECTIONS
 from kb_tools.tooling import forms
-from kb_tools.tooling.intake import Draft, choose
+from kb_tools.tooling.form_answers import Draft, choose
 
 from .conftest import CONTENT, ROOT
 

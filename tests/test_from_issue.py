@@ -12,7 +12,9 @@ import pytest
 
 from kb_tools.cli import main
 from kb_tools.load.registry import load_registry
-from kb_tools.tooling.intake import clean_text, markdown_message, next_id, quote_user, slugify
+from kb_tools.tooling.casefile import next_id, slugify
+from kb_tools.tooling.form_answers import clean_text, quote_user
+from kb_tools.tooling.intake import markdown_message
 from kb_tools.validate import check_content
 
 from .conftest import FIXTURES

@@ -16,7 +16,7 @@ import yaml
 
 from kb_tools.cli import main
 from kb_tools.load.registry import load_registry
-from kb_tools.tooling import sources
+from kb_tools.tooling import gitfetch, sources
 
 from .conftest import FIXTURES, ROOT, TODAY
 
@@ -368,7 +368,7 @@ def test_deep_history_is_fetched_shallow(
 ) -> None:
     """Five commits of 100 kB each outside the folder: only the newest is downloaded, so a
     download limit of 300 kB is enough."""
-    monkeypatch.setattr(sources, "MAX_DOWNLOAD_BYTES", 300_000)
+    monkeypatch.setattr(gitfetch, "MAX_DOWNLOAD_BYTES", 300_000)
     for number in range(1, 6):
         write_random(remote, "archief/oud.bin", 100_000)
         head = remote.commit({"casussen/dorp-een.md": case_text(1) + f"\nVersie {number}.\n"})
@@ -388,7 +388,7 @@ def test_deep_history_is_fetched_shallow(
 def test_a_download_over_the_limit_is_refused_and_cleaned_up(
     sourced: Path, remote: Remote, tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    monkeypatch.setattr(sources, "MAX_DOWNLOAD_BYTES", 200_000)
+    monkeypatch.setattr(gitfetch, "MAX_DOWNLOAD_BYTES", 200_000)
     write_random(remote, "archief/groot.bin", 600_000)
     remote.commit({"casussen/dorp-een.md": case_text(1)})
     assert update(sourced, tmp_path, "--strict") == 1
@@ -404,7 +404,7 @@ def test_a_download_over_the_limit_is_refused_and_cleaned_up(
 def test_the_download_limit_stops_git_while_it_runs(tmp_path: Path, monkeypatch) -> None:
     """The limit is watched while git runs, not only afterwards: a command that keeps
     writing into the cache is stopped."""
-    monkeypatch.setattr(sources, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(gitfetch, "POLL_SECONDS", 0.05)
     cache = tmp_path / "cache"
     cache.mkdir()
     writer = (
@@ -414,8 +414,8 @@ def test_the_download_limit_stops_git_while_it_runs(tmp_path: Path, monkeypatch)
         "    for _ in range(10_000):\n"
         "        f.write(b'x' * 10_000); f.flush(); time.sleep(0.01)\n"
     )
-    with pytest.raises(sources.TooLarge):
-        sources._run_watched([sys.executable, "-c", writer], cache, limit=100_000)
+    with pytest.raises(gitfetch.TooLarge):
+        gitfetch._run_watched([sys.executable, "-c", writer], cache, limit=100_000)
     # stopped soon after the limit: nowhere near the 100 MB it would have written
     assert (cache / "groei.pack").stat().st_size < 5_000_000
 

@@ -149,7 +149,7 @@ def _reserved_ids(
     parser: argparse.ArgumentParser, values: list[str], path: Path | None
 ) -> set[str]:
     """The ids of --bezet (comma-separated, repeatable) and --bezet-bestand (one a line)."""
-    from kb_tools.tooling.intake import CASE_ID
+    from kb_tools.tooling.casefile import CASE_ID
 
     parts = [part.strip() for value in values for part in value.split(",")]
     if path is not None:

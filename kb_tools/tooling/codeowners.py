@@ -1,8 +1,5 @@
-"""`.github/CODEOWNERS` generated from the network registry.
-
-Each network's maintainers review the cases in their own folder; the core team reviews
-everything else. In CODEOWNERS the last matching pattern wins, so the catch-all and the
-core paths come first and the network folders last.
+"""``kb codeowners``: ``.github/CODEOWNERS`` generated from the network registry. Each
+network's maintainers review the cases in their own folder; the core team reviews the rest.
 """
 
 from __future__ import annotations
@@ -46,7 +43,8 @@ def network_folder(network_id: str) -> str:
 
 
 def render(networks: Mapping[str, Network], core: str = CORE_TEAM) -> str:
-    """The CODEOWNERS text: core team first, then one line per network folder."""
+    """The CODEOWNERS text: core team first, then one line per network folder (in
+    CODEOWNERS the last matching pattern wins, so the catch-all must come first)."""
     width = max([len(p) for p in CORE_PATHS] + [len(network_folder(n)) for n in networks])
     lines = [HEADER, "# Kernteam: alles wat niet van één netwerk is.", f"{'*':<{width}} {core}"]
     lines += [f"{path:<{width}} {core}" for path in CORE_PATHS]
@@ -55,29 +53,3 @@ def render(networks: Mapping[str, Network], core: str = CORE_TEAM) -> str:
         owners = " ".join(networks[network_id].maintainers) or core
         lines.append(f"{network_folder(network_id):<{width}} {owners}")
     return "\n".join(lines) + "\n"
-
-
-def parse(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """(pattern, owners) per rule, in file order; comments and blank lines skipped."""
-    rules = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            pattern, *owners = line.split()
-            rules.append((pattern, tuple(owners)))
-    return rules
-
-
-def owners_of(rules: list[tuple[str, tuple[str, ...]]], path: str) -> tuple[str, ...]:
-    """Owners of a repository path under the rules (last match wins), for the few
-    pattern kinds this file uses: `*`, `/folder/` and `/file`."""
-    path = "/" + path.lstrip("/")
-    found: tuple[str, ...] = ()
-    for pattern, owners in rules:
-        if (
-            pattern == "*"
-            or (pattern.endswith("/") and path.startswith(pattern))
-            or path == pattern
-        ):
-            found = owners
-    return found

@@ -1,15 +1,6 @@
-"""Check the external links of the built site, with the standard library only.
-
-Every ``<a href="http(s)://...">`` in the site's HTML is tried once: first a HEAD request,
-and a GET when HEAD fails (many servers refuse HEAD). A few requests run at the same time.
-The result is a report; a dead link never stops the site from being built or published.
-
-Time is bounded twice. Each link has one hard deadline for everything it does (connect,
-HEAD, GET, redirects, every byte of the headers): the connection's socket is wrapped so
-that each read and write waits at most until that deadline, so a server that trickles
-one byte at a time cannot hold a check. The whole run has a deadline too; links that were
-not checked when it passed are reported as ``onzeker`` ("niet gecontroleerd").
-Name lookups (DNS) happen before there is a socket and are not bounded this way.
+"""``kb links``: the external link checker (``enrich.links`` resolves the ``[[id]]`` links
+between cases). Every ``http(s)`` link in the built site is tried once, with the standard
+library only; the result is a report, and a dead link never stops a build or publication.
 """
 
 from __future__ import annotations
@@ -99,7 +90,7 @@ class _DeadlineSocket:
         self._arm()
         return self._sock.recv(size, flags)
 
-    def recv_into(self, buffer, size: int = 0, flags: int = 0) -> int:  # noqa: ANN001
+    def recv_into(self, buffer: bytearray | memoryview, size: int = 0, flags: int = 0) -> int:
         self._arm()
         return self._sock.recv_into(buffer, size, flags)
 
@@ -155,7 +146,7 @@ class _HTTPHandler(urllib.request.HTTPHandler):
         super().__init__()
         self._deadline = deadline
 
-    def http_open(self, req: urllib.request.Request):  # noqa: ANN201
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(functools.partial(_HTTPConnection, deadline=self._deadline), req)
 
 
@@ -164,7 +155,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         super().__init__()
         self._deadline = deadline
 
-    def https_open(self, req: urllib.request.Request):  # noqa: ANN201
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(
             functools.partial(_HTTPSConnection, deadline=self._deadline),
             req,
@@ -234,7 +225,13 @@ def check_links(
 ) -> list[LinkResult]:
     """Check every URL once, at most ``workers`` at the same time; results in URL order.
     ``timeout`` bounds each link, ``total`` (seconds) the whole run: links not checked by
-    then are ``onzeker`` with the reason NOT_CHECKED."""
+    then are ``onzeker`` with the reason NOT_CHECKED.
+
+    Each link has one hard deadline for everything it does (connect, HEAD, GET, redirects,
+    every byte of the headers): the connection's socket is wrapped so that each read and
+    write waits at most until that deadline, so a server that trickles one byte at a time
+    cannot hold a check. Name lookups (DNS) happen before there is a socket and are not
+    bounded this way."""
     urls = list(links)
     deadline = None if total is None else time.monotonic() + total
 

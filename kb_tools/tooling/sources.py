@@ -1,38 +1,11 @@
-"""Networks that keep their cases in their own git repository (``bron:`` in netwerken.yml).
-
-``update(content_dir)`` is what ``kb bronnen bijwerken`` runs. Per network with a source:
-
-1. fetch only the ref's newest commit (``git fetch --depth 1``) into a cache
-   (``.cache/bronnen/<netwerk>``, a bare repository) and resolve it to one commit. While git
-   runs, the cache's growth is watched: past ``MAX_DOWNLOAD_BYTES`` git is stopped and the
-   cache removed; the same after ``GIT_TIMEOUT`` seconds;
-2. list that commit's folder with ``git ls-tree`` and refuse anything that is not a plain
-   file (symlinks, submodules), lies outside the folder, is a dotfile, has a suffix other
-   than .md/.png/.jpg/.jpeg/.webp, is too large, or whose name is not a lower-case slug
-   (``dorp-een.md``; not ``index.md``). Remote names are only ever shown through
-   ``printable``, which escapes control, bidi and zero-width characters;
-3. write the files into a copy of the content folder, in place of the network's own folder,
-   and run the same validation as ``kb check`` (``check_content``) plus the ledger of
-   published addresses. The case rules already demand that every id carries the network's
-   prefix and that the file's folder is the network's folder; an id that another network
-   already uses is ``id-dubbel``;
-4. only when all of that passes: replace ``content/casussen/<netwerk>/`` wholesale by the
-   new files (vendoring) and record the commit in ``content/bronnen.lock.yml``.
-
-On any failure the vendored folder and the lock stay as they were: the site keeps that
-network's last good content, and every other network is unaffected. The build itself
-(``kb build``) only reads the vendored files, so it needs no network and is reproducible
-from the repository alone.
-"""
+"""``kb bronnen bijwerken``: networks that keep their cases in their own git repository
+(``bron:`` in netwerken.yml). Their files are checked like ``kb check`` and vendored into
+``content/casussen/<netwerk>/``; ``gitfetch`` gets them."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
 import tempfile
-import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -55,13 +28,12 @@ from kb_tools.load.files import display_path
 from kb_tools.load.registry import copy_registry, load_registry
 from kb_tools.model import ERROR, Finding, Network
 from kb_tools.textscan import printable
+from kb_tools.tooling.casefile import slugify
+from kb_tools.tooling.gitfetch import SourceError, fetch, run_git
 from kb_tools.validate import check_content
 
 LOCK_FILE = "bronnen.lock.yml"
 CACHE_DIR = Path(".cache") / "bronnen"
-GIT_TIMEOUT = 120  # seconds per git command
-MAX_DOWNLOAD_BYTES = 100_000_000  # what one fetch may add to the cache
-POLL_SECONDS = 0.2  # how often the cache's size is measured while git fetches
 NAME_LIMIT = 160  # characters of a remote name that a message shows
 MESSAGE_LIMIT = 1000  # characters of a finding on a remote file
 MAX_TOTAL_BYTES = 50_000_000
@@ -78,14 +50,6 @@ UNCHANGED = "ongewijzigd"
 FAILED = "mislukt"
 
 
-class SourceError(Exception):
-    """A source cannot be used; the message is Dutch and names the network."""
-
-
-class TooLarge(Exception):
-    """A watched git command made the cache grow past its limit; git was stopped."""
-
-
 @dataclass
 class SourceResult:
     network: str
@@ -95,143 +59,16 @@ class SourceResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _git_env() -> dict[str, str]:
-    return {
-        **os.environ,
-        "GIT_TERMINAL_PROMPT": "0",  # never wait for a password in CI
-        "GIT_ASKPASS": "true",
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_ALLOW_PROTOCOL": "https:ssh:file",
-    }
-
-
-def _git(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        env=_git_env(),
-        capture_output=True,
-        timeout=GIT_TIMEOUT,
-        check=False,
-    )
-
-
-def _tree_size(folder: Path) -> int:
-    total = 0
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:  # git renamed or removed it meanwhile
-                pass
-    return total
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Stop the command and everything it started (git fetch runs index-pack and, for
-    file://, upload-pack): they share the session made for them."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
-    process.wait()
-
-
-def _run_watched(
-    command: list[str], watch: Path, limit: int, cwd: Path | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    """Run ``command`` like ``_git``, but measure ``watch`` every POLL_SECONDS: once it has
-    grown by more than ``limit`` bytes, stop the command and raise TooLarge. After
-    GIT_TIMEOUT seconds, stop it and raise subprocess.TimeoutExpired."""
-    start_size = _tree_size(watch)
-    deadline = time.monotonic() + GIT_TIMEOUT
-    # output into files, not pipes: a full pipe would block git while we only watch
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=_git_env(), stdout=out, stderr=err, start_new_session=True
-        )
-        try:
-            while True:
-                try:
-                    process.wait(timeout=POLL_SECONDS)
-                    finished = True
-                except subprocess.TimeoutExpired:
-                    finished = False
-                if _tree_size(watch) - start_size > limit:
-                    raise TooLarge(command)
-                if finished:
-                    break
-                if time.monotonic() > deadline:
-                    raise subprocess.TimeoutExpired(command, GIT_TIMEOUT)
-        finally:
-            if process.poll() is None:
-                _stop(process)
-        out.seek(0)
-        err.seek(0)
-        return subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
-
-
-def _megabytes(size: int) -> str:
-    """100_000_000 -> '100 MB', 200_000 -> '0,2 MB'."""
-    return f"{size / 1_000_000:.1f}".removesuffix(".0").replace(".", ",") + " MB"
-
-
-def fetch(network: Network, cache_root: Path) -> str:
-    """Fetch the network's ref into its cache and return the commit it points to."""
-    assert network.source is not None
-    source = network.source
-    cache = cache_root / network.id
-    if not (cache / "HEAD").is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        done = _git(["init", "--quiet", "--bare", str(cache)])
-        if done.returncode != 0:
-            raise SourceError(f"De cache {cache} kan niet worden gemaakt.")
-    # Only the newest commit of the ref: its history is not needed and may be huge.
-    fetch_args = ["fetch", "--quiet", "--no-tags", "--force", "--depth", "1"]
-    try:
-        done = _run_watched(
-            ["git", *fetch_args, source.url, source.ref], cache, MAX_DOWNLOAD_BYTES, cwd=cache
-        )
-    except TooLarge as exc:
-        shutil.rmtree(cache, ignore_errors=True)  # what git had downloaded so far
-        raise SourceError(
-            f"De bron van netwerk '{network.id}' is groter dan {_megabytes(MAX_DOWNLOAD_BYTES)}: "
-            f"{source.url} (ref {source.ref}). Het ophalen is gestopt. De nieuwste versie "
-            f"(zonder geschiedenis) mag hoogstens {_megabytes(MAX_DOWNLOAD_BYTES)} zijn."
-        ) from exc
-    except subprocess.TimeoutExpired as exc:
-        shutil.rmtree(cache, ignore_errors=True)
-        raise SourceError(
-            f"De bron van netwerk '{network.id}' ({source.url}) antwoordt niet binnen "
-            f"{GIT_TIMEOUT} seconden."
-        ) from exc
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SourceError(
-            f"De bron van netwerk '{network.id}' is niet bereikbaar: {source.url} "
-            f"(ref {source.ref}). Git meldt: "
-            f"{printable(detail[-1]) if detail else 'onbekende fout'}"
-        )
-    done = _git(["rev-parse", "--verify", "FETCH_HEAD^{commit}"], cwd=cache)
-    if done.returncode != 0:
-        raise SourceError(
-            f"De ref '{source.ref}' van netwerk '{network.id}' wijst niet naar een commit."
-        )
-    return done.stdout.decode().strip()
-
-
 def _remote_name(network: Network, commit: str, path: str) -> str:
     """How a finding names a remote file: network, repository, commit and path; the path
     is the network's text, so it is shown through ``printable``."""
     assert network.source is not None
-    return f"{network.id}: {network.source.url} @ {commit[:12]} : {printable(path)}"
+    return f"{network.id}: {network.source.url} @ {commit[:12]} : {printable(path, NAME_LIMIT)}"
 
 
 def _name_problem(rel: PurePosixPath) -> str:
     """Why a file name in a source is refused, in Dutch with a better name, or ''. Names
     become addresses on the website: lower-case slugs only (``dorp-een.md``)."""
-    from kb_tools.tooling.intake import slugify
-
     if rel.stem in RESERVED_STEMS and FILE_NAME.fullmatch(rel.name):
         return (
             f"de naam {rel.name} mag niet: die naam gebruikt de website zelf. Hernoem het "
@@ -258,7 +95,7 @@ def export(network: Network, cache_root: Path, commit: str, target: Path) -> int
     args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
     if folder:
         args += ["--", folder + "/"]
-    done = _git(args, cwd=cache)
+    done = run_git(args, cwd=cache)
     if done.returncode != 0:
         raise SourceError(
             f"De map '{folder}' in de bron van '{network.id}' kan niet worden gelezen."
@@ -319,7 +156,7 @@ def export(network: Network, cache_root: Path, commit: str, target: Path) -> int
         if root not in out.parents:  # belt and braces: never write outside the folder
             raise SourceError(f"{_remote_name(network, commit, str(rel))}: buiten de map.")
         out.parent.mkdir(parents=True, exist_ok=True)
-        blob = _git(["cat-file", "blob", sha], cwd=cache)
+        blob = run_git(["cat-file", "blob", sha], cwd=cache)
         if blob.returncode != 0:
             raise SourceError(f"{_remote_name(network, commit, str(rel))}: onleesbaar.")
         out.write_bytes(blob.stdout)
@@ -416,7 +253,30 @@ def update_network(
     lock: dict[str, dict],
     today: date,
 ) -> SourceResult:
-    """Fetch, check and vendor one network's source. Never raises for source problems."""
+    """Fetch, check and vendor one network's source. Never raises for source problems.
+
+    1. fetch only the ref's newest commit (``git fetch --depth 1``) into a cache
+       (``.cache/bronnen/<netwerk>``, a bare repository) and resolve it to one commit. While git
+       runs, the cache's growth is watched: past ``MAX_DOWNLOAD_BYTES`` git is stopped and the
+       cache removed; the same after ``GIT_TIMEOUT`` seconds;
+    2. list that commit's folder with ``git ls-tree`` and refuse anything that is not a plain
+       file (symlinks, submodules), lies outside the folder, is a dotfile, has a suffix other
+       than .md/.png/.jpg/.jpeg/.webp, is too large, or whose name is not a lower-case slug
+       (``dorp-een.md``; not ``index.md``). Remote names are only ever shown through
+       ``printable``, which escapes control, bidi and zero-width characters;
+    3. write the files into a copy of the content folder, in place of the network's own folder,
+       and run the same validation as ``kb check`` (``check_content``) plus the ledger of
+       published addresses. The case rules already demand that every id carries the network's
+       prefix and that the file's folder is the network's folder; an id that another network
+       already uses is ``id-dubbel``;
+    4. only when all of that passes: replace ``content/casussen/<netwerk>/`` wholesale by the
+       new files (vendoring) and record the commit in ``content/bronnen.lock.yml``.
+
+    On any failure the vendored folder and the lock stay as they were: the site keeps that
+    network's last good content, and every other network is unaffected. The build itself
+    (``kb build``) only reads the vendored files, so it needs no network and is reproducible
+    from the repository alone.
+    """
     assert network.source is not None
     source = network.source
     try:

@@ -1,0 +1,118 @@
+"""Search as readers and the helpdesk use it, for ``kb bench``: what one query costs on the
+built site's search page in headless Chromium (``query_cost``) and how fast ``kb zoek``
+builds its index and answers (``helpdesk_search``)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from kb_tools.bench.metrics import gzip_size, run_measured
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Helpdesk questions, each asked on a freshly opened search page: common words (in
+#: nearly every synthetic case: the worst case), a place, a phrase and a synonym.
+QUERIES = ("vrijwilligers gemeente", "vervoer", "Delfzijl", "right to challenge", "vpb")
+_COMPRESSED_BY_HOST = (".js", ".json", ".css", ".html")
+
+
+def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]:
+    """What searching costs a reader of the search page in headless Chromium, served
+    from 127.0.0.1 by a server that counts the bytes it sends (Pagefind fetches in a
+    worker, which the page's DevTools session does not see). Text files count gzipped,
+    as a web host sends them; Pagefind's own files are compressed already.
+
+    Per query, on a fresh page: the bytes of word chunks and result fragments (what the
+    issue budgets), the filter files (loaded once per visit, after the first results,
+    for the counts) and the milliseconds from pressing Enter to the first result, after
+    typing the query at 80 ms per key. ``startup_bytes`` is what opening the page loads
+    from pagefind/ (code, wasm, page list); ``ready_ms`` how long until that is loaded.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from kb_tools.bench.static import Served, serve
+
+    def cost(served: Served) -> dict[str, int]:
+        kinds = {"index": 0, "fragment": 0, "filter": 0, "other": 0}
+        for path, size in served.take().items():
+            if "/pagefind/" not in path:
+                continue
+            if path.endswith(_COMPRESSED_BY_HOST):
+                size = gzip_size(site / path.lstrip("/"))
+            kind = path.rsplit(".pf_", 1)[-1] if ".pf_" in path else "other"
+            kinds[kind if kind in kinds else "other"] += size
+        return kinds
+
+    runs = []
+    with serve(site) as served, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
+            args=["--no-sandbox", "--disable-gpu"],
+            headless=True,
+        )
+        try:
+            for query in queries:
+                context = browser.new_context()
+                page = context.new_page()
+                page.set_default_timeout(60_000)
+                form = page.locator("#kb-search[data-state=klaar]")
+                opened = time.perf_counter()
+                page.goto(served.url + "zoeken/")
+                page.locator("#kb-search[data-index=klaar]").wait_for()
+                ready_ms = (time.perf_counter() - opened) * 1000
+                startup = cost(served)
+                # Typed as a quick reader types: the page fetches word chunks meanwhile.
+                page.type("#kb-q", query, delay=80)
+                started = time.perf_counter()
+                page.press("#kb-q", "Enter")
+                page.locator("#kb-results li, #kb-none:not([hidden])").first.wait_for()
+                first_ms = (time.perf_counter() - started) * 1000
+                form.wait_for()
+                spent = cost(served)
+                runs.append(
+                    {
+                        "query": query,
+                        "startup_bytes": sum(startup.values()) + spent["other"],
+                        "query_bytes": spent["index"] + spent["fragment"],
+                        "filter_bytes": spent["filter"],
+                        "first_result_ms": round(first_ms),
+                        "ready_ms": round(ready_ms),
+                    }
+                )
+                context.close()
+        finally:
+            browser.close()
+    by_bytes = sorted(r["query_bytes"] for r in runs)
+    by_ms = sorted(r["first_result_ms"] for r in runs)
+    return {
+        "queries": runs,
+        "query_bytes": by_bytes[len(by_bytes) // 2],  # the median query
+        "query_bytes_max": by_bytes[-1],
+        "first_result_ms": by_ms[len(by_ms) // 2],
+        "first_result_ms_max": by_ms[-1],
+        "startup_bytes": max(r["startup_bytes"] for r in runs),
+        "ready_ms": max(r["ready_ms"] for r in runs),
+        "filter_bytes": max(r["filter_bytes"] for r in runs),
+    }
+
+
+def helpdesk_search(content: Path, cache: Path) -> dict[str, Any]:
+    """`kb zoek`: building its whoosh index from scratch (a child process, as a helpdesk
+    worker runs it the first time), then each query of QUERIES in-process on that index."""
+    from kb_tools.index.helpdesk import SearchIndex
+
+    build = run_measured(
+        [sys.executable, "-m", "kb_tools.cli", "zoek", "test", "--content", str(content)]
+        + ["--cache", str(cache)],
+        cwd=content.parent,
+    )
+    index = SearchIndex(content, cache)
+    index.update()
+    times = {}
+    for query in QUERIES:
+        started = time.perf_counter()
+        index.search(query)
+        times[query] = round((time.perf_counter() - started) * 1000, 1)
+    return {"index_build": build, "query_ms": times, "query_ms_max": max(times.values())}
