@@ -5,6 +5,7 @@ documentation all derive from. Change a field here, nowhere else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,7 @@ TEXT_MAX = 200
 
 @dataclass(frozen=True)
 class Field:
-    """One frontmatter field. ``kind`` selects the rule in ``validate.fields``."""
+    """One frontmatter field. ``kind`` is a key of ``KINDS``."""
 
     name: str
     kind: str
@@ -300,90 +301,166 @@ ANSWER_SECTIONS: tuple[tuple[str, bool], ...] = (
 )
 
 
-def json_schema(registry: Registry) -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) of the frontmatter, with the vocabularies as enums."""
+# -- kinds of field -------------------------------------------------------------------------
+#
+# A kind is declared here once, with its JSON-Schema fragment. The validator
+# (validate/values.py, KIND_CHECKS) and the issue form (tooling/forms.py, FORM_KINDS) each
+# keep one handler per kind in their own module; tests/test_kinds.py fails when one is missing.
 
-    def enum(vocab: str | None) -> dict[str, Any]:
-        vocabulary = registry.vocabularies.get(vocab or "")
-        schema: dict[str, Any] = {"type": "string"}
-        if vocabulary:
-            schema["enum"] = list(vocabulary.ids())
-        return schema
+ANSWER_ID_JSON_PATTERN = "^hd-[0-9]{4}$"
+_DATE_JSON = {"type": "string", "format": "date", "pattern": DATE_JSON_PATTERN}
+_CASE_ID_JSON = {"type": "string", "pattern": ID_JSON_PATTERN}
+_URL_JSON = {"type": "string", "pattern": "^(https?://|mailto:)"}
 
-    date = {"type": "string", "format": "date", "pattern": DATE_JSON_PATTERN}
-    case_id = {"type": "string", "pattern": ID_JSON_PATTERN}
-    url = {"type": "string", "pattern": "^(https?://|mailto:)"}
-    kinds: dict[str, Any] = {
-        "id": case_id,
-        "network": {"type": "string", "enum": sorted(registry.networks)},
-        "date": date,
-        "active": {"enum": [*ACTIVE_VALUES, True, False]},
-        "case_ids": {"type": "array", "items": case_id, "uniqueItems": True},
-        "figures": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["soort", "waarde", "jaar"],
-                "properties": {
-                    "soort": enum("kengetallen"),
-                    "waarde": {"type": "number", "minimum": 0},
-                    "jaar": {"type": "integer", "minimum": 1900},
-                    "toelichting": {"type": "string", "maxLength": TEXT_MAX},
-                },
+#: A JSON-Schema fragment of one field; the registry fills in the enums.
+Fragment = Callable[[Field, Registry], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of field: what its values are, and its JSON-Schema fragment."""
+
+    name: str
+    description: str
+    json_schema: Fragment
+
+
+def _fixed(fragment: dict[str, Any]) -> Fragment:
+    """A fragment that depends on neither the field nor the registry."""
+    return lambda field, registry: dict(fragment)
+
+
+def _enum(registry: Registry, vocab: str | None) -> dict[str, Any]:
+    vocabulary = registry.vocabularies.get(vocab or "")
+    schema: dict[str, Any] = {"type": "string"}
+    if vocabulary:
+        schema["enum"] = list(vocabulary.ids())
+    return schema
+
+
+def _text_json(field: Field, registry: Registry) -> dict[str, Any]:
+    prop: dict[str, Any] = {"type": "string", "minLength": 1}
+    if field.max_length:
+        prop["maxLength"] = field.max_length
+    return prop
+
+
+def _terms_json(field: Field, registry: Registry) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": _enum(registry, field.vocabulary),
+        "uniqueItems": True,
+        "minItems": 1 if field.required else 0,
+    }
+
+
+def _figures_json(field: Field, registry: Registry) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["soort", "waarde", "jaar"],
+            "properties": {
+                "soort": _enum(registry, "kengetallen"),
+                "waarde": {"type": "number", "minimum": 0},
+                "jaar": {"type": "integer", "minimum": 1900},
+                "toelichting": {"type": "string", "maxLength": TEXT_MAX},
             },
         },
-        "sources": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "document": {"type": "string", "enum": sorted(registry.sources)},
-                    "deel": {"type": "string"},
-                    "titel": {"type": "string"},
-                    "url": url,
-                },
-                "anyOf": [{"required": ["document"]}, {"required": ["titel"]}],
-            },
-        },
-        "contact": {
+    }
+
+
+def _sources_json(field: Field, registry: Registry) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "organisatie": {"type": "string"},
-                "website": url,
-                "naam": {"type": "string"},
-                "email": {"type": "string", "format": "email"},
-                "telefoon": {"type": "string"},
-                "toestemming": date,
+                "document": {"type": "string", "enum": sorted(registry.sources)},
+                "deel": {"type": "string"},
+                "titel": {"type": "string"},
+                "url": _URL_JSON,
             },
-        },
-        "review": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["door", "datum"],
-            "properties": {"door": {"type": "string"}, "datum": date},
+            "anyOf": [{"required": ["document"]}, {"required": ["titel"]}],
         },
     }
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("text", "One line of plain text, at most max_length characters.", _text_json),
+        Kind("id", "A case id: network prefix and four digits.", _fixed(_CASE_ID_JSON)),
+        Kind(
+            "answer_id",
+            "A helpdesk answer id: hd- and four digits.",
+            _fixed({"type": "string", "pattern": ANSWER_ID_JSON_PATTERN}),
+        ),
+        Kind(
+            "network",
+            "The id of a network in netwerken.yml.",
+            lambda field, registry: {"type": "string", "enum": sorted(registry.networks)},
+        ),
+        Kind(
+            "term",
+            "One id from the field's vocabulary.",
+            lambda field, registry: _enum(registry, field.vocabulary),
+        ),
+        Kind("terms", "A list of ids from the field's vocabulary.", _terms_json),
+        Kind("date", "A date: YYYY-MM-DD, not in the future.", _fixed(_DATE_JSON)),
+        Kind(
+            "active",
+            "ja, nee or onbekend (YAML true and false too).",
+            _fixed({"enum": [*ACTIVE_VALUES, True, False]}),
+        ),
+        Kind(
+            "case_ids",
+            "A list of case ids.",
+            _fixed({"type": "array", "items": _CASE_ID_JSON, "uniqueItems": True}),
+        ),
+        Kind("figures", "A list of key figures: FIGURE_KEYS.", _figures_json),
+        Kind("sources", "A list of sources: SOURCE_KEYS.", _sources_json),
+        Kind(
+            "contact",
+            "Contact details: CONTACT_KEYS; personal ones only with a date of consent.",
+            _fixed(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "organisatie": {"type": "string"},
+                        "website": _URL_JSON,
+                        "naam": {"type": "string"},
+                        "email": {"type": "string", "format": "email"},
+                        "telefoon": {"type": "string"},
+                        "toestemming": _DATE_JSON,
+                    },
+                }
+            ),
+        ),
+        Kind(
+            "review",
+            "Who of the network reviewed the case, and when: REVIEW_KEYS.",
+            _fixed(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["door", "datum"],
+                    "properties": {"door": {"type": "string"}, "datum": _DATE_JSON},
+                }
+            ),
+        ),
+    )
+}
+
+
+def json_schema(registry: Registry) -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the frontmatter, with the vocabularies as enums."""
     properties: dict[str, Any] = {}
     for field in FIELDS:
-        if field.kind == "text":
-            prop: dict[str, Any] = {"type": "string", "minLength": 1}
-            if field.max_length:
-                prop["maxLength"] = field.max_length
-        elif field.kind == "term":
-            prop = enum(field.vocabulary)
-        elif field.kind == "terms":
-            item = enum(field.vocabulary)
-            prop = {
-                "type": "array",
-                "items": item,
-                "uniqueItems": True,
-                "minItems": 1 if field.required else 0,
-            }
-        else:
-            prop = dict(kinds[field.kind])
+        prop = KINDS[field.kind].json_schema(field, registry)
         prop["description"] = field.description
         properties[field.name] = prop
     return {

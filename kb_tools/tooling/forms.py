@@ -7,6 +7,7 @@ and every dropdown option maps back to a vocabulary id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,14 +78,56 @@ class Element:
         return self.key.replace("sectie:", "").lower().replace(" ", "-")
 
 
-def field_options(field: Field, registry: Registry) -> tuple[tuple[str, str], ...]:
-    """Dropdown options (label, value) for a field, or () when it is free text."""
-    if field.kind == "network":
-        return tuple((n.name, n.id) for n in registry.networks.values())
-    if field.kind == "active":
-        return tuple((v.capitalize(), v) for v in ACTIVE_VALUES)
+Options = tuple[tuple[str, str], ...]
+
+
+def _no_options(field: Field, registry: Registry) -> Options:
+    return ()
+
+
+def _network_options(field: Field, registry: Registry) -> Options:
+    return tuple((n.name, n.id) for n in registry.networks.values())
+
+
+def _active_options(field: Field, registry: Registry) -> Options:
+    return tuple((v.capitalize(), v) for v in ACTIVE_VALUES)
+
+
+def _vocabulary_options(field: Field, registry: Registry) -> Options:
     vocab = registry.vocabularies.get(field.vocabulary or "")
     return tuple((t.label, t.id) for t in vocab.terms) if vocab else ()
+
+
+@dataclass(frozen=True)
+class FormKind:
+    """How the form asks for one kind of field: a dropdown when ``options`` gives any
+    (several choices when ``multiple``), else a text box."""
+
+    options: Callable[[Field, Registry], Options] = _no_options
+    multiple: bool = False
+
+
+#: One entry per kind in ``schema.KINDS``; tests/test_kinds.py keeps the two in step.
+FORM_KINDS: dict[str, FormKind] = {
+    "text": FormKind(),
+    "id": FormKind(),
+    "answer_id": FormKind(),
+    "network": FormKind(_network_options),
+    "term": FormKind(_vocabulary_options),
+    "terms": FormKind(_vocabulary_options, multiple=True),
+    "date": FormKind(),
+    "active": FormKind(_active_options),
+    "case_ids": FormKind(),
+    "figures": FormKind(),
+    "sources": FormKind(),
+    "contact": FormKind(),
+    "review": FormKind(),
+}
+
+
+def field_options(field: Field, registry: Registry) -> Options:
+    """Dropdown options (label, value) for a field, or () when it is free text."""
+    return FORM_KINDS[field.kind].options(field, registry)
 
 
 def form_elements(registry: Registry) -> list[Element]:
@@ -93,11 +136,12 @@ def form_elements(registry: Registry) -> list[Element]:
     for field in FIELDS:
         if field.name in AUTOMATIC:
             continue
-        options = field_options(field, registry)
+        form_kind = FORM_KINDS[field.kind]
+        options = form_kind.options(field, registry)
         description = field.description
         if field.name in FORMATS:
             description += "\n" + FORMATS[field.name]
-        if field.kind == "terms":
+        if form_kind.multiple:
             description += " U mag meer dan één keuze maken."
         if field.name == "cijfers" and "kengetallen" in registry.vocabularies:
             soorten = registry.vocabularies["kengetallen"].terms
@@ -117,7 +161,7 @@ def form_elements(registry: Registry) -> list[Element]:
                 field.name.capitalize(),
                 description,
                 field.required,
-                field.kind == "terms",
+                form_kind.multiple,
                 options,
             )
         )
