@@ -1,5 +1,5 @@
 """The facet table is the one place a vocabulary is declared: a new row in
-``schema.FACETS`` plus its YAML file, and nothing else, puts the vocabulary on the site, in
+``facets.FACETS`` plus its YAML file, and nothing else, puts the vocabulary on the site, in
 the search filters of both engines, the JSON Schema, the issue form and the open data."""
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools import schema
+from kb_tools import facets, schema
+from kb_tools.facets import FACETS, SEARCH_FILTERS
 from kb_tools.load.registry import copy_registry
 from kb_tools.load.vocabularies import REQUIRED_VOCABULARIES
-from kb_tools.schema import FACETS, FIELDS, SEARCH_FILTERS
+from kb_tools.schema import FIELDS
 
 from .conftest import CONTENT, FIXTURES, NETWORK, ROOT
 
@@ -73,9 +74,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     shutil.copytree(
         ROOT / "kb_tools", code / "kb_tools", ignore=shutil.ignore_patterns("__pycache__")
     )
-    source = (code / "kb_tools" / "schema.py").read_text(encoding="utf-8")
+    source = (code / "kb_tools" / "facets.py").read_text(encoding="utf-8")
     end = source.index("\n)\nFACETS_BY_NAME")
-    (code / "kb_tools" / "schema.py").write_text(
+    (code / "kb_tools" / "facets.py").write_text(
         source[: end + 1] + NEW_ROW + source[end + 1 :], encoding="utf-8"
     )
     site = tmp / "project"
@@ -105,8 +106,8 @@ def test_the_running_table_has_one_row_per_vocabulary() -> None:
     for facet in FACETS:
         vocabulary = (CONTENT / "vocabulaires" / f"{facet.name}.yml").read_text("utf-8")
         assert f"veld: {facet.name}\n" in vocabulary
-        assert (f"- id: {schema.UNKNOWN}\n" in vocabulary) == facet.unknown, facet.name
-    assert [name for name, _ in SEARCH_FILTERS][-1] == schema.NETWORK_FILTER
+        assert (f"- id: {facets.UNKNOWN}\n" in vocabulary) == facet.unknown, facet.name
+    assert [name for name, _ in SEARCH_FILTERS][-1] == facets.NETWORK_FILTER
 
 
 def test_a_new_facet_row_reaches_the_site(project: tuple[Path, Path]) -> None:

@@ -12,9 +12,9 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
+from kb_tools.facets import FACETS, UNKNOWN
 from kb_tools.load.registry import copy_registry, load_registry
 from kb_tools.model import Registry
-from kb_tools.schema import FACETS, UNKNOWN
 
 _PLACES = (
     "Austerlitz Elsrijk Vinkeveen Lierop Ulft Rhenen Bilthoven Onderdijk Lunetten Overvecht "

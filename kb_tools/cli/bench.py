@@ -45,7 +45,7 @@ def add_bench(commands: Commands) -> None:
 
 
 def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from kb_tools.bench import run as bench
+    from kb_tools.bench import benchmark as bench
 
     root = Path.cwd()
     if not (root / "mkdocs.yml").is_file() or not (root / "content").is_dir():

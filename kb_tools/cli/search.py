@@ -23,7 +23,7 @@ from kb_tools.cli.shared import (
     require_content,
 )
 from kb_tools.enrich import build_corpus
-from kb_tools.schema import FACETS, SEARCH_FILTERS
+from kb_tools.facets import FACETS, SEARCH_FILTERS
 from kb_tools.validate import check_content, report
 
 SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it

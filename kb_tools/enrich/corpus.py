@@ -6,8 +6,8 @@ import posixpath
 from dataclasses import dataclass, field
 
 from kb_tools.enrich.privacy import public_case
+from kb_tools.facets import ANSWER_FACETS, FACETS
 from kb_tools.model import Answer, Case, Network, Registry, Vocabulary
-from kb_tools.schema import ANSWER_FACETS, FACETS
 from kb_tools.urls import item_src, item_url
 
 

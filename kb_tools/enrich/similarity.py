@@ -20,8 +20,8 @@ from scipy import sparse
 
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.text import Analyzer
+from kb_tools.facets import BY_SPECIFICITY, FACETS, FACETS_BY_NAME, UNKNOWN
 from kb_tools.model import Case
-from kb_tools.schema import BY_SPECIFICITY, FACETS, FACETS_BY_NAME, UNKNOWN
 
 TOP = 5
 BLOCK = 512
@@ -29,7 +29,7 @@ WORDS_PER_CASE = 40
 COMMON_SHARE = 0.05
 COMMON_MIN = 20
 
-# How much each facet weighs, and why, is declared with the facets (``schema.FACETS``).
+# How much each facet weighs, and why, is declared with the facets (``facets.FACETS``).
 FACET_WEIGHTS = {f.name: f.weight for f in FACETS if f.weight}
 # Facets decide most: they are what editors chose deliberately. Text catches what the
 # facets miss (the same specific problem in other words), so it adds but does not lead.

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from kb_tools.facets import BY_SPECIFICITY, FACETS_BY_NAME
 from kb_tools.model import Registry
-from kb_tools.schema import BY_SPECIFICITY, FACETS_BY_NAME
 
 _WORD = re.compile(r"[a-z0-9]+")
 _RAW_WORD = re.compile(r"[^\W_]+")
@@ -182,7 +182,7 @@ def synonym_map(registry: Registry) -> dict[str, str]:
     index ("vpb" -> "Vennootschapsbelasting"). Synonyms stay out of the index: 70
     words per case cost Pagefind 0.5 GB at 10,000 cases. Keys are folded words joined
     by one space ("wmo-loket" -> "wmo loket"). A synonym of terms in two vocabularies
-    goes to the most specific one (``schema.BY_SPECIFICITY``): "vpb" means the law, not the
+    goes to the most specific one (``facets.BY_SPECIFICITY``): "vpb" means the law, not the
     bottleneck "belastingen"."""
     found: dict[str, str] = {}
     for facet in BY_SPECIFICITY:

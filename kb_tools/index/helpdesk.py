@@ -23,12 +23,12 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
 from kb_tools.enrich.text import Analyzer, Compounds, analyse_word, fold
+from kb_tools.facets import SEARCH_FILTERS
 from kb_tools.index import records
 from kb_tools.load.documents import load_document
 from kb_tools.load.files import ANSWER, CASE, display_path, scan_content
 from kb_tools.load.registry import load_registry
 from kb_tools.model import ERROR, Answer, Case, Registry
-from kb_tools.schema import SEARCH_FILTERS
 from kb_tools.urls import short_link
 from kb_tools.validate.fields import CaseValidator
 

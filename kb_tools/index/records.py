@@ -1,14 +1,14 @@
 """Index, records: what one case or helpdesk answer contributes to search, said once for
 both engines (the site's Pagefind index and the whoosh index behind ``kb zoek``).
 
-Term labels become search words, the search filters come from ``schema.SEARCH_FILTERS``,
+Term labels become search words, the search filters come from ``facets.SEARCH_FILTERS``,
 and the byline says who published the item.
 """
 
 from __future__ import annotations
 
+from kb_tools.facets import FACETS, NETWORK_FILTER, SEARCH_FILTERS
 from kb_tools.model import Answer, Case, Registry
-from kb_tools.schema import FACETS, NETWORK_FILTER, SEARCH_FILTERS
 
 
 def _terms(item: Case | Answer, name: str) -> list[str]:

@@ -1,5 +1,5 @@
 """Load, vocabularies: one ``content/vocabulaires/*.yml`` file into a ``Vocabulary``, its
-terms and their extra fields checked; a facet's vocabulary must fit its row in ``schema.FACETS``.
+terms and their extra fields checked; a facet's vocabulary must fit its row in ``facets.FACETS``.
 """
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kb_tools.facets import FACETS, FACETS_BY_NAME, UNKNOWN
 from kb_tools.load.checker import Checker
 from kb_tools.load.documents import load_yaml_file
 from kb_tools.load.files import finding
 from kb_tools.model import Finding, Term, Vocabulary
-from kb_tools.schema import FACETS, FACETS_BY_NAME, UNKNOWN
 from kb_tools.textscan import printable
 
 #: Extra fields a term may have, by kind: url (official text), text, a number, or a choice.

@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from kb_tools.enrich.corpus import Corpus
+from kb_tools.facets import ANSWER_FACETS, FACETS, UNKNOWN
 from kb_tools.model import Answer, Case
-from kb_tools.schema import ANSWER_FACETS, FACETS, UNKNOWN
 from kb_tools.urls import absolute, network_url, safe_href, short_link, term_url
 
 MONTHS = (

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from kb_tools.facets import UNKNOWN
 from kb_tools.model import WARNING
 from kb_tools.schema import (
     ACTIVE_VALUES,
@@ -134,7 +135,7 @@ def check_terms(run: Run, field: Field, value: Any) -> None:
             )
             continue
         result.append(term)
-    if "onbekend" in result and len(result) > 1:
+    if UNKNOWN in result and len(result) > 1:
         run.add(
             (name,),
             "onbekend-met-waarde",
