@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import difflib
-import unicodedata
+
+from kb_tools.textscan import fold
 
 
 def normalise(text: str) -> str:
     """Lower case, no diacritics, words joined by hyphens: 'Coöperatie Zorg' -> 'cooperatie-zorg'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    plain = fold(text)
     return "-".join(plain.replace("_", " ").replace("-", " ").split())
 
 

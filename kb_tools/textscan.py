@@ -198,3 +198,12 @@ def printable(text: str, limit: int = 160) -> str:
         pieces.append(piece)
         length += len(piece)
     return "".join(pieces)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: the one folding of text for search, suggestions and
+    file names ("Coöperatie" -> "cooperatie")."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb_tools.bench import benchmark as bench
-from kb_tools.bench.search import QUERIES
+from kb_tools.bench.searchcost import QUERIES
 from kb_tools.bench.synthetic import generate
 from kb_tools.cli import main
 from kb_tools.validate import check_content

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools.enrich.text import Compounds, synonym_map
+from kb_tools.dutch import Compounds, synonym_map
 from kb_tools.index import pagefind as sitesearch
 from kb_tools.load.registry import load_registry
 

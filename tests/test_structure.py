@@ -36,7 +36,7 @@ def module_name(path: Path) -> str:
 def stage_of(name: str, table: dict[str, tuple[str, str]]) -> str:
     """The stage of a module: its own row, or its package's row."""
     path = name.replace(".", "/")
-    for key in (f"{path}.py", f"{path}/"):
+    for key in (f"{path}.py", f"{path}/__init__.py", f"{path}/"):
         if key in table:
             return table[key][0]
     package = path.rsplit("/", 1)[0] + "/"
@@ -73,7 +73,7 @@ def test_the_readme_table_names_every_module_and_nothing_else() -> None:
         target = ROOT / key
         assert target.exists(), f"README names {key}, which does not exist"
         if key.endswith("/"):
-            present = {p.name for p in target.glob("*.py") if p.name != "__init__.py"}
+            present = {p.name for p in target.glob("*.py") if not p.name.startswith("__")}
             named = set(re.findall(r"`(\w+\.py)`", description))
             assert named == present, (
                 f"{key}: README names {sorted(named)}, code has {sorted(present)}"

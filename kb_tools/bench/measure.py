@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kb_tools.bench.metrics import gzip_size, page_sizes, run_measured, tree_size
-from kb_tools.bench.search import helpdesk_search, query_cost
+from kb_tools.bench.searchcost import helpdesk_search, query_cost
 from kb_tools.bench.synthetic import generate
 
 #: Stages of our build, in pipeline order. "render" is MkDocs itself: total minus the rest.

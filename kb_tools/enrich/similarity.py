@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from kb_tools.dutch import Analyzer
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.enrich.text import Analyzer
 from kb_tools.facets import BY_SPECIFICITY, FACETS, FACETS_BY_NAME, UNKNOWN
 from kb_tools.model import Case
 

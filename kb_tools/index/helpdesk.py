@@ -1,6 +1,6 @@
 """Stage 5, index: the helpdesk search behind `kb zoek`, a whoosh index in a local cache.
 
-Text is analysed by ``enrich.text`` (folding, Dutch stems, synonyms onto vocabulary
+Text is analysed by ``dutch`` (folding, Dutch stems, synonyms onto vocabulary
 tokens, compound parts), so "cooperatie" finds "zorgcoöperatie" and "vpb" finds
 vennootschapsbelasting, as in the browser. The query is analysed the same way and never
 parsed as whoosh syntax: operators in a query are just text. The index is updated
@@ -22,7 +22,7 @@ from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
-from kb_tools.enrich.text import Analyzer, Compounds, analyse_word, fold
+from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold
 from kb_tools.facets import SEARCH_FILTERS
 from kb_tools.index import records
 from kb_tools.load.documents import load_document

@@ -30,8 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kb_tools.dutch import STOP_WORDS, Compounds, fold
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.enrich.text import STOP_WORDS, Compounds, fold
 from kb_tools.index.records import byline, filters, term_labels
 from kb_tools.schema import SECTIONS
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb_tools.dutch import synonym_map
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import Match
-from kb_tools.enrich.text import synonym_map
 from kb_tools.facets import ANSWER_FACETS, FACETS, NETWORK_FILTER, SEARCH_FILTERS, UNKNOWN
 from kb_tools.render import nl_map
 from kb_tools.render.views import answer_card, answer_view, card, case_view, dutch_date

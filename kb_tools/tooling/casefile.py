@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from kb_tools.load.documents import parse_document
 from kb_tools.load.files import CASES_DIR, display_path
 from kb_tools.model import Finding, Network
 from kb_tools.schema import FIELDS, SECTIONS
+from kb_tools.textscan import fold
 from kb_tools.validate import check_content
 
 _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z]{2,5})-([0-9]{4})['\"]?[ \t]*$", re.M)
@@ -27,8 +27,7 @@ _ID_LINE = re.compile(r"^id:[ \t]*['\"]?([a-z]{2,5})-([0-9]{4})['\"]?[ \t]*$", r
 
 def slugify(title: str, limit: int = 60) -> str:
     """'Zorgcoöperatie “De Bron”' -> 'zorgcooperatie-de-bron'."""
-    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(title)).strip("-")
     if len(slug) > limit:
         slug = slug[:limit].rsplit("-", 1)[0]
     return slug or "casus"

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from kb_tools.enrich.text import words
+from kb_tools.dutch import words
 from kb_tools.model import Case
 
 SKETCH = 64  # paragraphs kept per case: enough to tell "the same story" from "a different one"

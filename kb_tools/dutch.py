@@ -9,13 +9,13 @@ both become the law's token), so cases that say the same thing in other words ma
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from kb_tools.facets import BY_SPECIFICITY, FACETS_BY_NAME
 from kb_tools.model import Registry
+from kb_tools.textscan import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 _RAW_WORD = re.compile(r"[^\W_]+")
@@ -31,14 +31,6 @@ STOP_WORDS = frozenset(stopwords_for_language("nl")) | frozenset(
     "krijgt krijgen geeft geven heel vaak soms steeds weer alleen zelf samen".split()
 )
 MAX_PHRASE = 4
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=200_000)
