@@ -49,6 +49,8 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
     assert [r["cases"] for r in report["runs"]] == [12, 24]
     for run in report["runs"]:
         assert run["check"]["seconds"] > 0 and run["build"]["peak_mb"] > 0
+        folder = run["check_folder"]
+        assert folder["seconds"] > 0 and 0 < folder["cases"] < run["cases"]
         for stage in ("load", "enrich", "pages", "render", "opendata"):
             assert run["build"]["stages"][stage] is not None, stage
         assert run["site"]["case_page_bytes"]["median"] > 1000
@@ -71,6 +73,7 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
     assert "### 24 casussen" in table and "stock Material" in table
     assert "kb zoek: index maken" in table and "eenmalig per bezoek" in table
     assert "Eén vijandige casus" in table
+    assert "kb check van één netwerkmap" in table
     assert "### 24 casussen" in capsys.readouterr().out
     assert not list(ROOT.glob("kb-bench-*"))
 

@@ -72,6 +72,26 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
         [sys.executable, "-m", "kb_tools.cli", "check", "--content", str(content)], cwd=work
     )
 
+    # A network editor checks the folder of their own network: the largest one.
+    folders = sorted((content / "casussen").iterdir(), key=lambda f: -len(list(f.glob("*.md"))))
+    say(f"[{cases}] kb check van één netwerkmap ({folders[0].name})…")
+    result["check_folder"] = {
+        **run_measured(
+            [
+                sys.executable,
+                "-m",
+                "kb_tools.cli",
+                "check",
+                "--content",
+                str(content),
+                str(folders[0]),
+            ],
+            cwd=work,
+        ),
+        "folder": folders[0].name,
+        "cases": len(list(folders[0].glob("*.md"))),
+    }
+
     say(f"[{cases}] Onze website bouwen…")
     project = our_project(content, work / "ours", root)
     timings_file = work / "timings.json"
