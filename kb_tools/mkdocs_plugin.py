@@ -1,18 +1,25 @@
 """The MkDocs plugin: a thin adapter from MkDocs events to the pipeline stages.
 
-on_config    add the safe-Markdown extension to every page
-on_files     load + validate (once), enrich, build page specs; replace the raw content
-             files by generated pages; stop the build on content errors; start the
-             search index in the background (sitesearch)
+Every event only hands data from MkDocs to a stage and back; the work is in the stages:
+
+on_config    add the site's Markdown dialect (markup); for ``kb build --netwerk``, check
+             the network (enrich.site) and name the site after it
+on_files     load + validate (once), enrich (enrich.site: the corpus and the redirects),
+             build page specs (render); replace the raw content files by generated pages;
+             stop the build on content errors; start the search index in the background
 on_page_markdown / on_page_context   hand each page its Markdown, template and data
+on_env       the theme's own templates under ``theme/`` and the fragment cache, for
+             overrides/ (see BENCHMARKS.md)
 on_post_build                        open data, feed and redirect pages; wait for the
-                                     search index
+                                     search index; write the stage times
 on_build_error                       stop the search index
+
+Options (``KbConfig``) come from mkdocs.yml; `kb build` and `kb bench` set them through
+environment variables that mkdocs.yml reads with ``!ENV``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import html
 import json
@@ -20,19 +27,21 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from kb_tools.enrich import build_corpus, ledger
+from kb_tools.enrich import site as published_site
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import TOP, Similarity
@@ -43,15 +52,70 @@ from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown
 from kb_tools.schema import json_schema
-from kb_tools.urls import short_link
 from kb_tools.validate import check_content, report
 
 log = logging.getLogger("mkdocs.plugins.kb")
 MAX_EXPLICIT = 3  # similar cases that are also explicit relations are shown once, there
+#: Templates may include the theme's own file under this prefix ("theme/partials/nav.html"),
+#: also where overrides/ has a file of the same name that wraps it.
+THEME_PREFIX = "theme"
+
+
+class EnvText(c.BaseConfigOption[Any]):
+    """Text from ``!ENV``, which reads a variable as YAML: '' is unset, and a value such as
+    '2024' or 'on' arrives as a number or a truth value, kept for the plugin to match."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = None
+
+    def run_validation(self, value: object) -> Any:
+        if value is None or value == "":
+            return None
+        if isinstance(value, (str, int, float, bool)):
+            return value
+        raise ValidationError(f"Verwacht een tekst, niet {type(value).__name__}.")
+
+
+class Switch(c.BaseConfigOption[bool]):
+    """On or off, also from ``!ENV``: true/false, 1/0, or '' (off)."""
+
+    def __init__(self, default: bool = False) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in (0, 1, "", None):
+            return bool(value)
+        raise ValidationError(f"Verwacht aan of uit (true of false, 1 of 0), niet {value!r}.")
 
 
 class KbConfig(Config):
+    """The options of the kb plugin, under ``plugins: - kb:`` in mkdocs.yml."""
+
     content = c.Optional(c.Dir(exists=True))  # default: the MkDocs docs_dir
+    network = EnvText()  # KB_NETWERK, `kb build --netwerk`: build only this network's site
+    timings = c.Optional(c.Type(str))  # KB_TIMINGS, `kb bench`: write stage times here (JSON)
+    progress = Switch()  # KB_PROGRESS, `kb build`: report progress on stderr
+
+    def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        # MkDocs only warns about an unknown option (an error under strict: true); a
+        # misspelt option would silently build the wrong site, so it is always an error.
+        failed, warnings = super().validate()
+        known = {key for key, _ in self._schema}
+        for key in sorted(set(self) - known):
+            failed.append(
+                (
+                    key,
+                    ValidationError(
+                        f"De plugin kb kent de optie '{key}' niet. "
+                        f"Wel bekend: {', '.join(sorted(known))}."
+                    ),
+                )
+            )
+        return failed, [(key, message) for key, message in warnings if key in known]
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -66,6 +130,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.search_job: sitesearch.SiteIndexJob | None = None
         self.network: str | None = None
 
+    # Priority 0 (the default): no other plugin depends on what this adds.
+    @event_priority(0)
     def on_config(self, config: Any) -> Any:
         # The site's Markdown dialect is declared once (markup), for kb check and the site.
         for name in EXTENSIONS:
@@ -75,19 +141,24 @@ class KbPlugin(BasePlugin[KbConfig]):
             config.mdx_configs.setdefault(name, {}).update(settings)
         config.markdown_extensions.append(SafeContentExtension())
         # `kb build --netwerk <id>`: a site with only that network's cases, under its name.
-        self.network = os.environ.get("KB_NETWERK") or None
-        if self.network:
-            content = Path(self.config.content or config.docs_dir)
-            registry, _ = load_registry(content)
-            network = registry.networks.get(self.network)
-            if network is None:
-                raise PluginError(
-                    f"Het netwerk '{self.network}' bestaat niet. Kies uit: "
-                    f"{', '.join(registry.networks)}."
-                )
+        self.network = None
+        if self.config.network is None and os.environ.get("KB_NETWERK"):
+            # Only a check, the option is what counts: a mkdocs.yml without the line would
+            # quietly build the whole site where `kb build --netwerk` asked for one network.
+            raise PluginError(
+                "kb build --netwerk werkt alleen als mkdocs.yml bij de plugin kb de regel "
+                "'network: !ENV KB_NETWERK' heeft."
+            )
+        if self.config.network is not None:
+            registry, _ = load_registry(Path(self.config.content or config.docs_dir))
+            self.network = _network_id(self.config.network, registry.networks)
+            try:
+                network = published_site.network(registry, self.network)
+            except published_site.NetworkError as error:
+                raise PluginError(str(error)) from error
             # The theme prints site_name without escaping it; the registry refuses HTML in
             # names, and this escapes whatever would still get through.
-            config.site_name = Markup(html.escape(f"Kennisbank {network.name}"))
+            config.site_name = Markup(html.escape(published_site.network_site_name(network)))
         return config
 
     # Priority 50: before other plugins (and Material's) see the file list, so they
@@ -115,34 +186,21 @@ class KbPlugin(BasePlugin[KbConfig]):
                 "Los ze op; 'kb check' toont dezelfde meldingen."
             )
         with self._timed("enrich"):
-            if self.network:
-                # Everything is validated as usual; only this network's cases are published.
-                # Links to other networks' cases become plain text (resolve_links). The
-                # ledger is the main site's: a network site has no old addresses.
-                registry = dataclasses.replace(
-                    result.registry,
-                    networks={self.network: result.registry.networks[self.network]},
+            try:
+                site = published_site.published(
+                    content, result.registry, result.cases, result.answers, self.network
                 )
-                cases = [c for c in result.cases if c.network == self.network]
-                if not cases:
-                    raise PluginError(
-                        f"Het netwerk '{self.network}' heeft nog geen casussen. "
-                        "Er is geen website te bouwen."
-                    )
-                corpus = build_corpus(registry, cases, [])
-                redirects, problems = {}, []
-            else:
-                corpus = build_corpus(result.registry, result.cases, result.answers)
-                _, redirects, problems = ledger.review(content, corpus)
-        if problems:
-            for f in problems:
+            except published_site.NetworkError as error:
+                raise PluginError(str(error)) from error
+        if site.problems:
+            for f in site.problems:
                 log.error(report.format_finding(f))
             raise PluginError(
                 "De website is niet gebouwd: een gepubliceerd adres zou verdwijnen. "
                 "Zie de meldingen hierboven."
             )
-        self.corpus = corpus
-        self.redirects = redirects
+        corpus = self.corpus = site.corpus
+        self.redirects = site.redirects
         with self._timed("search"):
             # The search index is made in a child process while we go on (sitesearch).
             markdown = case_markdown(corpus)
@@ -153,7 +211,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             pages = build_pages(corpus, config.site_url or "", similar, markdown)
             self.specs = {p.src_uri: p for p in pages}
         self.rendered = 0
-        _progress(
+        self._progress(
             f"Inhoud in orde: {len(corpus.cases)} casussen, {len(self.specs)} pagina's te maken."
         )
 
@@ -176,6 +234,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                 files.append(File.generated(config, spec.src_uri, content="\n" + spec.markdown))
         return files
 
+    # Priority 0 (the default): no other plugin reads page settings or changes Markdown.
+    @event_priority(0)
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         # MkDocs reads page settings (template, hide, author, status, ...) from the top of a
         # page, and Material prints some of them unescaped. No page keeps any it brought:
@@ -203,14 +263,26 @@ class KbPlugin(BasePlugin[KbConfig]):
             page.meta["hide"] = list(spec.data["hide"])
         return markdown
 
+    # Priority 0 (the default): reads the finished menu; changes nothing.
+    @event_priority(0)
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.in_menu = {page.file.src_uri for page in nav.pages}
         self.fragments = {}
         return nav
 
+    # Priority 0 (the default): no other plugin changes the template environment.
+    @event_priority(0)
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
+        # overrides/ may wrap a theme template of the same name instead of copying it:
+        # {% include "theme/partials/nav.html" %} is the theme's own file.
+        custom = config.theme.custom_dir
+        theme_dirs = [d for d in config.theme.dirs if d != custom]
+        env.loader = ChoiceLoader(
+            [env.loader, PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})]
+        )
         env.globals["kb_cached"] = self.fragments_get
         env.globals["kb_store"] = self.fragments_put
+        env.globals["kb_insert_before"] = insert_before
         return env
 
     def fragments_get(self, key: str) -> Any:
@@ -220,17 +292,23 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.fragments[key] = html
         return html
 
+    # Priority 0 (the default): adds our data; no other plugin reads it.
+    @event_priority(0)
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
         spec = self.specs.get(page.file.src_uri)
         context["kb"] = spec.data if spec else {}
-        # Pages outside the menu at the same depth share menu, tabs and footer (main.html).
+        # Pages outside the menu at the same depth share menu, tabs and footer (main.html,
+        # partials/nav.html).
         off_menu = page.file.src_uri not in self.in_menu
         context["kb_cache_key"] = f"off-menu:{context['base_url']}" if off_menu else None
         self.rendered += 1
         if self.rendered % 1000 == 0:
-            _progress(f"{self.rendered} van ongeveer {len(self.specs)} pagina's gemaakt.")
+            self._progress(f"{self.rendered} van ongeveer {len(self.specs)} pagina's gemaakt.")
         return context
 
+    # Priority 0 (the default): after all pages are written, whatever the order of plugins;
+    # redirect pages never overwrite a real page (write_redirects).
+    @event_priority(0)
     def on_post_build(self, config: Any) -> None:
         if self.corpus is None:
             return
@@ -242,11 +320,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             # from content/ is copied as it is.
             schema = json.dumps(json_schema(self.corpus.registry), ensure_ascii=False, indent=2)
             (site / "data" / SCHEMA_FILE).write_text(schema + "\n", encoding="utf-8")
-            stable = {
-                short_link(item.id): (self.corpus.urls[item.id], item.title)
-                for item in (*self.corpus.cases, *self.corpus.answers)
-            }
-            write_redirects(site, {**self.redirects, **stable})
+            write_redirects(site, self.redirects)
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
             with self._timed("search"):
@@ -258,9 +332,11 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.timings["search_background"] = job.seconds or 0.0
             for step, seconds in (job.steps or {}).items():
                 self.timings[f"search_{step}"] = seconds
-        if os.environ.get("KB_TIMINGS"):  # set by `kb bench`
-            Path(os.environ["KB_TIMINGS"]).write_text(json.dumps(self.timings), encoding="utf-8")
+        if self.config.timings:
+            Path(self.config.timings).write_text(json.dumps(self.timings), encoding="utf-8")
 
+    # Priority 0 (the default): only stops our own child process.
+    @event_priority(0)
     def on_build_error(self, error: Exception) -> None:
         if self.search_job is not None:
             self.search_job.cancel()
@@ -275,11 +351,34 @@ class KbPlugin(BasePlugin[KbConfig]):
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
 
+    def _progress(self, message: str) -> None:
+        """Progress for people running `kb build` (option progress); MkDocs' log is quiet."""
+        if self.config.progress:
+            print(f"  {message}", file=sys.stderr, flush=True)
 
-def _progress(message: str) -> None:
-    """Progress for people running `kb build`, which sets KB_PROGRESS; MkDocs' log is quiet."""
-    if os.environ.get("KB_PROGRESS"):
-        print(f"  {message}", file=sys.stderr, flush=True)
+
+def _network_id(value: Any, ids: Collection[str]) -> str:
+    """The network id from the option: !ENV reads KB_NETWERK as YAML, so an id such as
+    '2024' or 'on' arrives as a number or a truth value; match it to the registry's ids."""
+    if isinstance(value, str):
+        return value
+    for network_id in ids:
+        read = yaml.safe_load(network_id)
+        if type(read) is type(value) and read == value:
+            return network_id
+    return str(value)
+
+
+def insert_before(text: str, marker: str, addition: str) -> str:
+    """``text`` with ``addition`` before the first ``marker``, for templates that add to a
+    theme partial instead of copying it. Fails the build when the theme changed."""
+    before, found, after = str(text).partition(marker)
+    if not found:
+        raise PluginError(
+            f"Het thema heeft geen '{marker}' meer waar overrides/ iets aan toevoegt. "
+            "Pas de sjabloon in overrides/partials/ aan de nieuwe versie van het thema aan."
+        )
+    return before + addition + found + after
 
 
 def _inside(path: str | None, folder: Path) -> bool:
