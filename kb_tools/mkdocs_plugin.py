@@ -3,8 +3,8 @@
 Every event only hands data from MkDocs to a stage and back; the work is in the stages:
 
 on_config    add the site's Markdown dialect (markup); for ``kb build --netwerk``, check
-             the network (enrich.site) and name the site after it
-on_files     load + validate (once), enrich (enrich.site: the corpus and the redirects),
+             the network (enrich.publish) and name the site after it
+on_files     load + validate (once), enrich (enrich.publish: the corpus and the redirects),
              build page specs (render); replace the raw content files by generated pages;
              stop the build on content errors; start the search index in the background
 on_page_markdown / on_page_context   hand each page its Markdown, template and data
@@ -41,7 +41,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from kb_tools.enrich import site as published_site
+from kb_tools.enrich import publish as published_site
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import TOP, Similarity

@@ -1,4 +1,4 @@
-"""enrich.site without a site engine: the corpus of the whole site or of one network's site
+"""enrich.publish without a site engine: the corpus of the whole site or of one network's site
 (`kb build --netwerk`), and every redirect the site gets."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from kb_tools.enrich import build_corpus, ledger
-from kb_tools.enrich import site as published_site
-from kb_tools.enrich.site import NetworkError, network_corpus, published, redirect_map
+from kb_tools.enrich import publish as published_site
+from kb_tools.enrich.publish import NetworkError, network_corpus, published, redirect_map
 from kb_tools.urls import short_link
 from kb_tools.validate import check_content
 from tests.conftest import CONTENT, NETWORK
