@@ -122,12 +122,6 @@ class Registry:
     networks: dict[str, Network]
     sources: dict[str, Source]
 
-    def vocabulary_for_field(self, field_name: str) -> Vocabulary | None:
-        for vocab in self.vocabularies.values():
-            if vocab.field == field_name:
-                return vocab
-        return None
-
 
 @dataclass(frozen=True)
 class Document:

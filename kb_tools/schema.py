@@ -99,7 +99,6 @@ ANSWER_FIELDS: tuple[Field, ...] = (
     *(_facet_field(f, answer=True) for f in ANSWER_FACETS),
     Field("bronnen", "sources", "Bronnen van het antwoord: document en deel, of titel en url."),
 )
-ANSWER_FIELDS_BY_NAME = {f.name: f for f in ANSWER_FIELDS}
 
 #: Sub-fields of the structured fields; unknown keys inside them are findings too.
 FIGURE_KEYS = ("soort", "waarde", "jaar", "toelichting")

@@ -125,11 +125,6 @@ FORM_KINDS: dict[str, FormKind] = {
 }
 
 
-def field_options(field: Field, registry: Registry) -> Options:
-    """Dropdown options (label, value) for a field, or () when it is free text."""
-    return FORM_KINDS[field.kind].options(field, registry)
-
-
 def form_elements(registry: Registry) -> list[Element]:
     """Every question of the form, in the order of the case format."""
     elements = []

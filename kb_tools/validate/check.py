@@ -64,9 +64,9 @@ class FileResult:
     path: Path
     rel: str
     findings: tuple[Finding, ...]
-    case: Case | Answer | None = None
+    item: Case | Answer | None = None  # a case or an answer
     valid: bool = False
-    case_id: str | None = None
+    item_id: str | None = None
     id_position: tuple[int, int] = (1, 1)
     refs: tuple[tuple[int, int, str], ...] = ()  # line, column, target id
     fingerprint: Fingerprint | None = None  # for likely duplicates across networks
@@ -212,8 +212,8 @@ def check_content(
     report: list[Finding] = []
     for res in results:
         own = list(res.findings)
-        if res.case_id:
-            if res.case_id in ids:
+        if res.item_id:
+            if res.item_id in ids:
                 line, column = res.id_position
                 own.append(
                     Finding(
@@ -222,19 +222,19 @@ def check_content(
                         column,
                         "id-dubbel",
                         ERROR,
-                        f"De id {res.case_id} wordt al gebruikt door {ids[res.case_id]}.",
+                        f"De id {res.item_id} wordt al gebruikt door {ids[res.item_id]}.",
                         "Geef dit bestand het volgende vrije nummer: van uw netwerk voor een "
                         "casus, van hd- voor een antwoord.",
                     )
                 )
             else:
-                ids[res.case_id] = res.rel
+                ids[res.item_id] = res.rel
                 if res.valid:
                     result.valid += 1
-                if isinstance(res.case, Case):
-                    result.cases.append(res.case)
-                elif isinstance(res.case, Answer):
-                    result.answers.append(res.case)
+                if isinstance(res.item, Case):
+                    result.cases.append(res.item)
+                elif isinstance(res.item, Answer):
+                    result.answers.append(res.item)
         if selected is None or res.rel in selected:
             report.extend(own)
     for res in results:
@@ -247,7 +247,7 @@ def check_content(
 
 
 def _duplicate_findings(results: list[FileResult], selected: set[str] | None) -> list[Finding]:
-    by_id = {r.case_id: r for r in results if r.fingerprint is not None}
+    by_id = {r.item_id: r for r in results if r.fingerprint is not None}
     findings = []
     for dup in likely_duplicates([r.fingerprint for r in by_id.values()]):
         first, second = by_id[dup.first], by_id[dup.second]
@@ -273,7 +273,7 @@ def _duplicate_findings(results: list[FileResult], selected: set[str] | None) ->
 def _reference_findings(res: FileResult, ids: dict[str, str]) -> list[Finding]:
     findings = []
     for line, column, target in res.refs:
-        if target == res.case_id:
+        if target == res.item_id:
             findings.append(
                 Finding(
                     res.rel,

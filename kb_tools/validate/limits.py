@@ -88,7 +88,6 @@ class Metrics:
     headings: int = 0
     markup: int = 0
     case_links: int = 0
-    case_links: int = 0
     block_chars: int = 0
     block_starts: int = 0
     bracket_depth: int = 0
