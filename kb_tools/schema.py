@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kb_tools.facets import ANSWER_FACETS, FACETS, Facet
+from kb_tools.facets import ANSWER_FACETS, FACETS, UNKNOWN, Facet
 from kb_tools.model import Registry
 
 #: Ids are ASCII: a Unicode digit such as '０' looks like '0' but is another id. Patterns
@@ -106,7 +106,7 @@ SOURCE_KEYS = ("document", "deel", "titel", "url")
 CONTACT_KEYS = ("organisatie", "website", "naam", "email", "telefoon", "toestemming")
 PERSONAL_CONTACT_KEYS = ("naam", "email", "telefoon")
 REVIEW_KEYS = ("door", "datum")
-ACTIVE_VALUES = ("ja", "nee", "onbekend")
+ACTIVE_VALUES = ("ja", "nee", UNKNOWN)
 
 #: Body sections, in order. Required ones are errors when missing, the rest warnings.
 SECTIONS: tuple[tuple[str, bool], ...] = (
