@@ -26,7 +26,7 @@ from kb_tools.cli.shared import (
     require_content,
 )
 from kb_tools.enrich import build_corpus, ledger
-from kb_tools.load.files import GUIDE, display_path
+from kb_tools.load.files import ANSWER, CASE, GUIDE, display_path
 from kb_tools.load.registry import load_registry
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
@@ -110,9 +110,11 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if problem:
             print(report.format_finding(problem), file=sys.stderr)
             return EXIT_USAGE
-    result = check_content(args.content, paths)
     ledger_file = display_path(args.content / ledger.LEDGER_FILE)
-    if paths is None or ledger_file in {display_path(p) for p in paths}:
+    with_ledger = paths is None or ledger_file in {display_path(p) for p in paths}
+    # Parsed cases are needed only for the ledger; sending them between processes costs.
+    result = check_content(args.content, paths, keep_cases=with_ledger, full_neighbours=with_ledger)
+    if with_ledger:
         # The ledger is content too; it is checked against the cases once they are known.
         corpus = build_corpus(result.registry, result.cases, result.answers)
         entries, _, problems = ledger.review(args.content, corpus)
@@ -130,12 +132,7 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 )
             )
     files = len(paths) if paths is not None else result.files
-    if paths is None:
-        cases, answers = len(result.cases), len(result.answers)
-    else:
-        wanted = {display_path(p) for p in paths}  # once, not once per case
-        cases = sum(1 for c in result.cases if display_path(Path(c.path)) in wanted)
-        answers = sum(1 for a in result.answers if display_path(Path(a.path)) in wanted)
+    cases, answers = result.reported[CASE], result.reported[ANSWER]
     if args.format == "json":
         print(report.as_json(result.findings))
     elif args.format == "github":

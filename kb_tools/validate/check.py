@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -30,8 +31,14 @@ from kb_tools.load.registry import load_registry
 from kb_tools.model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
 from kb_tools.schema import ID_PATTERN
 from kb_tools.validate.body import ANSWER_BODY, CASE_BODY, GUIDE_BODY, check_body
-from kb_tools.validate.duplicates import Fingerprint, fingerprint, likely_duplicates
+from kb_tools.validate.duplicates import (
+    MAX_GROUP,
+    Fingerprint,
+    fingerprint,
+    likely_duplicates,
+)
 from kb_tools.validate.fields import CaseValidator
+from kb_tools.validate.neighbours import neighbour
 
 #: Below this many files, starting worker processes costs more than it saves.
 PARALLEL_FROM = 800
@@ -46,6 +53,8 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     valid: int = 0  # files that became a case or an answer without errors
+    #: valid cases and answers among the files reported on (all, or the ``paths``)
+    reported: Counter = field(default_factory=Counter)
     inventory: Inventory = field(default_factory=Inventory)  # every file, for the build
 
     @property
@@ -70,6 +79,7 @@ class FileResult:
     id_position: tuple[int, int] = (1, 1)
     refs: tuple[tuple[int, int, str], ...] = ()  # line, column, target id
     fingerprint: Fingerprint | None = None  # for likely duplicates across networks
+    kind: str = ""  # CASE, ANSWER or GUIDE
 
 
 def check_file(
@@ -120,7 +130,13 @@ def check_file(
         doc.line_of("id"),
         tuple(refs),
         fingerprint(case) if valid and isinstance(case, Case) else None,
+        item.kind,
     )
+
+
+def _neighbour(item: ContentFile, wanted: set[tuple[str, str]]) -> FileResult:
+    item_id, position, print_ = neighbour(item, wanted)
+    return FileResult(item.path, item.rel, (), None, True, item_id, position, (), print_)
 
 
 _worker: tuple[CaseValidator, frozenset[str] | None, bool] | None = None
@@ -173,10 +189,13 @@ def check_content(
     today: date | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep_cases: bool = True,
+    full_neighbours: bool = False,
 ) -> CheckResult:
     """Validate all content; with ``paths``, report only on those files (and the registries).
 
-    With ``keep_cases=False`` only findings and counts come back (``result.cases`` is empty).
+    With ``paths``, the other files give only their ids and fingerprints (``neighbours``),
+    unless ``full_neighbours`` (the ledger check needs every case). With
+    ``keep_cases=False`` only findings and counts come back (``result.cases`` is empty).
     """
     content_dir = Path(content_dir)
     inventory = scan_content(content_dir)
@@ -206,8 +225,22 @@ def check_content(
     result.findings.extend(f for f in own_findings if selected is None or f.file in selected)
     # Links inside content/ are checked against what is there; a draft outside content/
     # (the intake's) has no neighbours to link to.
-    results = _check_files(files, validator, known, keep_cases, progress)
-    result.files = len(results)
+    if selected is not None and not full_neighbours:
+        mine = [f for f in files if f.rel in selected]
+        checked = iter(_check_files(mine, validator, known, keep_cases, progress))
+        own = {f.rel: next(checked) for f in mine}
+        shared = Counter(k for r in own.values() if r.fingerprint for k in r.fingerprint.keys())
+        wanted = {k for k, n in shared.items() if n < MAX_GROUP}  # else never compared
+        # In the order of the whole check: the first of two files with one id keeps it.
+        results = [
+            own[f.rel] if f.rel in own else _neighbour(f, wanted)
+            for f in files
+            if f.rel in own or f.kind != GUIDE
+        ]
+        result.files = len(mine)
+    else:
+        results = _check_files(files, validator, known, keep_cases, progress)
+        result.files = len(results)
     ids: dict[str, str] = {}
     report: list[Finding] = []
     for res in results:
@@ -231,6 +264,8 @@ def check_content(
                 ids[res.item_id] = res.rel
                 if res.valid:
                     result.valid += 1
+                    if selected is None or res.rel in selected:
+                        result.reported[res.kind] += 1
                 if isinstance(res.item, Case):
                     result.cases.append(res.item)
                 elif isinstance(res.item, Answer):

@@ -19,6 +19,7 @@ from kb_tools.model import Case
 SKETCH = 64  # paragraphs kept per case: enough to tell "the same story" from "a different one"
 SAME_NAME = 0.25  # same initiative or title and a quarter of the text in common
 SAME_PLACE = 0.5  # only a shared place: half of the text must be the same
+MAX_GROUP = 200  # a name or place shared by more cases is no evidence on its own
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,20 @@ class Fingerprint:
     initiative: str
     title: str
     place: str
-    sketch: frozenset[int]
+    #: The sketch of the paragraphs, or the body it is made of when first needed: most
+    #: cases share no name, title or place with another and are never compared.
+    text: frozenset[int] | str = frozenset()
+
+    @property
+    def sketch(self) -> frozenset[int]:
+        if isinstance(self.text, str):
+            object.__setattr__(self, "text", sketch_of(self.text))
+        return self.text  # type: ignore[return-value]
+
+    def keys(self) -> list[tuple[str, str]]:
+        """What two cases must share to be compared at all."""
+        found = (("initiative", self.initiative), ("title", self.title), ("place", self.place))
+        return [(kind, value) for kind, value in found if value]
 
 
 @dataclass(frozen=True)
@@ -39,21 +53,25 @@ class Duplicate:
     reason: str
 
 
-def _key(text: str) -> str:
+def key(text: str) -> str:
     return " ".join(words(text))
 
 
 def fingerprint(case: Case) -> Fingerprint:
-    paragraphs = (" ".join(p.split()) for p in case.body.lower().split("\n\n"))
-    hashes = sorted({zlib.crc32(p.encode()) for p in paragraphs if len(p) > 40})
     return Fingerprint(
         id=case.id,
         network=case.network,
-        initiative=_key(case.meta.get("initiatief") or ""),
-        title=_key(case.title),
-        place=_key(case.meta.get("plaats") or ""),
-        sketch=frozenset(hashes[:SKETCH]),
+        initiative=key(case.meta.get("initiatief") or ""),
+        title=key(case.title),
+        place=key(case.meta.get("plaats") or ""),
+        text=sketch_of(case.body),
     )
+
+
+def sketch_of(body: str) -> frozenset[int]:
+    paragraphs = (" ".join(p.split()) for p in body.lower().split("\n\n"))
+    hashes = sorted({zlib.crc32(p.encode()) for p in paragraphs if len(p) > 40})
+    return frozenset(hashes[:SKETCH])
 
 
 def _overlap(a: Fingerprint, b: Fingerprint) -> float:
@@ -67,13 +85,11 @@ def _overlap(a: Fingerprint, b: Fingerprint) -> float:
 def likely_duplicates(prints: list[Fingerprint]) -> list[Duplicate]:
     groups: dict[tuple[str, str], list[Fingerprint]] = defaultdict(list)
     for fp in prints:
-        for kind in ("initiative", "title", "place"):
-            value = getattr(fp, kind)
-            if value:
-                groups[(kind, value)].append(fp)
+        for shared in fp.keys():
+            groups[shared].append(fp)
     found: dict[tuple[str, str], Duplicate] = {}
     for (kind, _), members in sorted(groups.items()):
-        if len(members) < 2 or len(members) > 200:
+        if len(members) < 2 or len(members) > MAX_GROUP:
             continue  # a very common place or name is no evidence on its own
         for a, b in combinations(sorted(members, key=lambda f: f.id), 2):
             if a.network == b.network or (a.id, b.id) in found:
