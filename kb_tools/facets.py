@@ -173,6 +173,13 @@ SEARCH_FILTERS: tuple[tuple[str, str], ...] = (
     *((f.name, f.heading) for f in FACETS if f.search_filter),
     (NETWORK_FILTER, "Netwerk"),
 )
+#: The filter "Casussen / Helpdeskantwoorden" of the search page and ``kb zoek --soort``:
+#: (value, label) of each kind of item. Not a facet: every item is one of the two.
+KIND_FILTER = "soort"
+KINDS: tuple[tuple[str, str], ...] = (
+    ("casus", "Alleen casussen"),
+    ("antwoord", "Alleen helpdeskantwoorden"),
+)
 #: The facets helpdesk answers carry, in the site's order.
 ANSWER_FACETS = tuple(f for f in FACETS if f.answers)
 #: When two vocabularies claim a word, the most specific first.

@@ -8,6 +8,7 @@ on_files     load + validate (once), enrich (enrich.publish: the corpus and the 
              build page specs (render); replace the raw content files by generated pages;
              stop the build on content errors; start the search index in the background
 on_page_markdown / on_page_context   hand each page its Markdown, template and data
+on_template_context                  the 404 page's data (newest cases, browse entries)
 on_env       the theme's own templates under ``theme/`` and the fragment cache, for
              overrides/ (see BENCHMARKS.md)
 on_post_build                        open data, feed and redirect pages; wait for the
@@ -50,7 +51,7 @@ from kb_tools.layout import SCHEMA_FILE
 from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
-from kb_tools.render.pages import PageSpec, build_pages, case_markdown
+from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
@@ -129,6 +130,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.redirects: dict[str, tuple[str, str]] = {}
         self.search_job: sitesearch.SiteIndexJob | None = None
         self.network: str | None = None
+        self.not_found: dict[str, Any] = {}
 
     # Priority 0 (the default): no other plugin depends on what this adds.
     @event_priority(0)
@@ -210,6 +212,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         with self._timed("pages"):
             pages = build_pages(corpus, config.site_url or "", similar, markdown)
             self.specs = {p.src_uri: p for p in pages}
+            self.not_found = not_found(corpus)
         self.rendered = 0
         self._progress(
             f"Inhoud in orde: {len(corpus.cases)} casussen, {len(self.specs)} pagina's te maken."
@@ -304,6 +307,15 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.rendered += 1
         if self.rendered % 1000 == 0:
             self._progress(f"{self.rendered} van ongeveer {len(self.specs)} pagina's gemaakt.")
+        return context
+
+    # Priority 0 (the default): adds our data; no other plugin reads it.
+    @event_priority(0)
+    def on_template_context(self, context: dict, template_name: str, config: Any) -> dict:
+        # MkDocs renders 404.html without a page, with links from the site root (its
+        # base_url is site_url's path), so it works at any missing address.
+        if template_name == "404.html":
+            context["kb"] = self.not_found
         return context
 
     # Priority 0 (the default): after all pages are written, whatever the order of plugins;

@@ -23,7 +23,7 @@ from kb_tools.cli.shared import (
     require_content,
 )
 from kb_tools.enrich import build_corpus
-from kb_tools.facets import FACETS, SEARCH_FILTERS
+from kb_tools.facets import FACETS, KIND_FILTER, KINDS, SEARCH_FILTERS
 from kb_tools.validate import check_content, report
 
 SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it
@@ -173,7 +173,8 @@ def add_search(commands: Commands) -> None:
         "De zoekindex staat in .cache/kb-zoek en wordt vanzelf bijgewerkt.",
         epilog='Voorbeelden:\n  kb zoek "right to challenge"\n'
         "  kb zoek vrijwilligers uitkering --wet participatiewet\n"
-        "  kb zoek pgb --netwerk haagse-zorgkracht --json\n",
+        "  kb zoek pgb --netwerk haagse-zorgkracht --json\n"
+        "  kb zoek vervoer --soort antwoord\n",
     )
     search.add_argument("query", nargs="*", metavar="WOORDEN", help="Waar zoekt u naar?")
     for facet in FACETS:  # the search filters of the site, under the same names
@@ -186,6 +187,11 @@ def add_search(commands: Commands) -> None:
                 help=f"Alleen resultaten met deze term uit '{facet.heading}'.",
             )
     add_network_option(search, "Alleen casussen van dit netwerk.")
+    search.add_argument(
+        f"--{KIND_FILTER}",
+        choices=[value for value, _ in KINDS],
+        help="Alleen casussen (casus) of alleen helpdeskantwoorden (antwoord).",
+    )
     add_count_option(search, 10, "Hoeveel resultaten (standaard: 10).")
     add_json_option(search)
     add_content_option(search)
@@ -204,6 +210,7 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     require_content(parser, args.content)
     query = " ".join(args.query).strip()
     filters = {name: getattr(args, name) for name, _ in SEARCH_FILTERS}
+    filters[KIND_FILTER] = getattr(args, KIND_FILTER)
     if not query and not any(filters.values()):
         parser.error("geef een of meer zoekwoorden, of een filter zoals --thema.")
     if args.aantal < 1:

@@ -23,7 +23,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.query import And, Term
 
 from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold
-from kb_tools.facets import SEARCH_FILTERS
+from kb_tools.facets import KIND_FILTER, SEARCH_FILTERS
 from kb_tools.index import records
 from kb_tools.load.documents import load_document
 from kb_tools.load.files import ANSWER, CASE, display_path, scan_content
@@ -34,7 +34,7 @@ from kb_tools.validate.fields import CaseValidator
 
 CACHE_DIR = Path(".cache") / "kb-zoek"
 MANIFEST = "bestanden.json"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 MAX_QUERY_TOKENS = 30
 
 _TOKENS = SpaceSeparatedTokenizer()
@@ -46,6 +46,7 @@ SCHEMA = Schema(
     # weigh more than words in the body.
     text=TEXT(analyzer=_TOKENS),
     **{name: KEYWORD(commas=True) for name, _ in SEARCH_FILTERS},
+    **{KIND_FILTER: KEYWORD(commas=True)},  # casus or antwoord (kb zoek --soort)
     title_key=ID(),  # the folded title, to put an exact title hit first
     data=STORED,
 )

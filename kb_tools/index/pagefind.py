@@ -34,6 +34,7 @@ from kb_tools.dutch import STOP_WORDS, Compounds, fold
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.index.records import byline, filters, term_labels
 from kb_tools.schema import SECTIONS
+from kb_tools.urls import short_link
 
 INDEX_DIR = "pagefind"
 SECTION_HEADINGS = frozenset(name for name, _ in SECTIONS)
@@ -66,6 +67,7 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
                     "plaats": case.meta.get("plaats", ""),
                     "netwerk": byline(case, registry),
                     "id": case.id,
+                    "link": short_link(case.id),  # "Kopieer link" in the results
                 },
                 "date": case.published.isoformat() if case.published else "",
             }
@@ -80,7 +82,11 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
                 "text": f"{answer.question}\n\n{markdown.get(answer.id, answer.body)}",
                 "labels": term_labels(answer, registry),
                 "filters": filters(answer),
-                "meta": {"netwerk": byline(answer, registry), "id": answer.id},
+                "meta": {
+                    "netwerk": byline(answer, registry),
+                    "id": answer.id,
+                    "link": short_link(answer.id),
+                },
                 "date": answer.date.isoformat(),
             }
         )

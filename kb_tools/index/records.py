@@ -1,14 +1,16 @@
 """Index, records: what one case or helpdesk answer contributes to search, said once for
 both engines (the site's Pagefind index and the whoosh index behind ``kb zoek``).
 
-Term labels become search words, the search filters come from ``facets.SEARCH_FILTERS``,
-and the byline says who published the item.
+Term labels become search words, the search filters come from ``facets.SEARCH_FILTERS``
+(plus ``facets.KIND_FILTER``: case or answer), and the byline says who published the item.
 """
 
 from __future__ import annotations
 
-from kb_tools.facets import FACETS, NETWORK_FILTER, SEARCH_FILTERS
+from kb_tools.facets import FACETS, KIND_FILTER, KINDS, NETWORK_FILTER, SEARCH_FILTERS
 from kb_tools.model import Answer, Case, Registry
+
+KIND_CASE, KIND_ANSWER = (value for value, _ in KINDS)
 
 
 def _terms(item: Case | Answer, name: str) -> list[str]:
@@ -33,11 +35,14 @@ def term_labels(item: Case | Answer, registry: Registry, synonyms: bool = False)
 
 def filters(item: Case | Answer) -> dict[str, list[str]]:
     """Filter name -> the item's values. An answer has no network: it is found under its
-    themes and laws, never under a network filter."""
+    themes and laws, never under a network filter. Each item says its kind (``soort``:
+    casus or antwoord), so a search can ask for only one of the two."""
     out = {name: _terms(item, name) for name, _ in SEARCH_FILTERS if name != NETWORK_FILTER}
     if isinstance(item, Answer):
+        out[KIND_FILTER] = [KIND_ANSWER]
         return out
     out[NETWORK_FILTER] = [item.network]
+    out[KIND_FILTER] = [KIND_CASE]
     return out
 
 

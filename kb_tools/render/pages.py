@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
+from kb_tools import facets
 from kb_tools.dutch import synonym_map
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
@@ -22,6 +24,7 @@ from kb_tools.urls import item_src, safe_href, term_url
 
 PER_PAGE = 50
 NEWEST = 20
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})  # kb serve, mkdocs.yml's default
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def build_pages(
     pages.append(_browse(corpus))
     pages.append(_newest(corpus, cards))
     pages.append(_glossary(corpus))
-    pages.append(_search(corpus))
+    pages.append(_search(corpus, site_url))
     pages.append(
         PageSpec(
             src_uri="open-data.md",
@@ -336,13 +339,18 @@ def _glossary(corpus: Corpus) -> PageSpec:
     )
 
 
-def _search(corpus: Corpus) -> PageSpec:
+def _search(corpus: Corpus, site_url: str = "") -> PageSpec:
     """The one search page: the browser asks the Pagefind index that the build wrote.
     The page carries the label of every filter value (the index holds term ids, which
-    keep a sent link working when a label is reworded)."""
+    keep a sent link working when a label is reworded). With answers, a first filter
+    "soort" narrows to cases or to answers (one choice, so radio buttons)."""
     registry = corpus.registry
-    labels: dict[str, dict[str, str]] = {}
-    totals: dict[str, dict[str, int]] = {}
+    filters = [{"name": name, "heading": heading} for name, heading in SEARCH_FILTERS]
+    kind, counts = facets.KIND_FILTER, (len(corpus.cases), len(corpus.answers))
+    labels = {kind: dict(facets.KINDS)}
+    totals = {kind: dict(zip(labels[kind], counts, strict=True))}
+    if corpus.answers and corpus.cases:
+        filters.insert(0, {"name": kind, "heading": "Casussen of helpdeskantwoorden", "one": True})
     for name, _ in SEARCH_FILTERS:
         if name == NETWORK_FILTER:
             labels[name] = {n.id: n.name for n in registry.networks.values()}
@@ -355,17 +363,25 @@ def _search(corpus: Corpus) -> PageSpec:
         title="Zoeken",
         template="zoeken.html",
         data={
-            "filters": [{"name": name, "heading": heading} for name, heading in SEARCH_FILTERS],
+            "filters": filters,
             "labels": labels,
             "totals": {k: {t: n for t, n in v.items() if n} for k, v in totals.items()},
             "synonyms": synonym_map(registry),
             "cases": len(corpus.cases),
             "answers": len(corpus.answers),
+            # "Kopieer link" in the results: the published address, never a loopback one.
+            "site_url": "" if urlsplit(site_url).hostname in LOOPBACK else site_url,
             "hide": ["navigation", "toc"],
         },
         description="Zoek in alle casussen op woord, thema, rechtsvorm, financiering, wet, "
         "provincie en netwerk.",
     )
+
+
+def not_found(corpus: Corpus) -> dict[str, Any]:
+    """The data of the 404 page (MkDocs renders it without a page): the newest cases and
+    the ways to browse."""
+    return {"newest": [card(c, corpus) for c in corpus.cases[:5]], "facets": _facet_entries(corpus)}
 
 
 def _answers(corpus: Corpus) -> PageSpec:

@@ -20,8 +20,16 @@ const more = document.getElementById("kb-more");
 const clear = document.getElementById("kb-clear");
 const details = document.getElementById("kb-filters");
 const activeCount = document.getElementById("kb-filters-active");
+const noneFilters = document.getElementById("kb-none-filters");
+const noneList = document.getElementById("kb-none-list");
+const noneWords = document.getElementById("kb-none-words");
+const noneWordsList = document.getElementById("kb-none-words-list");
 const fieldsets = [...form.querySelectorAll("fieldset[data-filter]")];
 const FACETS = fieldsets.map((f) => f.dataset.filter);
+// Facets with one choice (radio buttons, "Alles" first): cases or answers.
+const ONE = new Set(fieldsets.filter((f) => "one" in f.dataset).map((f) => f.dataset.filter));
+// The site root, from this file's address (assets/kb/zoeken.js): where short links start.
+const ROOT = new URL("../../", import.meta.url);
 
 let pagefind = null;
 let filtersLoaded = null; // a promise, once the filter files are asked for
@@ -90,7 +98,7 @@ function readAddress() {
   const filters = {};
   for (const facet of FACETS) {
     const values = params.getAll(facet).filter(Boolean);
-    if (values.length) filters[facet] = values;
+    if (values.length) filters[facet] = ONE.has(facet) ? values.slice(0, 1) : values;
   }
   return { query: cleanQuery(params.get("q")), filters };
 }
@@ -98,7 +106,9 @@ function readAddress() {
 function selected() {
   const filters = {};
   for (const fieldset of fieldsets) {
-    const values = [...fieldset.querySelectorAll("input:checked")].map((i) => i.value);
+    const values = [...fieldset.querySelectorAll("input:checked")]
+      .map((i) => i.value)
+      .filter(Boolean); // "" is "Alles" of a one-choice facet
     if (values.length) filters[fieldset.dataset.filter] = values;
   }
   return filters;
@@ -129,13 +139,16 @@ function label(facet, value) {
   return (DATA.labels[facet] || {})[value] || value;
 }
 
-// The options of every facet with the number of cases each gives next to the other
+// The options of every facet with the number of results each gives next to the other
 // facets' choices (so counts within an OR facet stay useful). counts === null: not
-// known yet; the options stay, without numbers.
+// known yet; the options stay, without numbers. An option that would give nothing is
+// shown with its 0 but cannot be chosen (unless it is chosen already: then it can be
+// taken away).
 function drawFilters(counts, filters) {
   let active = 0;
   for (const fieldset of fieldsets) {
     const facet = fieldset.dataset.filter;
+    const one = ONE.has(facet);
     const chosen = new Set(filters[facet] || []);
     active += chosen.size;
     const options = counts ? counts[facet] || {} : DATA.totals[facet] || {};
@@ -144,36 +157,45 @@ function drawFilters(counts, filters) {
       if (!values.includes(value)) values.push(value);
     }
     values.sort((a, b) => label(facet, a).localeCompare(label(facet, b), "nl"));
+    if (one) values.unshift(""); // "Alles": as many as all options together (each item has one)
+    const total = Object.values(options).reduce((sum, n) => sum + n, 0);
     const ul = fieldset.querySelector("ul");
     const focused = document.activeElement;
     const focusValue = focused && ul.contains(focused) ? focused.value : null;
     ul.replaceChildren();
     for (const [index, value] of values.entries()) {
-      const count = options[value] || 0;
+      const count = value ? options[value] || 0 : total;
       const id = `kb-f-${facet}-${index}`;
       const li = document.createElement("li");
       const box = document.createElement("input");
-      box.type = "checkbox";
+      box.type = one ? "radio" : "checkbox";
       box.id = id;
       box.name = facet;
       box.value = value;
-      box.checked = chosen.has(value);
-      if (counts && !count && !box.checked) li.className = "kb-filter__empty";
+      box.checked = value ? chosen.has(value) : chosen.size === 0;
+      if (counts && !count && !box.checked) {
+        li.className = "kb-filter__empty";
+        box.disabled = true;
+      }
       const text = document.createElement("label");
       text.htmlFor = id;
-      text.append(label(facet, value) + " ");
+      text.append(value ? label(facet, value) : "Alles", " ");
       if (counts) {
+        // The number is seen; a screen reader hears "3 resultaten" once.
         const badge = document.createElement("span");
         badge.className = "kb-filter__count";
         badge.textContent = String(count);
-        badge.setAttribute("aria-label", plural(count, "casus", "casussen"));
-        text.append(badge);
+        badge.setAttribute("aria-hidden", "true");
+        const spoken = document.createElement("span");
+        spoken.className = "kb-sr-only";
+        spoken.textContent = `(${plural(count, "resultaat", "resultaten")})`;
+        text.append(badge, spoken);
       }
       li.append(box, text);
       ul.append(li);
       if (focusValue === value) box.focus();
     }
-    fieldset.hidden = values.length === 0;
+    fieldset.hidden = values.length <= (one ? 2 : 0); // one kind only: nothing to choose
   }
   activeCount.textContent = active ? `(${active} gekozen)` : "";
   clear.hidden = active === 0;
@@ -218,10 +240,141 @@ async function showMore(mine) {
       li.append(p);
     }
     if (item.excerpt) li.append(excerpt(item.excerpt));
+    if (item.meta.link) li.append(copyButton(item));
     list.append(li);
   }
   shown += slice.length;
   more.hidden = shown >= results.length;
+}
+
+// "Kopieer link", as on case and answer pages (partials/kb-copy.html, kopieer.js): one
+// line with the title, who published it and the stable short link (c/<id>/, a/<id>/),
+// from the published address when the site knows it, else from where the reader is.
+function shortLink(item) {
+  return new URL(item.meta.link, DATA.site || ROOT).href;
+}
+
+function citation(item) {
+  const title = (item.meta.title || "").trim();
+  const by = item.meta.netwerk ? ` ${item.meta.netwerk}.` : "";
+  return `${title}${/[.?!]$/.test(title) ? "" : "."}${by}`;
+}
+
+function copyButton(item) {
+  const p = document.createElement("p");
+  p.className = "kb-copy kb-result__copy";
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "md-button kb-copy__button";
+  button.dataset.href = shortLink(item);
+  button.dataset.citation = citation(item);
+  const about = document.createElement("span");
+  about.className = "kb-sr-only";
+  about.textContent = `: ${item.meta.title || item.meta.link}`;
+  button.append("Kopieer link", about);
+  const state = document.createElement("span");
+  state.className = "kb-copy__status";
+  state.setAttribute("role", "status");
+  p.append(button, state);
+  return p;
+}
+
+async function copy(button) {
+  const line = `${button.dataset.citation} ${button.dataset.href}`;
+  const state = button.parentElement.querySelector(".kb-copy__status");
+  try {
+    await navigator.clipboard.writeText(line);
+    state.textContent = "Gekopieerd. Plak de link in uw e-mail.";
+  } catch {
+    const field = document.createElement("input");
+    field.type = "text";
+    field.readOnly = true;
+    field.value = line;
+    field.className = "kb-copy__field";
+    field.setAttribute("aria-label", "Link om te kopiëren");
+    state.replaceChildren("Kopiëren lukte niet. Kopieer deze tekst zelf: ", field);
+    field.select();
+  }
+}
+
+// Nothing found: the active filters, each with "Filter weghalen", and searches for
+// fewer words that do find something (with their number).
+async function showNone(mine, query, filters) {
+  noneList.replaceChildren();
+  for (const fieldset of fieldsets) {
+    const facet = fieldset.dataset.filter;
+    const heading = fieldset.querySelector("legend").textContent.trim();
+    for (const value of filters[facet] || []) {
+      const li = document.createElement("li");
+      const name = ONE.has(facet) ? label(facet, value) : `${heading}: ${label(facet, value)}`;
+      const text = document.createElement("span");
+      text.textContent = name;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button kb-none__remove";
+      button.dataset.filter = facet;
+      button.dataset.value = value;
+      const about = document.createElement("span");
+      about.className = "kb-sr-only";
+      about.textContent = `: ${name}`;
+      button.append("Filter weghalen", about);
+      li.append(text, " ", button);
+      noneList.append(li);
+    }
+  }
+  if (noneList.children.length > 1) {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-button kb-none__remove";
+    button.dataset.filter = "";
+    button.textContent = "Alle filters weghalen";
+    li.append(button);
+    noneList.append(li);
+  }
+  noneFilters.hidden = noneList.children.length === 0;
+  noneWordsList.replaceChildren();
+  noneWords.hidden = true;
+  const words = [...new Set(query.split(" ").filter((w) => w.replace(/[^\p{L}\p{N}]/gu, "").length > 2))];
+  if (words.length < 2) return;
+  const options = { filters: pagefindFilters(filters) };
+  const found = await Promise.all(
+    words.slice(0, 4).map(async (word) => [word, (await pagefind.search(word, options)).results.length]),
+  );
+  if (mine !== sequence) return;
+  for (const [word, n] of found.filter(([, n]) => n > 0)) {
+    const params = new URLSearchParams({ q: word });
+    for (const [facet, values] of Object.entries(filters)) {
+      for (const value of values) params.append(facet, value);
+    }
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = `?${params}`;
+    a.textContent = `Zoek alleen op "${word}"`;
+    li.append(a, ` (${plural(n, "resultaat", "resultaten")})`);
+    noneWordsList.append(li);
+  }
+  noneWords.hidden = noneWordsList.children.length === 0;
+}
+
+// "Filter weghalen" (data-filter "": all of them), then the focus goes to what is next:
+// another such button, else the first result, else the search field.
+function untick(facet, value) {
+  for (const box of form.querySelectorAll("fieldset input:checked")) {
+    if (box.value && (!facet || (box.name === facet && box.value === value))) {
+      box.checked = false;
+      const all = form.querySelector(`fieldset[data-one] input[name="${box.name}"][value=""]`);
+      if (all) all.checked = true;
+    }
+  }
+}
+
+function removeFilter(facet, value) {
+  untick(facet, value);
+  run().then(() => {
+    const next = (!none.hidden && noneList.querySelector("button")) || list.querySelector("a");
+    (next || input).focus();
+  });
 }
 
 function showRewrite(expanded) {
@@ -285,6 +438,8 @@ async function run() {
       status.textContent = query
         ? `Niets gevonden voor "${query}"${hasFilters ? " met deze filters" : ""}.`
         : "Niets gevonden met deze filters.";
+      await showNone(mine, query, filters);
+      if (mine !== sequence) return;
       none.hidden = false;
     } else {
       status.textContent =
@@ -351,12 +506,20 @@ async function start() {
   });
   input.addEventListener("input", later);
   form.addEventListener("change", (event) => {
-    if (event.target.type === "checkbox") run();
+    if (event.target.type === "checkbox" || event.target.type === "radio") run();
   });
   clear.addEventListener("click", () => {
-    for (const box of form.querySelectorAll("fieldset input:checked")) box.checked = false;
+    untick("");
     run();
     input.focus();
+  });
+  list.addEventListener("click", (event) => {
+    const button = event.target.closest(".kb-copy__button");
+    if (button) copy(button);
+  });
+  noneList.addEventListener("click", (event) => {
+    const button = event.target.closest(".kb-none__remove");
+    if (button) removeFilter(button.dataset.filter, button.dataset.value);
   });
   more.addEventListener("click", () => {
     const first = list.children.length;
