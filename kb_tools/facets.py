@@ -160,6 +160,7 @@ FACETS: tuple[Facet, ...] = (
         "Stad of dorp.",
         many=False,
         weight=0.5,  # city or village: context matters somewhat
+        reason="zelfde omgeving",
         unknown=True,
         specificity=9,
     ),

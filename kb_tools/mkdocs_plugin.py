@@ -52,6 +52,7 @@ from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
+from kb_tools.render.views import helpdesk_view
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
@@ -286,6 +287,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         env.globals["kb_cached"] = self.fragments_get
         env.globals["kb_store"] = self.fragments_put
         env.globals["kb_insert_before"] = insert_before
+        # The helpdesk of mkdocs.yml (extra: helpdesk), checked: only safe links reach pages.
+        env.globals["kb_helpdesk"] = helpdesk_view(config.extra.get("helpdesk"))
         return env
 
     def fragments_get(self, key: str) -> Any:

@@ -122,9 +122,10 @@ def test_backlinks_and_cited_cases(real) -> None:
     assert "nlz-0201" in answer.links
     assert answer in corpus.cited_by["nlz-0201"]
     case_page = case_view(corpus.by_id["nlz-0201"], corpus, "https://kb.example/")
-    assert any(a["title"] == answer.title for a in case_page["answers"])
+    listed = {s["title"]: s for s in case_page["solutions"]}
+    assert listed[answer.title]["reasons"] == ["Helpdeskantwoord dat deze casus noemt"]
     page = answer_view(answer, corpus, "https://kb.example/", {})
-    cited = {c["title"]: c["summary"] for c in page["cases"]}
+    cited = {c["title"]: c["summary"] for c in page["cited"] if c["kind"] == "Casus"}
     assert cited[corpus.by_id["nlz-0201"].title] == corpus.by_id["nlz-0201"].summary
     assert page["short_link_absolute"] == "https://kb.example/a/hd-0002/"
     assert page["citation"].startswith(answer.title)

@@ -76,8 +76,11 @@ def test_browse_by_theme_to_a_case_and_back(phone: Page, base_url: str):
     first.click()
 
     expect(phone.locator("h1")).to_have_text(title)
-    meta = phone.locator("section.kb-meta")
-    expect(meta.get_by_role("heading", name="Over deze casus")).to_be_visible()
+    # On a phone the facts are folded: "Alle gegevens" opens them.
+    meta = phone.locator("details.kb-facts")
+    expect(meta.locator("dl")).to_be_hidden()
+    meta.locator("summary").click()
+    expect(meta.get_by_role("heading", name="Alle gegevens")).to_be_visible()
     headings = [t.strip() for t in meta.locator("dt").all_inner_texts()]
     for needed in ("Plaats", "Netwerk", "Thema"):
         assert needed in headings, f"{needed!r} missing from the metadata card: {headings}"
@@ -207,10 +210,10 @@ def test_copy_link_puts_title_publisher_and_short_link_on_the_clipboard(
 def test_an_answer_page_links_to_its_cases_and_back(desktop: Page, base_url: str):
     desktop.goto(base_url + "a/hd-0002/")
     answer_title = desktop.locator("h1").inner_text()
-    cited = desktop.locator("#kb-cited-title + ul .kb-card__title a").first
+    cited = desktop.locator(".kb-solution--case .kb-solution__title a").first
     case_title = cited.inner_text()
     cited.click()
     expect(desktop.locator("h1")).to_have_text(case_title)
-    backlinks = desktop.locator("section", has=desktop.locator("#kb-answers-title"))
+    backlinks = desktop.locator("li.kb-solution--answer", has_text="deze casus noemt")
     backlinks.get_by_role("link", name=answer_title).click()
     expect(desktop.locator("h1")).to_have_text(answer_title)

@@ -11,6 +11,7 @@ from kb_tools.bench.synthetic import generate
 from kb_tools.cli import main
 from kb_tools.enrich import build_corpus
 from kb_tools.enrich.similarity import FACET_WEIGHTS, Similarity
+from kb_tools.facets import FACETS
 from kb_tools.load.yamlsafe import parse
 from kb_tools.validate import check_content
 from kb_tools.validate.duplicates import likely_duplicate_cases
@@ -68,12 +69,19 @@ def test_never_itself_and_deterministic(corpus, top) -> None:
         assert scores == sorted(scores, reverse=True)
 
 
-def test_reasons_are_plain_dutch(top) -> None:
+def test_reasons_are_plain_dutch(corpus, top) -> None:
     reasons = [r for matches in top.values() for m in matches for r in m.reasons]
     assert any(r.startswith("zelfde wet: Wmo 2015") for r in reasons)
     assert any(r.startswith("zelfde financiering: Right to Challenge") for r in reasons)
-    assert any(r.startswith("ook over: ") for r in reasons)
-    assert all(":" in r or r == "ander netwerk" for r in reasons)
+    assert any(r.startswith("beide noemen: ") for r in reasons)
+    # Every reason is a kind of trait and the labels of vocabulary terms: never a bare
+    # stem of the text ("ook over: procent, welzijnsaanbieder").
+    kinds = {f.reason for f in FACETS if f.reason} | {"beide noemen"}
+    labels = {t.label for v in corpus.registry.vocabularies.values() for t in v.terms}
+    for reason in reasons:
+        kind, _, names = reason.partition(": ")
+        assert kind in kinds, reason
+        assert names and all(n in labels for n in names.split(", ")), reason
 
 
 def test_ties_break_by_id(content: Path) -> None:
@@ -142,14 +150,18 @@ def test_duplicates_across_networks_are_found_and_warned(content: Path, capsys) 
     assert "ams-0900 en utr-0900" in capsys.readouterr().out
 
 
-def test_case_pages_show_similar_solutions_apart_from_explicit_relations(tmp_path: Path) -> None:
+def test_case_pages_show_one_list_of_similar_solutions_with_reasons(tmp_path: Path) -> None:
+    """Explicit relations, answers citing the case and similar cases are one list; a case
+    that is both named and similar is listed once, with both reasons."""
     from .test_site import build
 
     site = tmp_path / "site"
     assert build(site).returncode == 0
     html = (site / "casussen/omzien-naar-elkaar/rhenen-right-to-challenge/index.html").read_text()
-    assert "Vergelijkbare oplossingen" in html and "zelfde knelpunt" in html
-    similar = html.split("Vergelijkbare oplossingen", 1)[1]
-    related = html.split("Verwante casussen", 1)[1].split("Vergelijkbare oplossingen", 1)[0]
-    assert "elsrijk-right-to-challenge" in related
-    assert "elsrijk-right-to-challenge" not in similar.split("Bronnen", 1)[0]
+    assert html.count("Vergelijkbare oplossingen") == 1 and "Verwante casussen" not in html
+    listed = html.split('id="kb-solutions-title"', 1)[1].split("</section>", 1)[0]
+    assert "zelfde knelpunt" in listed
+    named = listed.split("elsrijk-right-to-challenge/", 1)[1].split("</li>", 1)[0]
+    assert "Genoemd in deze casus" in named
+    assert listed.count("elsrijk-right-to-challenge/") == 1
+    assert listed.count("<li") <= 8

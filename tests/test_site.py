@@ -299,12 +299,12 @@ def test_answer_pages_backlinks_and_short_links(site: Path) -> None:
     corpus = build_corpus(result.registry, result.cases, result.answers)
     answer = corpus.answers_by_id["hd-0002"]
     page = (site / corpus.urls[answer.id] / "index.html").read_text(encoding="utf-8")
-    assert "De vraag" in page and "Casussen in dit antwoord" in page
+    assert "De vraag" in page and "Casussen en antwoorden bij deze vraag" in page
     cited = corpus.by_id["nlz-0201"]
     assert html.escape(cited.summary, quote=False) in page  # cited cases with summaries
     assert "[[" not in page  # every [[id]] became a link
     case_page = (site / corpus.urls[cited.id] / "index.html").read_text(encoding="utf-8")
-    assert "Genoemd in helpdeskantwoorden" in case_page
+    assert "Helpdeskantwoord dat deze casus noemt" in case_page
     assert html.escape(answer.title, quote=False) in case_page
     assert 'class="kb-copy"' in case_page and 'class="kb-copy"' in page
     redirect = (site / "a" / "hd-0002" / "index.html").read_text(encoding="utf-8")

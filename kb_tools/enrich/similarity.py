@@ -148,8 +148,8 @@ class Similarity:
         self.text, self.text_names = _text_matrix(self.cases, self.analyzer)
         networks = {n: i for i, n in enumerate(sorted({c.network for c in self.cases}))}
         self.network = np.array([networks[c.network] for c in self.cases])
-        # For reasons: each case's known facet terms, and its words that could be shown
-        # (no vocabulary tokens, no numbers, at least five letters), with their weights.
+        # For reasons: each case's known facet terms, and the vocabulary terms its text
+        # names (shown by their labels, never as stems), with their weights.
         self.terms = [
             {f: FACETS_BY_NAME[f].stated(corpus.terms_of(c, f)) for f, _ in REASON_LABELS}
             for c in self.cases
@@ -160,17 +160,22 @@ class Similarity:
             if f in corpus.registry.vocabularies
             for t in corpus.registry.vocabularies[f].terms
         }
-        showable = np.array(
-            [":" not in w and len(w) >= 5 and not w.isdigit() for w in self.text_names], dtype=bool
-        )
+        reason_facets = {f for f, _ in REASON_LABELS}
+        shown = {
+            j
+            for j, w in enumerate(self.text_names)
+            if w in self.analyzer.labels and w.split(":", 1)[0] in reason_facets
+        }
         text = self.text
-        self.words = []
+        self.mentions = []
         for row in range(len(self.cases)):
             lo, hi = text.indptr[row], text.indptr[row + 1]
-            idx, val = text.indices[lo:hi], text.data[lo:hi]
-            keep = showable[idx] & (val > 0)
-            self.words.append(
-                dict(zip([self.text_names[j] for j in idx[keep]], val[keep].tolist(), strict=True))
+            self.mentions.append(
+                {
+                    self.text_names[j]: float(v)
+                    for j, v in zip(text.indices[lo:hi], text.data[lo:hi], strict=True)
+                    if j in shown and v > 0
+                }
             )
 
     def scores(self, start: int, stop: int) -> np.ndarray:
@@ -231,7 +236,10 @@ class Similarity:
         ]
 
     def reasons(self, a: Case, b: Case) -> tuple[str, ...]:
-        """Plain Dutch: what the two cases share, most telling first."""
+        """Plain Dutch a resident understands: what the two cases share, most telling
+        first, always with the term labels ("zelfde knelpunt: Geen vaste financiering").
+        Words of the text are never shown on their own (a stem such as "procent" says
+        nothing); a term both texts name but neither lists is shown by its label."""
         out: list[str] = []
         terms_a, terms_b = self.terms[self.index[a.id]], self.terms[self.index[b.id]]
         for facet, label in REASON_LABELS:
@@ -245,16 +253,22 @@ class Similarity:
                 out.append(f"{label}: {', '.join(names)}")
             if len(out) == 3:
                 break
-        words = self.shared_words(a, b)
-        if words:
-            out.append("ook over: " + ", ".join(words))
-        if a.network != b.network and len(out) < 4:
-            out.append("ander netwerk")
+        mentioned = self.shared_mentions(a, b)
+        if mentioned:
+            out.append("beide noemen: " + ", ".join(mentioned))
         return tuple(out)
 
-    def shared_words(self, a: Case, b: Case, limit: int = 2) -> list[str]:
-        """The most telling words both texts use (vocabulary tokens left to the facets)."""
-        weight_a, weight_b = self.words[self.index[a.id]], self.words[self.index[b.id]]
-        common = weight_a.keys() & weight_b.keys()
+    def shared_mentions(self, a: Case, b: Case, limit: int = 2) -> list[str]:
+        """Labels of the vocabulary terms both texts name that are not already a shared
+        term of both cases, most telling first."""
+        weight_a, weight_b = self.mentions[self.index[a.id]], self.mentions[self.index[b.id]]
+        terms_a, terms_b = self.terms[self.index[a.id]], self.terms[self.index[b.id]]
+        listed = {
+            f"{facet}:{t}"
+            for facet in terms_a
+            for t in terms_a[facet]
+            if t in terms_b.get(facet, ())
+        }
+        common = (weight_a.keys() & weight_b.keys()) - listed
         ranked = sorted(common, key=lambda w: (-(weight_a[w] * weight_b[w]), w))[:limit]
-        return [self.analyzer.forms.get(w, w) for w in ranked]
+        return [self.analyzer.labels[w] for w in ranked]

@@ -100,7 +100,8 @@ def build_pages(
                 template="casus.html",
                 markdown=markdown[case.id],
                 data={
-                    "case": case_view(case, corpus, site_url, cards, (similar or {}).get(case.id))
+                    "case": case_view(case, corpus, site_url, cards, (similar or {}).get(case.id)),
+                    "hide": ["toc"],  # the facts take the side column (casus.html)
                 },
                 description=case.summary,
             )
@@ -112,7 +113,10 @@ def build_pages(
                 title=answer.title,
                 template="antwoord.html",
                 markdown=markdown[answer.id],
-                data={"answer": answer_view(answer, corpus, site_url, cards)},
+                data={
+                    "answer": answer_view(answer, corpus, site_url, cards),
+                    "hide": ["toc"],  # the facts take the side column (antwoord.html)
+                },
                 description=answer.summary,
             )
         )
