@@ -18,7 +18,7 @@ from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import Match
 from kb_tools.facets import ANSWER_FACETS, FACETS, NETWORK_FILTER, SEARCH_FILTERS, UNKNOWN
-from kb_tools.render import nl_map
+from kb_tools.render.home import facet_entries, home_data, network_info
 from kb_tools.render.views import answer_card, answer_view, card, case_view, dutch_date
 from kb_tools.urls import item_src, safe_href, term_url
 
@@ -199,23 +199,7 @@ def _network_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]
     networks = []
     for network in corpus.registry.networks.values():
         cases = [cards[c.id] for c in corpus.by_network.get(network.id, ())]
-        provinces = [
-            {"label": p.label, "url": term_url("provincie", p.id)}
-            for p in (corpus.vocabulary("provincie").get(pid) for pid in network.provinces)
-            if p is not None
-        ]
-        info = {
-            "id": network.id,
-            "name": network.name,
-            "region": network.region,
-            "description": network.description,
-            "prefix": network.prefix,
-            "maintainers": list(network.maintainers),
-            "provinces": provinces,
-            "count": len(cases),
-            "url": f"netwerken/{network.id}/",
-            "folder": f"content/casussen/{network.id}/",
-        }
+        info = network_info(corpus, network, len(cases))
         networks.append(info)
         for src, items, pager in _paginate(f"netwerken/{network.id}.md", cases):
             yield PageSpec(
@@ -235,39 +219,12 @@ def _network_pages(corpus: Corpus, cards: dict[str, dict]) -> Iterator[PageSpec]
 
 
 def _home(corpus: Corpus, cards: dict[str, dict]) -> PageSpec:
-    counts = {t: len(cs) for t, cs in corpus.facets.get("provincie", {}).items()}
-    highest = max(counts.values(), default=0) or 1
-    provinces = []
-    for pid, path in nl_map.PROVINCES.items():
-        term = corpus.vocabulary("provincie").get(pid)
-        count = counts.get(pid, 0)
-        provinces.append(
-            {
-                "id": pid,
-                "label": term.label if term else pid,
-                "path": path,
-                "x": nl_map.LABELS[pid][0],
-                "y": nl_map.LABELS[pid][1],
-                "count": count,
-                "level": 0 if count == 0 else 1 + min(3, (4 * count - 1) // highest),
-                "url": term_url("provincie", pid),
-            }
-        )
-    national = counts.get("landelijk", 0)
+    """The home page starts from the reader's question: the obstacles, then the topics."""
     return PageSpec(
         src_uri="index.md",
         title="Praktijkvoorbeelden van zorgzame gemeenschappen",
         template="home.html",
-        data={
-            "counts": {
-                "cases": len(corpus.cases),
-                "networks": sum(1 for cs in corpus.by_network.values() if cs),
-                "places": len({c.meta.get("plaats") for c in corpus.cases}),
-            },
-            "newest": [cards[c.id] for c in corpus.cases[:6]],
-            "facets": _facet_entries(corpus),
-            "map": {"viewbox": nl_map.VIEWBOX, "provinces": provinces, "national": national},
-        },
+        data=home_data(corpus, cards),
         description="Praktijkvoorbeelden van zorgcoöperaties, stadsdorpen en zorgzame dorpen: "
         "hoe zij problemen oplosten, wat werkte en wat niet.",
     )
@@ -275,17 +232,7 @@ def _home(corpus: Corpus, cards: dict[str, dict]) -> PageSpec:
 
 def _facet_entries(corpus: Corpus) -> list[dict[str, Any]]:
     """The entry points per facet, for the home page and the Bladeren hub."""
-    return [
-        {
-            "url": f"{facet.name}/",
-            "title": facet.title,
-            "question": facet.question,
-            "used": sum(1 for cases in corpus.facets[facet.name].values() if cases),
-            "terms": len(corpus.facets[facet.name]),
-        }
-        for facet in FACETS
-        if facet.name in corpus.facets
-    ]
+    return facet_entries(corpus)
 
 
 def _browse(corpus: Corpus) -> PageSpec:
