@@ -10,8 +10,9 @@ on_files     load + validate (once), enrich (enrich.publish: the corpus and the 
 on_page_markdown / on_page_context   hand each page its Markdown, template and data
 on_env       the theme's own templates under ``theme/`` and the fragment cache, for
              overrides/ (see BENCHMARKS.md)
-on_post_build                        open data, feed and redirect pages; wait for the
-                                     search index; write the stage times
+on_post_page / on_post_template     mend the theme's invalid markup (render.themefix)
+on_post_build                        open data, feed, short-address copies and redirect
+                                     pages; wait for the search index; write the stage times
 on_build_error                       stop the search index
 
 Options (``KbConfig``) come from mkdocs.yml; `kb build` and `kb bench` set them through
@@ -51,6 +52,8 @@ from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown
+from kb_tools.render.shortlinks import short_pages, write_short_pages
+from kb_tools.render.themefix import valid_html
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
@@ -306,8 +309,18 @@ class KbPlugin(BasePlugin[KbConfig]):
             self._progress(f"{self.rendered} van ongeveer {len(self.specs)} pagina's gemaakt.")
         return context
 
+    # Priority 0 (the default): mends the theme's own invalid markup in the finished page.
+    @event_priority(0)
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        return valid_html(output)
+
+    # Priority 0 (the default): the same for the theme's own pages (404.html).
+    @event_priority(0)
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        return valid_html(output_content) if template_name.endswith(".html") else output_content
+
     # Priority 0 (the default): after all pages are written, whatever the order of plugins;
-    # redirect pages never overwrite a real page (write_redirects).
+    # short-address copies and redirect pages never overwrite a real page.
     @event_priority(0)
     def on_post_build(self, config: Any) -> None:
         if self.corpus is None:
@@ -320,7 +333,11 @@ class KbPlugin(BasePlugin[KbConfig]):
             # from content/ is copied as it is.
             schema = json.dumps(json_schema(self.corpus.registry), ensure_ascii=False, indent=2)
             (site / "data" / SCHEMA_FILE).write_text(schema + "\n", encoding="utf-8")
-            write_redirects(site, self.redirects)
+            # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks); old
+            # addresses from the ledger are redirect pages.
+            short = short_pages(self.corpus)
+            write_short_pages(site, short, config.site_url or "")
+            write_redirects(site, {k: v for k, v in self.redirects.items() if k not in short})
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
             with self._timed("search"):
