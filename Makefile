@@ -11,6 +11,11 @@ PD_STAMP := $(PD_VENV)/.installed
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser here.
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The Nu Html Checker (npm vnu-jar, tests/test_html_valid.py) runs on Debian's Java; npm
+# also brings Lighthouse for the measurements in BENCHMARKS.md (not run by the tests).
+JAVA   := $(or $(shell command -v java),/usr/bin/java)
+NPM    := $(or $(shell command -v npm),/usr/bin/npm)
+NODE_STAMP := node_modules/.installed
 
 .PHONY: serve build test check lint format clean
 
@@ -32,6 +37,21 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+$(JAVA):
+	@echo "Java ontbreekt. Het wordt nu geïnstalleerd met apt-get (nodig voor de HTML-controle)."
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
+
+$(NPM):
+	@echo "npm ontbreekt. Het wordt nu geïnstalleerd met apt-get (nodig voor de HTML-controle)."
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+
+# --ignore-scripts: vnu-jar's install script would fetch a Java; Debian's is used.
+$(NODE_STAMP): package.json package-lock.json | $(NPM)
+	$(NPM) ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 serve: $(STAMP)
 	$(BIN)/kb serve
 
@@ -41,7 +61,7 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/kb check
 
-test: $(STAMP) $(PD_STAMP) $(CHROMIUM)
+test: $(STAMP) $(PD_STAMP) $(CHROMIUM) $(JAVA) $(NODE_STAMP)
 	$(BIN)/ruff check kb_tools tests
 	$(BIN)/ruff format --check kb_tools tests
 	$(BIN)/python -m pytest
@@ -54,4 +74,4 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix kb_tools tests
 
 clean:
-	rm -rf $(VENV) $(PD_VENV) site .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(PD_VENV) node_modules site .pytest_cache .ruff_cache .hypothesis

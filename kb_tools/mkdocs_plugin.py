@@ -11,8 +11,9 @@ on_page_markdown / on_page_context   hand each page its Markdown, template and d
 on_template_context                  the 404 page's data (newest cases, browse entries)
 on_env       the theme's own templates under ``theme/`` and the fragment cache, for
              overrides/ (see BENCHMARKS.md)
-on_post_build                        open data, feed and redirect pages; wait for the
-                                     search index; write the stage times
+on_post_page / on_post_template     mend the theme's invalid markup (render.themefix)
+on_post_build                        open data, feed, short-address copies and redirect
+                                     pages; wait for the search index; write the stage times
 on_build_error                       stop the search index
 
 Options (``KbConfig``) come from mkdocs.yml; `kb build` and `kb bench` set them through
@@ -28,12 +29,11 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
 from mkdocs.config import config_options as c
@@ -52,6 +52,8 @@ from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
+from kb_tools.render.shortlinks import short_pages, write_short_pages
+from kb_tools.render.themefix import valid_html
 from kb_tools.render.views import helpdesk_view
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
@@ -154,7 +156,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         if self.config.network is not None:
             registry, _ = load_registry(Path(self.config.content or config.docs_dir))
-            self.network = _network_id(self.config.network, registry.networks)
+            self.network = published_site.network_named(self.config.network, registry.networks)
             try:
                 network = published_site.network(registry, self.network)
             except published_site.NetworkError as error:
@@ -321,8 +323,18 @@ class KbPlugin(BasePlugin[KbConfig]):
             context["kb"] = self.not_found
         return context
 
+    # Priority 0 (the default): mends the theme's own invalid markup in the finished page.
+    @event_priority(0)
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        return valid_html(output)
+
+    # Priority 0 (the default): the same for the theme's own pages (404.html).
+    @event_priority(0)
+    def on_post_template(self, output_content: str, template_name: str, config: Any) -> str:
+        return valid_html(output_content) if template_name.endswith(".html") else output_content
+
     # Priority 0 (the default): after all pages are written, whatever the order of plugins;
-    # redirect pages never overwrite a real page (write_redirects).
+    # short-address copies and redirect pages never overwrite a real page.
     @event_priority(0)
     def on_post_build(self, config: Any) -> None:
         if self.corpus is None:
@@ -335,7 +347,11 @@ class KbPlugin(BasePlugin[KbConfig]):
             # from content/ is copied as it is.
             schema = json.dumps(json_schema(self.corpus.registry), ensure_ascii=False, indent=2)
             (site / "data" / SCHEMA_FILE).write_text(schema + "\n", encoding="utf-8")
-            write_redirects(site, self.redirects)
+            # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks); old
+            # addresses from the ledger are redirect pages.
+            short = short_pages(self.corpus)
+            write_short_pages(site, short, config.site_url or "")
+            write_redirects(site, {k: v for k, v in self.redirects.items() if k not in short})
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
             with self._timed("search"):
@@ -370,18 +386,6 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Progress for people running `kb build` (option progress); MkDocs' log is quiet."""
         if self.config.progress:
             print(f"  {message}", file=sys.stderr, flush=True)
-
-
-def _network_id(value: Any, ids: Collection[str]) -> str:
-    """The network id from the option: !ENV reads KB_NETWERK as YAML, so an id such as
-    '2024' or 'on' arrives as a number or a truth value; match it to the registry's ids."""
-    if isinstance(value, str):
-        return value
-    for network_id in ids:
-        read = yaml.safe_load(network_id)
-        if type(read) is type(value) and read == value:
-            return network_id
-    return str(value)
 
 
 def insert_before(text: str, marker: str, addition: str) -> str:

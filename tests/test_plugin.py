@@ -16,7 +16,8 @@ import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from kb_tools.mkdocs_plugin import KbPlugin, _network_id, insert_before
+from kb_tools.enrich.publish import network_named as _network_id
+from kb_tools.mkdocs_plugin import KbPlugin, insert_before
 from tests.conftest import ROOT
 
 MATERIAL = Path(material.__file__).parent / "templates"

@@ -20,6 +20,7 @@ import pytest
 
 from kb_tools.enrich import build_corpus
 from kb_tools.load.registry import copy_registry
+from kb_tools.render.shortlinks import short_page
 from kb_tools.validate import check_content
 
 from .conftest import CONTENT, FIXTURES, ROOT
@@ -131,9 +132,17 @@ def test_feed_is_atom(site: Path) -> None:
     assert all(e.find("a:title", ns).text for e in entries)
 
 
-def test_stable_links_redirect_to_the_case(site: Path) -> None:
-    html = (site / "c" / "ams-0001" / "index.html").read_text(encoding="utf-8")
-    assert 'url=../../casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/"' in html
+def test_stable_links_are_the_case_page_itself(site: Path) -> None:
+    long = "casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/"
+    page = (site / long / "index.html").read_text(encoding="utf-8")
+    short = (site / "c" / "ams-0001" / "index.html").read_text(encoding="utf-8")
+    assert "http-equiv" not in short  # no redirect: the page itself, one request
+    assert f'<base href="../../{long}">' in short
+    assert short.count('rel="canonical"') == 1
+    assert short == short_page(page, long, "c/ams-0001/", os.environ.get("KB_SITE_URL", ""))
+    # The same page: only the head, links to its own parts and Material's root differ.
+    body = short.split("</head>", 1)[1].replace('"base": "../.."', '"base": "../../.."')
+    assert re.sub(r'href="[./]*c/ams-0001/#', 'href="#', body) == page.split("</head>", 1)[1]
 
 
 EXTERNAL = re.compile(

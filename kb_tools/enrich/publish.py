@@ -14,8 +14,12 @@ No site engine is involved: the MkDocs plugin calls ``published`` and turns a
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from kb_tools.enrich import ledger
 from kb_tools.enrich.corpus import Corpus, build_corpus
@@ -101,3 +105,15 @@ def published(
         corpus = build_corpus(registry, cases, answers)
         _, moved, problems = ledger.review(content_dir, corpus)
     return Published(corpus, redirect_map(corpus, moved), problems)
+
+
+def network_named(value: Any, ids: Collection[str]) -> str:
+    """The network id from the plugin option: !ENV reads KB_NETWERK as YAML, so an id such as
+    '2024' or 'on' arrives as a number or a truth value; match it to the registry's ids."""
+    if isinstance(value, str):
+        return value
+    for network_id in ids:
+        read = yaml.safe_load(network_id)
+        if type(read) is type(value) and read == value:
+            return network_id
+    return str(value)
