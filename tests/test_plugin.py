@@ -183,3 +183,18 @@ def test_network_variable_without_the_option_is_an_error(tmp_path: Path) -> None
     )
     assert done.returncode != 0
     assert "network: !ENV KB_NETWERK" in done.stderr
+
+
+def test_every_section_of_the_stylesheet_is_at_top_level() -> None:
+    """kb.css grows a section per area; a block left open swallows the sections after it
+    (all of it still parses, so no validator notices): at every section heading, and at
+    the end, no block may be open."""
+    css = (ROOT / "overrides" / "assets" / "kb" / "kb.css").read_text(encoding="utf-8")
+    depth = 0
+    for piece in re.split(r"(/\*.*?\*/)", css, flags=re.S):
+        if piece.startswith("/*"):
+            assert depth == 0 or "==" not in piece, f"a block is still open at {piece[:60]}"
+            continue
+        depth += piece.count("{") - piece.count("}")
+        assert depth >= 0
+    assert depth == 0
