@@ -347,7 +347,8 @@ def test_a_missing_address_at_any_depth_gets_a_dutch_page_that_works(
             """() => [...document.querySelectorAll('a[href], link[href], script[src]')]
                 .map(e => e.href || e.src)"""
         )
-        local = {t.split("#")[0] for t in targets if t.startswith(pages_host)}
+        here = pages_host + DEEP_MISSING  # a link to a part of this page (the skip link)
+        local = {t.split("#")[0] for t in targets if t.startswith(pages_host)} - {here}
         assert len(local) > 20
         broken = [t for t in sorted(local) if page.request.get(t).status != 200]
         assert not broken, broken
