@@ -483,8 +483,10 @@ async function start() {
   // The chosen boxes exist before the first answer.
   const empty = !state.query && !Object.keys(state.filters).length;
   drawFilters(empty ? DATA.totals : null, state.filters);
-  // On a phone the filters start folded: the summary says how many are chosen.
-  if (window.matchMedia("(max-width: 59.984375em)").matches) details.open = false;
+  // On a phone the filters start folded (the page is sent with them folded, so nothing
+  // below them jumps when the script runs): the summary says how many are chosen. On a
+  // wide screen they are a side column, always open.
+  if (!window.matchMedia("(max-width: 59.984375em)").matches) details.open = true;
   try {
     pagefind = await import(new URL("../../pagefind/pagefind.js", import.meta.url).href);
     await pagefind.options({
