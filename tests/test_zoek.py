@@ -40,6 +40,26 @@ def test_dutch_stems_diacritics_compounds_and_synonyms(index) -> None:
     assert "utr-0101" in ids(index.search("right to challenge"))
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("pgb svb leden haken af", "hzk-0101"),  # "haken af" is in no case
+        ("buurthuis zelfbeheer bezuiniging", "utr-0107"),  # nor "buurthuis" or "bezuiniging"
+    ],
+)
+def test_a_question_with_words_that_no_case_has_still_finds(index, query, expected) -> None:
+    assert ids(index.search(query))[0] == expected
+
+
+def test_cases_with_every_word_come_before_cases_with_some(index) -> None:
+    every = ids(index.search("zelfbeheer wijkcentrum", limit=50))
+    assert every
+    forgiving = ids(index.search("zelfbeheer wijkcentrum xqzwv", limit=50))
+    assert forgiving[: len(every)] == every  # the same cases first, more after them
+    assert len(forgiving) >= len(every)
+    assert index.search("xqzwv yplkt") == []  # no word matches: nothing, honestly
+
+
 def test_filters_narrow_the_results(index) -> None:
     all_hits = ids(index.search("vrijwilligers", limit=50))
     law = ids(index.search("vrijwilligers", {"wetgeving": "ww"}, limit=50))

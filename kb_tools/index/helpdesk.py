@@ -20,7 +20,7 @@ from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, Term
+from whoosh.query import And, Or, Term
 
 from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold
 from kb_tools.facets import KIND_FILTER, SEARCH_FILTERS
@@ -199,6 +199,26 @@ class SearchIndex:
             },
         }
 
+    def _most_words(
+        self, searcher, tokens: list[str], conditions: list, found: list, limit: int
+    ) -> list[tuple[int, float]]:
+        """Cases with some of the words, those with more of them first, then by score;
+        never below half of the words for a long question (one stray word is no match)."""
+        seen = {docnum for docnum, _ in found}
+        results = searcher.search(
+            _most_words_query(tokens, conditions), limit=max(50, limit * 5), terms=True
+        )
+        least = max(1, len(tokens) // 2)
+        scored = []
+        for hit in results:
+            if hit.docnum in seen:
+                continue
+            matched = len({text for field, text in hit.matched_terms() if field == "text"})
+            if matched >= least:
+                scored.append((-matched, -hit.score, hit.docnum))
+        scored.sort()
+        return [(docnum, -score) for _, score, docnum in scored[: limit - len(found)]]
+
     def search(
         self, query: str, filters: dict[str, str] | None = None, limit: int = 10
     ) -> list[Hit]:
@@ -209,7 +229,9 @@ class SearchIndex:
             return []
         ix = whoosh_index.open_dir(str(self.cache))
         if tokens:
-            # Every word must match (AND): what people expect from a search box.
+            # Cases with every word come first (AND); when they are fewer than asked for,
+            # cases with most of the words follow (see below), so a question of six words
+            # never finds nothing because one word is not in the text.
             text_query = And([Term("text", t) for t in tokens])
             query_obj = And([text_query, *conditions]) if conditions else text_query
         else:
@@ -224,6 +246,8 @@ class SearchIndex:
             results = searcher.search(query_obj, limit=limit + len(exact))
             # Exact title first, then by score; stored fields are read for shown hits only.
             ranked = sorted(results.items(), key=lambda item: (item[0] not in exact, -item[1]))
+            if len(tokens) > 1 and len(ranked) < limit:
+                ranked += self._most_words(searcher, tokens, conditions, ranked, limit)
             for rank, (docnum, score) in enumerate(ranked[:limit], 1):
                 result = searcher.stored_fields(docnum)
                 data = result["data"]
@@ -239,6 +263,11 @@ class SearchIndex:
                     )
                 )
         return hits
+
+
+def _most_words_query(tokens: list[str], conditions: list) -> Or | And:
+    words = Or([Term("text", t) for t in tokens])
+    return And([words, *conditions]) if conditions else words
 
 
 def snippet(data: dict, wanted: set, parts=lambda word: (), width: int = 220) -> str:
