@@ -10,10 +10,11 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from kb_tools.bench.static import serve
@@ -90,3 +91,25 @@ def browser() -> Iterator[Browser]:
             pytest.fail(f"Chromium at {CHROMIUM} does not start: {error}")
         yield browser
         browser.close()
+
+
+def open_page(browser: Browser, viewport: dict, **options: Any) -> Page:
+    """A page in a fresh Dutch browser context; close it with ``page.context.close()``."""
+    context = browser.new_context(viewport=viewport, locale="nl-NL", **options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    page = open_page(browser, PHONE)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    page = open_page(browser, DESKTOP)
+    yield page
+    page.context.close()

@@ -7,41 +7,19 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, open_page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CASE = "casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/"
 TERM = "thema/burenhulp/"
 NETWORK = "netwerken/amsterdamse-stadsdorpen/"
 ANSWER = "antwoorden/hd-0002-vennootschapsbelasting-zorgcooperatie/"
-
-
-def _page(browser: Browser, viewport: dict) -> Page:
-    context = browser.new_context(viewport=viewport, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    page = _page(browser, PHONE)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def desktop(browser: Browser) -> Iterator[Page]:
-    page = _page(browser, DESKTOP)
-    yield page
-    page.context.close()
 
 
 def card_titles(page: Page) -> list[str]:
@@ -156,7 +134,7 @@ def test_no_request_leaves_the_site(desktop: Page, base_url: str):
     ids=["home", "case", "term", "network", "answer", "answers"],
 )
 def test_no_serious_accessibility_problems(browser: Browser, base_url: str, path, viewport):
-    page = _page(browser, viewport)
+    page = open_page(browser, viewport)
     try:
         page.goto(base_url + path)
         results = Axe().run(page)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .conftest import DESKTOP, PHONE
+from .conftest import PHONE, open_page
 
 #: One page of each type.
 PAGES = {
@@ -111,30 +111,14 @@ RING = """() => {
 
 
 def _page(browser: Browser, viewport: dict, big_text: bool = False) -> Page:
-    context = browser.new_context(viewport=viewport, locale="nl-NL")
+    page = open_page(browser, viewport)
     if big_text:
         # 200% text: the root font size, before the page's own scripts measure anything.
-        context.add_init_script(
+        page.context.add_init_script(
             "document.addEventListener('DOMContentLoaded', () => "
             "{ document.documentElement.style.fontSize = '200%'; });"
         )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
     return page
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    page = _page(browser, PHONE)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def desktop(browser: Browser) -> Iterator[Page]:
-    page = _page(browser, DESKTOP)
-    yield page
-    page.context.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from kb_tools.bench.static import serve
 
-from .conftest import CONTENT, DESKTOP, PHONE, ROOT
+from .conftest import CONTENT, DESKTOP, PHONE, ROOT, open_page
 
 NETWORK = "netwerken/amsterdamse-stadsdorpen/"
 #: A network whose region holds a province without cases (Zeeland).
@@ -80,27 +80,6 @@ CLIPPED = """() => {
   }
   return cut;
 }"""
-
-
-def _page(browser: Browser, viewport: dict) -> Page:
-    context = browser.new_context(viewport=viewport, locale="nl-NL")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    page = _page(browser, PHONE)
-    yield page
-    page.context.close()
-
-
-@pytest.fixture
-def desktop(browser: Browser) -> Iterator[Page]:
-    page = _page(browser, DESKTOP)
-    yield page
-    page.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -280,7 +259,7 @@ def test_a_network_page_gives_its_contact_and_the_helpdesk(desktop: Page, varian
 
 @pytest.mark.parametrize("path", REFLOW_PAGES)
 def test_reflow_at_320_px_with_double_text(browser: Browser, base_url: str, path: str) -> None:
-    page = _page(browser, {"width": 320, "height": 640})
+    page = open_page(browser, {"width": 320, "height": 640})
     try:
         page.goto(base_url + path)
         assert page.evaluate(DOUBLE_TEXT) == pytest.approx(2)
@@ -314,7 +293,7 @@ def test_focus_is_visible_on_the_home_pages_controls(desktop: Page, base_url: st
 @pytest.mark.parametrize("path", ["", NETWORK])
 def test_axe_finds_nothing(browser: Browser, base_url: str, path: str) -> None:
     for viewport in (PHONE, DESKTOP):
-        page = _page(browser, viewport)
+        page = open_page(browser, viewport)
         try:
             page.goto(base_url + path)
             results = Axe().run(page)

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from kb_tools.bench.static import serve
 
-from .conftest import DESKTOP, PHONE, ROOT
+from .conftest import DESKTOP, PHONE, ROOT, open_page
 
 CASE_ID = "ams-0001"
 CASE = "casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge/"
@@ -61,20 +61,6 @@ def published_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build(tmp_path_factory.mktemp("published"), SITE_URL)
     with serve(site.parent) as served:
         yield served.url + MOUNT
-
-
-def open_page(browser: Browser, viewport: dict, **options) -> Page:
-    context = browser.new_context(viewport=viewport, locale="nl-NL", **options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    page = open_page(browser, PHONE)
-    yield page
-    page.context.close()
 
 
 class Traffic:

@@ -24,7 +24,7 @@ from kb_tools.cli import main
 from kb_tools.index import records
 from kb_tools.validate import check_content
 
-from .conftest import CONTENT, DESKTOP, PHONE
+from .conftest import CONTENT, DESKTOP, PHONE, open_page
 
 SEARCH = "zoeken/"
 NARROW = {"width": 320, "height": 800}
@@ -39,8 +39,7 @@ def content():
 
 
 def new_page(browser: Browser, viewport: dict, **options: Any) -> Page:
-    context = browser.new_context(viewport=viewport, locale="nl-NL", **options)
-    page = context.new_page()
+    page = open_page(browser, viewport, **options)
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -48,6 +47,7 @@ def new_page(browser: Browser, viewport: dict, **options: Any) -> Page:
     return page
 
 
+# These pages also collect script errors (page.errors), so they replace conftest's.
 @pytest.fixture
 def desktop(browser: Browser) -> Iterator[Page]:
     page = new_page(browser, DESKTOP)
