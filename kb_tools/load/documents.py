@@ -22,7 +22,7 @@ from kb_tools.load.files import finding, read_bytes, refusal
 from kb_tools.model import Document, Finding
 from kb_tools.textscan import printable
 
-_FENCE = re.compile(r"^---[ \t]*$")
+FENCE = re.compile(r"^---[ \t]*$")
 
 
 def read_text(
@@ -87,7 +87,7 @@ def parse_document(path: Path, rel: str, text: str) -> LoadResult:
             ),
         )
     lines = text.split("\n")
-    if not _FENCE.match(lines[0]):
+    if not FENCE.match(lines[0]):
         return LoadResult(
             None,
             (
@@ -101,7 +101,7 @@ def parse_document(path: Path, rel: str, text: str) -> LoadResult:
             ),
         )
     end = next(
-        (i for i in range(1, len(lines)) if _FENCE.match(lines[i]) or lines[i] == "..."), None
+        (i for i in range(1, len(lines)) if FENCE.match(lines[i]) or lines[i] == "..."), None
     )
     if end is None:
         return LoadResult(

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-from kb_tools.load.documents import read_text
+from kb_tools.load.documents import FENCE, read_text
 from kb_tools.load.files import CASE, ContentFile
 from kb_tools.validate.duplicates import Fingerprint, key
 
 _LINE = re.compile(r"^(id|titel|initiatief|plaats|netwerk):[ \t]*(.*)$")
 _BLOCK = re.compile(r"[>|][+-]?")  # a folded or literal block: the text follows, indented
-_FENCE = re.compile(r"^---[ \t]*$")
+
 _CLOSE = re.compile(r"\n---[ \t]*(?:\n|\Z)")
 
 
@@ -48,7 +48,7 @@ def neighbour(
     if close is None:
         return None, (1, 1), None
     lines = text[: close.start()].split("\n")
-    if not _FENCE.match(lines[0]):
+    if not FENCE.match(lines[0]):
         return None, (1, 1), None
     end = len(lines)
     values: dict[str, str] = {}
