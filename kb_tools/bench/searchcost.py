@@ -13,8 +13,21 @@ from kb_tools.bench.metrics import gzip_size, run_measured
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: Helpdesk questions, each asked on a freshly opened search page: common words (in
-#: nearly every synthetic case: the worst case), a place, a phrase and a synonym.
-QUERIES = ("vrijwilligers gemeente", "vervoer", "Delfzijl", "right to challenge", "vpb")
+#: nearly every synthetic case: the worst case), a place, a phrase, a synonym, a typo, a
+#: compound part and whole questions as residents type them.
+QUERIES = (
+    "vrijwilligers gemeente",
+    "vervoer",
+    "Delfzijl",
+    "right to challenge",
+    "vpb",
+    "bewoners",
+    "ouderen zorgcoöperatie gemeente subsidie",
+    "vrijwiligers met uitkering",
+    "verzekeraar",
+    "hoe betaalt de zorgcoöperatie een dorpsondersteuner als de subsidie van de gemeente stopt",
+    "mag iemand met een uitkering vrijwilligerswerk doen voor de buurtcoöperatie",
+)
 _COMPRESSED_BY_HOST = (".js", ".json", ".css", ".html")
 
 
