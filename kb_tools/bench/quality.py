@@ -224,9 +224,7 @@ def browser_missing() -> str | None:
     return None
 
 
-def measure(
-    root: Path, say: Callable[[str], None], site: Path | None = None
-) -> dict[str, Any]:
+def measure(root: Path, say: Callable[[str], None], site: Path | None = None) -> dict[str, Any]:
     """Recall@5 and MRR of ``kb zoek`` and of the search page on the starter content in
     ``root`` (the page of ``site`` when given, else of a site built in a temporary copy).
     Without Chromium the page part says why in Dutch (``fout``); kb zoek is measured anyway."""
