@@ -143,3 +143,10 @@ def test_without_chromium_kb_bench_says_so_and_still_measures_kb_zoek(monkeypatc
     assert "### Zoekkwaliteit" in table
     assert "| kb zoek | " in table and "Chromium staat niet op" in table
     assert said and all(line.startswith("[kwaliteit]") for line in said)
+
+
+def test_a_chromium_that_does_not_start_is_reported_not_raised(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(quality, "CHROMIUM", ROOT / "README.md")  # there, but no browser
+    report = quality.measure(ROOT, lambda line: None, site=tmp_path)
+    assert "Chromium werkte niet" in report["page"]["fout"]
+    assert report["zoek"]["queries"] == report["queries"]

@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from kb_tools.bench.searchcost import CHROMIUM
+
 QUERY_FILE = "zoekvragen.yml"
 #: The recurring helpdesk questions of the domain brief: the set must ask about each.
 HELPDESK_TOPICS = (
@@ -37,7 +39,6 @@ HELPDESK_TOPICS = (
 FORMS = ("vraag", "woorden", "afkorting", "typfout", "samenstelling", "parafrase")
 TOP = 5  # recall@5: a right answer among the first five results
 DEPTH = 10  # reciprocal rank: of the first right answer among the first ten
-CHROMIUM = Path("/usr/bin/chromium")
 _SHORT = re.compile(r"/(?:c|a)/([a-z0-9-]+)/?$")
 
 
@@ -247,7 +248,16 @@ def measure(root: Path, say: Callable[[str], None], site: Path | None = None) ->
             say("[kwaliteit] De website van de startinhoud bouwen…")
             site = build_site(root, work)
         say("[kwaliteit] Zoekpagina: de zoekvragen in Chromium…")
-        with serve(site) as served:
-            rankings = page_rankings(served.url, evaluation.queries, page_ids(content))
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            with serve(site) as served:
+                rankings = page_rankings(served.url, evaluation.queries, page_ids(content))
+        except PlaywrightError as error:  # Chromium that does not start or crashes
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            report["page"] = {
+                "fout": f"De zoekpagina is niet gemeten: Chromium werkte niet ({first})."
+            }
+            return report
         report["page"] = score(rankings, evaluation.queries)
     return report
