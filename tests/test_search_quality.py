@@ -122,6 +122,8 @@ def test_the_search_page_puts_a_right_answer_in_the_top_five(
         base_url, evaluation.queries, quality.page_ids(CONTENT), browser
     )
     assert set(rankings) == {q.text for q in evaluation.queries}
+    # Every result the page lists is a case or an answer the harness recognises.
+    assert all("/" not in rid for ids in rankings.values() for rid in ids)
     result = quality.score(rankings, evaluation.queries)
     assert result["recall_at_5"] >= FLOOR, (
         f"search page: recall@5 {result['recall_at_5']}, MRR {result['mrr']}; missed:\n"
