@@ -28,6 +28,9 @@ MIN_ZIPF = 2.5  # 4 to 6 letters
 MIN_ZIPF_SHORT = 4.0  # 3 letters ("dag", "wet", "rij"), beside a part of 5 or more
 SHORT_NEXT = 5
 MIN_LENGTH = 3
+#: A head of at most this many letters before an s is read as a word that ends in s when
+#: that word is the more common one ("fonds-voorwaarden", not "fond-s-"; "dorp-s-" stays).
+SHORT_S_HEAD = 5
 LONG = 7
 MAX_WORD = 40  # longer "words" are not split
 MAX_PARTS = 5
@@ -233,6 +236,13 @@ class Compounds:
                 continue
             for base in reversed(_base_forms(written, link)):
                 if self._part(base, last=False):
+                    if (  # a short word that ends in s itself: fonds-, casus-, lees-, nieuws-
+                        link == "s"
+                        and len(written) <= SHORT_S_HEAD
+                        and zipf.get(head, 0.0) > zipf[base]
+                        and self._part(head, last=False)
+                    ):
+                        return head, "", head
                     return written, link, base
         return None
 
