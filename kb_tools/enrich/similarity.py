@@ -23,6 +23,7 @@ from scipy import sparse
 
 from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, stem, words
 from kb_tools.enrich.corpus import Corpus
+from kb_tools.enrich.reasons import Reasons
 from kb_tools.facets import FACETS, UNKNOWN
 from kb_tools.model import Case, Registry
 from kb_tools.validate.references import ITEM_LINK
@@ -36,13 +37,6 @@ COMMON_MIN = 20
 MIN_COMPOUND = 8
 #: Title and summary say what a case is about; each of their words counts this many times.
 HEAD_WEIGHT = 2
-#: Reasons: at most this many kinds of trait, this many names per kind; a word of the texts
-#: is shown only when it is this long and one of the two texts uses it twice or more
-#: (words a text repeats are its topic; "sinds" or "helpt" said once are not).
-MAX_REASONS = 3
-NAMES_PER_REASON = 2
-MIN_REASON_WORD = 5
-TEXT_REASON = "beide noemen"
 
 #: The facets that make two cases alike (``Facet.weight`` > 0; province has none: learning
 #: across regions is the point). A term counts by its rarity; the facet's declared weight
@@ -57,7 +51,6 @@ TEXT_SHARE = 0.5
 # Learning across regions is the point: a case from another network gets a modest lift,
 # small enough that a clearly better match from the same network still wins.
 OTHER_NETWORK_BONUS = 1.1
-REASON_OF = {f.name: f.reason for f in FACETS if f.weight and f.reason}
 UNKNOWN_TERMS = {f.name: UNKNOWN for f in FACETS if f.unknown}
 _DROP: tuple[str, ...] = ("",)
 
@@ -252,45 +245,6 @@ def _facet_matrix(
     return _normalise(matrix @ sparse.diags(weights)), list(terms)
 
 
-def _written(word: str, text: str) -> int:
-    """The start of ``word`` as a whole word in the lower-case ``text``, or -1."""
-    start = text.find(word)
-    while start >= 0:
-        end = start + len(word)
-        if (start == 0 or not text[start - 1].isalnum()) and (
-            end == len(text) or not text[end].isalnum()
-        ):
-            return start
-        start = text.find(word, start + 1)
-    return -1
-
-
-def _as_name(word: str, text: str) -> bool:
-    """Whether ``text`` writes the capitalised ``word`` inside a sentence: a name."""
-    start = text.find(word)
-    while start >= 0:
-        end = start + len(word)
-        k = start - 1
-        while k >= 0 and text[k] in " \t":
-            k -= 1
-        whole = (start == 0 or not text[start - 1].isalnum()) and (
-            end == len(text) or not text[end].isalnum()
-        )
-        if whole and k >= 0 and (text[k].isalnum() or text[k] in ",("):
-            return True
-        start = text.find(word, start + 1)
-    return False
-
-
-def _readable(form: str) -> bool:
-    """A written word that says something on its own: long enough, letters only, and not
-    an inflected adjective ("formele", "vrijwillige"), which needs its noun to mean
-    anything; Snowball gives such a word the stem of its form without the final e."""
-    if len(form) < MIN_REASON_WORD or not form.isalpha():
-        return False
-    return not (form.endswith("e") and analyse_word(form[:-1]) == analyse_word(form))
-
-
 class Similarity:
     """Similarity over one corpus; build once per build, then ask per case."""
 
@@ -307,36 +261,20 @@ class Similarity:
         facets, self.facet_names = _facet_matrix(
             self.cases, counts, self.text_names, corpus.registry
         )
-        occurs = sparse.csr_matrix(counts.multiply(self.text.astype(bool)))
         # Facet terms number ~150 at most, so the facet view is a small dense matrix and
         # its block products are plain BLAS; the text view stays sparse.
         self.facets = facets.toarray()
         networks = {n: i for i, n in enumerate(sorted({c.network for c in self.cases}))}
         self.network = np.array([networks[c.network] for c in self.cases])
-        # For reasons: per case its weighted facet terms and text words (what it is
-        # compared by), with how often the text uses each word.
-        self.facet_rows = [_row(facets, i) for i in range(len(self.cases))]
-        self.analyzer_labels = self.analyzer.labels
-        self._shown: dict[int, tuple[str, bool] | None] = {}
-        self.text_rows, self.repeated = [], []
-        for i in range(len(self.cases)):
-            row = _row(self.text, i)
-            self.text_rows.append({w: v for w, v in row.items() if self._shown_as(w)})
-            self.repeated.append({w for w, c in _row(occurs, i).items() if c >= 2})
-        labels = {
-            (v.field, t.id): t.label
-            for v in corpus.registry.vocabularies.values()
-            for t in v.terms
-            if v.field
-        }
-        split = [name.split(":", 1) for name in self.facet_names]
-        self.facet_label = [labels.get((facet, term), term) for facet, term in split]
-        self.facet_reason = [REASON_OF.get(facet) for facet, _ in split]
-        facet_of = {name: j for j, name in enumerate(self.facet_names)}
-        self.facet_of = {w: facet_of.get(name) for w, name in enumerate(self.text_names)}
-        self._texts: dict[int, tuple[str, str]] = {}
-        self._found: dict[tuple[int, int], tuple[int, bool]] = {}
-        self._pairs: dict[tuple[int, int], tuple[str, ...]] = {}
+        self.explain = Reasons(
+            self.cases,
+            corpus.registry,
+            self.analyzer,
+            self.words.compounds,
+            (facets, self.facet_names, FACET_SHARE),
+            (self.text, self.text_names, TEXT_SHARE),
+            sparse.csr_matrix(counts.multiply(self.text.astype(bool))),
+        )
 
     def scores(self, start: int, stop: int) -> np.ndarray:
         """Dense scores of rows start..stop against all cases (one block, never n x n)."""
@@ -374,7 +312,7 @@ class Similarity:
                     )[:k]
                 i = start + row
                 result[self.cases[i].id] = [
-                    Match(self.cases[j].id, round(float(dense[row, j]), 4), self._reasons(i, j))
+                    Match(self.cases[j].id, round(float(dense[row, j]), 4), self.explain.of(i, j))
                     for j in candidates
                     if dense[row, j] > 0
                 ]
@@ -385,7 +323,7 @@ class Similarity:
         rounded = np.round(self.scores(row, row + 1)[0], 6)
         order = sorted(range(len(rounded)), key=lambda j: (-rounded[j], j))
         return [
-            Match(self.cases[j].id, round(float(rounded[j]), 4), self._reasons(row, j))
+            Match(self.cases[j].id, round(float(rounded[j]), 4), self.explain.of(row, j))
             for j in order[:k]
             if rounded[j] > 0
         ]
@@ -395,101 +333,4 @@ class Similarity:
         that adds most to their likeness first ("zelfde thema: Werk en meedoen"). Terms are
         shown by their labels, words of the texts as both cases write them ("beide noemen:
         uitkering"), never as a stem."""
-        return self._reasons(self.index[a.id], self.index[b.id])
-
-    def _reasons(self, i: int, j: int) -> tuple[str, ...]:
-        """The reasons of the pair; they are the same both ways, so worked out once."""
-        key = (i, j) if i < j else (j, i)
-        found = self._pairs.get(key)
-        if found is None:
-            found = self._pairs[key] = self._pair_reasons(*key)
-        return found
-
-    def _pair_reasons(self, i: int, j: int) -> tuple[str, ...]:
-        share: dict[str, float] = {}  # kind of trait -> what it adds to the score
-        names: dict[str, list[tuple[float, str]]] = {}
-        mine, theirs = self.facet_rows[i], self.facet_rows[j]
-        shared = mine.keys() & theirs.keys()
-        for f in shared:
-            kind = self.facet_reason[f]
-            if kind:
-                part = FACET_SHARE * mine[f] * theirs[f]
-                share[kind] = share.get(kind, 0.0) + part
-                names.setdefault(kind, []).append((part, self.facet_label[f]))
-        mine, theirs = self.text_rows[i], self.text_rows[j]
-        again, again_too = self.repeated[i], self.repeated[j]
-        # Not a term both list (a reason already), nor a word each names once in passing.
-        found = [
-            (mine[w] * theirs[w], w)
-            for w in mine.keys() & theirs.keys()
-            if (w in again or w in again_too) and self.facet_of[w] not in shared
-        ]
-        found.sort(reverse=True)
-        for part, w in found:
-            shown = self._show(w, i, j)
-            if shown:
-                share[TEXT_REASON] = share.get(TEXT_REASON, 0.0) + TEXT_SHARE * part
-                names.setdefault(TEXT_REASON, []).append((TEXT_SHARE * part, shown))
-                if len(names[TEXT_REASON]) == NAMES_PER_REASON:
-                    break
-        out = []
-        for kind in sorted(share, key=lambda k: (-share[k], k))[:MAX_REASONS]:
-            items = names[kind]
-            if len(items) > 1:
-                items.sort(key=lambda x: (-x[0], x[1]))
-                labels = list(dict.fromkeys(name for _, name in items))[:NAMES_PER_REASON]
-            else:
-                labels = [items[0][1]]
-            out.append(f"{kind}: {', '.join(labels)}")
-        return tuple(out)
-
-    def _shown_as(self, w: int) -> tuple[str, bool] | None:
-        """How text word ``w`` may be named in a reason: (label, True) for a term of a
-        facet with reasons, (written form, False) for a word that reads on its own."""
-        if w not in self._shown:
-            token = self.text_names[w]
-            label = self.analyzer_labels.get(token)
-            form = self.analyzer.forms.get(token)
-            if label is not None:
-                shown = (label, True) if token.split(":", 1)[0] in REASON_OF else None
-            else:
-                shown = (form, False) if form and _readable(form) else None
-            self._shown[w] = shown
-        return self._shown[w]
-
-    def _show(self, w: int, i: int, j: int) -> str | None:
-        """Text word ``w`` in a reason for cases i and j, only as both texts write it: a
-        term by its label ("Right to Challenge"); a plain word when it is a name
-        ("Overvecht") or a compound ("hulpvraag"), which say what a text is about, unlike
-        "brengt" or "terecht"; otherwise nothing."""
-        text, is_label = self._shown[w]  # type: ignore[misc]  # text_rows hold shown words
-        where = [self._where(w, text, k) for k in (i, j)]
-        if min(p for p, _ in where) < 0:
-            return None
-        if is_label:
-            return text
-        if any(name for _, name in where):
-            return text[:1].upper() + text[1:]
-        return text if self.words.compounds.split(fold(text)) else None
-
-    def _where(self, w: int, text: str, i: int) -> tuple[int, bool]:
-        """Where case i writes ``text`` (-1: nowhere), and whether it writes it as a name."""
-        key = (w, i)
-        if key not in self._found:
-            lower = text.lower()
-            start = _written(lower, self._text(i, lower=True))
-            name = start >= 0 and _as_name(lower[:1].upper() + lower[1:], self._text(i))
-            self._found[key] = (start, name)
-        return self._found[key]
-
-    def _text(self, i: int, lower: bool = False) -> str:
-        if i not in self._texts:
-            case = self.cases[i]
-            text = f"{case.title}\n{case.summary}\n{case.body}"
-            self._texts[i] = (text, text.lower())
-        return self._texts[i][lower]
-
-
-def _row(matrix: sparse.csr_matrix, i: int) -> dict[int, float]:
-    lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
-    return dict(zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True))
+        return self.explain.of(self.index[a.id], self.index[b.id])
