@@ -52,7 +52,6 @@ TEXT_SHARE = 0.5
 # small enough that a clearly better match from the same network still wins.
 OTHER_NETWORK_BONUS = 1.1
 UNKNOWN_TERMS = {f.name: UNKNOWN for f in FACETS if f.unknown}
-_DROP: tuple[str, ...] = ("",)
 
 
 @dataclass(frozen=True)
