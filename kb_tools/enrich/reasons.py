@@ -8,6 +8,8 @@ trait come in the order of what they add to the pair's score.
 
 from __future__ import annotations
 
+import re
+
 from scipy import sparse
 
 from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold
@@ -180,8 +182,26 @@ class Reasons:
         if is_label:
             return text
         if any(name for _, name in where):
-            return text[:1].upper() + text[1:]
+            return self._whole_name(text[:1].upper() + text[1:], i, j)
         return text if self.compounds.split(fold(text)) else None
+
+    def _whole_name(self, name: str, i: int, j: int) -> str:
+        """A name with the capitalised word before or after it when both texts write them
+        together: "Lierop Leeft", not "Lierop" and "Leeft"."""
+        mine, theirs = self._text(i), self._text(j)
+        for match in re.finditer(
+            rf"(?:\b([A-Z][^\W\d_]+) )?\b{re.escape(name)}\b(?: ([A-Z][^\W\d_]+)\b)?", mine
+        ):
+            # A stop word before a name starts the sentence ("In Vinkeveen"): not the name.
+            before, after = (w if w and analyse_word(w) else "" for w in (match[1], match[2]))
+            for whole in (f"{before} {name}" if before else "", f"{name} {after}" if after else ""):
+                if (
+                    whole
+                    and _written(whole.lower(), self._text(j, lower=True)) >= 0
+                    and whole in theirs
+                ):
+                    return whole
+        return name
 
     def _where(self, w: int, text: str, i: int) -> tuple[int, bool]:
         """Where case i writes ``text`` (-1: nowhere), and whether it writes it as a name."""
