@@ -62,6 +62,31 @@ def _as_name(word: str, text: str) -> bool:
     return False
 
 
+_BEFORE = re.compile(r"\b([A-Z][^\W\d_]+) $")
+_AFTER = re.compile(r" ([A-Z][^\W\d_]+)\b")
+
+
+def _beside(name: str, text: str, limit: int = 3) -> tuple[str, ...]:
+    """The name with the capitalised word written just before or after it, at its first
+    few places in ``text``; a stop word before it starts the sentence ("In Vinkeveen")."""
+    found: list[str] = []
+    start = text.find(name)
+    while start >= 0 and limit:
+        end = start + len(name)
+        if (start == 0 or not text[start - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            limit -= 1
+            before = _BEFORE.search(text, max(0, start - 40), start)
+            after = _AFTER.match(text, end)
+            if before and analyse_word(before[1]):
+                found.append(f"{before[1]} {name}")
+            if after and analyse_word(after[1]):
+                found.append(f"{name} {after[1]}")
+        start = text.find(name, start + 1)
+    return tuple(found)
+
+
 def _readable(form: str) -> bool:
     """A written word that says something on its own: long enough, letters only, and not
     an inflected adjective ("formele", "vrijwillige"), which needs its noun to mean
@@ -109,6 +134,7 @@ class Reasons:
         self._texts: dict[int, tuple[str, str]] = {}
         self._found: dict[tuple[int, int], tuple[int, bool]] = {}
         self._pairs: dict[tuple[int, int], tuple[str, ...]] = {}
+        self._wholes: dict[tuple[str, int], tuple[str, ...]] = {}
 
     def of(self, i: int, j: int) -> tuple[str, ...]:
         """Why cases i and j are alike; the same both ways, so worked out once."""
@@ -188,19 +214,13 @@ class Reasons:
     def _whole_name(self, name: str, i: int, j: int) -> str:
         """A name with the capitalised word before or after it when both texts write them
         together: "Lierop Leeft", not "Lierop" and "Leeft"."""
-        mine, theirs = self._text(i), self._text(j)
-        for match in re.finditer(
-            rf"(?:\b([A-Z][^\W\d_]+) )?\b{re.escape(name)}\b(?: ([A-Z][^\W\d_]+)\b)?", mine
-        ):
-            # A stop word before a name starts the sentence ("In Vinkeveen"): not the name.
-            before, after = (w if w and analyse_word(w) else "" for w in (match[1], match[2]))
-            for whole in (f"{before} {name}" if before else "", f"{name} {after}" if after else ""):
-                if (
-                    whole
-                    and _written(whole.lower(), self._text(j, lower=True)) >= 0
-                    and whole in theirs
-                ):
-                    return whole
+        key = (name, i)
+        if key not in self._wholes:
+            self._wholes[key] = _beside(name, self._text(i))
+        theirs = self._text(j)
+        for whole in self._wholes[key]:
+            if whole in theirs and _written(whole.lower(), self._text(j, lower=True)) >= 0:
+                return whole
         return name
 
     def _where(self, w: int, text: str, i: int) -> tuple[int, bool]:
