@@ -139,3 +139,33 @@ def test_cli_progress_is_plain_lines_when_not_a_terminal(
     )
     err = capsys.readouterr().err
     assert "Zoekindex maken: 1 van 2 bestanden gelezen…\n" in err and "\r" not in err
+
+
+def test_ranking_reads_postings_and_lengths_of_every_segment(content: Path, tmp_path: Path) -> None:
+    """The bulk reading in helpdesk_rank agrees with whoosh's own lookups, also after an
+    incremental update (a second segment) with a deleted case."""
+    from whoosh import index as whoosh_index
+
+    from kb_tools.index import helpdesk_rank
+
+    from .conftest import case_folder
+
+    idx = SearchIndex(content, tmp_path / "c")
+    idx.update()
+    path = case_folder(content) / "ams-0901.md"
+    path.write_text(path.read_text().replace("Een eettafel in de wijk", "Een soepbar in de wijk"))
+    idx.update()
+    ix = whoosh_index.open_dir(str(tmp_path / "c"))
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) > 1 or searcher.reader().has_deletions()
+        lengths = helpdesk_rank._lengths(searcher)
+        live = [d for d in range(searcher.doc_count_all()) if not searcher.reader().is_deleted(d)]
+        assert [lengths[d] for d in live] == [searcher.doc_field_length(d, "text", 1) for d in live]
+        for term in ("eettafel", "soepbar", "wijk"):
+            bulk = {
+                d: w
+                for ids, ws in helpdesk_rank._blocks(searcher, term)
+                for d, w in zip(ids, ws, strict=True)
+            }
+            assert bulk == dict(searcher.postings("text", term).items_as("weight")), term
+    assert ids(idx.search("soepbar")) == ["ams-0901"]

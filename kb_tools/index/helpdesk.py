@@ -21,13 +21,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import scoring
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.query import And, Or, Term
+from whoosh.query import And, Term
 from whoosh.support.levenshtein import distance
 from whoosh.system import pack_uint
 
 from kb_tools.dutch import Analyzer, Compounds, fold
 from kb_tools.facets import KIND_FILTER, SEARCH_FILTERS
-from kb_tools.index import records
+from kb_tools.index import helpdesk_rank, records
 from kb_tools.index.helpdesk_words import Concept, Words, typo_edits
 from kb_tools.load.documents import load_document
 from kb_tools.load.files import ANSWER, CASE, display_path, scan_content
@@ -270,47 +270,11 @@ class SearchIndex:
         self, searcher, concepts: list[Concept], conditions: list, exact: set, limit: int
     ) -> tuple[list[tuple[int, float]], int]:
         """(docnum, score) best first, and how many cases have every concept."""
-        if concepts:
-            # Cases with every concept come first (AND); when they are fewer than asked
-            # for, cases with most of them follow, so a question of six words never
-            # finds nothing because one word is not in the text.
-            query_obj = And([*(_concept_query(c) for c in concepts), *conditions])
-        else:
-            query_obj = And(conditions)
-        results = searcher.search(query_obj, limit=limit + len(exact))
-        # Exact title first, then by score; stored fields are read for shown hits only.
-        ranked = sorted(results.items(), key=lambda item: (item[0] not in exact, -item[1]))
-        every = len(ranked)
-        if len(concepts) > 1 and len(ranked) < limit:
-            ranked += self._most_words(searcher, concepts, conditions, ranked, limit)
-        return ranked, every
-
-    def _most_words(
-        self, searcher, concepts: list[Concept], conditions: list, found: list, limit: int
-    ) -> list[tuple[int, float]]:
-        """Cases with some of the concepts, those with more of them first, then by score;
-        not below half of them for a long question (one stray word is no match), unless
-        no case has that many: then the cases with the most, never nothing."""
-        seen = {docnum for docnum, _ in found}
-        words = Or([_concept_query(c) for c in concepts])
-        results = searcher.search(
-            And([words, *conditions]) if conditions else words,
-            limit=max(50, limit * 5),
-            terms=True,
-        )
-        scored = []
-        for hit in results:
-            if hit.docnum in seen:
-                continue
-            terms = {_text(t) for name, t in hit.matched_terms() if name == "text"}
-            scored.append((-sum(c.has(terms) for c in concepts), -hit.score, hit.docnum))
-        if not scored:
-            return []
-        least = min(max(1, len(concepts) // 2), -min(scored)[0])
-        scored.sort()
-        return [(docnum, -score) for matched, score, docnum in scored if -matched >= least][
-            : limit - len(found)
-        ]
+        if not concepts:  # filters only: whoosh's own order
+            results = searcher.search(And(conditions), limit=limit)
+            return list(results.items()), results.scored_length()
+        allowed = set(searcher.docs_for_query(And(conditions))) if conditions else None
+        return helpdesk_rank.rank(searcher, concepts, allowed, exact, limit)
 
     def _correct(self, searcher, concepts: list[Concept]) -> bool:
         """Add the nearest indexed words to each word the index does not have (one edit
@@ -344,17 +308,6 @@ class SearchIndex:
             self._forms = self._read_forms()
         forms = [f for f in self._forms.get(stemmed, ()) if isinstance(f, str)] or [stemmed]
         return min(((f, distance(fold(f.lower()), typed)) for f in forms), key=lambda x: x[::-1])
-
-
-def _concept_query(concept: Concept) -> Term | Or | And:
-    alternatives = [Term("text", t) for t in concept.terms]
-    if concept.phrase:
-        alternatives.append(And([Term("text", s) for s in concept.phrase]))
-    return alternatives[0] if len(alternatives) == 1 else Or(alternatives)
-
-
-def _text(term: bytes | str) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def snippet(

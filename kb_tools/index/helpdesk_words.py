@@ -59,17 +59,13 @@ def whole_phrases(registry: Registry, analyzer: Analyzer) -> dict[tuple[str, ...
 @dataclass
 class Concept:
     """One thing a question asks for: a word (its stem, and a synonym's token) or a
-    phrase; a case has it when it has any of ``terms`` or all of ``phrase``."""
+    phrase of a vocabulary term (its token; ``phrase``: its stems, to mark them); a case
+    has it when it has any of ``terms``."""
 
     word: str  # as typed, folded
     terms: list[str]
     phrase: tuple[str, ...] = ()
     corrected: list[str] = field(default_factory=list)  # written forms searched as well
-
-    def has(self, found: set[str]) -> bool:
-        return any(t in found for t in self.terms) or bool(
-            self.phrase and all(s in found for s in self.phrase)
-        )
 
 
 class Words:
