@@ -169,3 +169,22 @@ def test_ranking_reads_postings_and_lengths_of_every_segment(content: Path, tmp_
             }
             assert bulk == dict(searcher.postings("text", term).items_as("weight")), term
     assert ids(idx.search("soepbar")) == ["ams-0901"]
+
+
+def test_a_parallel_build_finds_what_a_sequential_build_finds(tmp_path: Path, monkeypatch) -> None:
+    from kb_tools.index import helpdesk
+
+    sequential = SearchIndex(CONTENT, tmp_path / "one")
+    sequential.update()
+    monkeypatch.setattr(helpdesk, "PARALLEL_FROM", 1)  # as for 2,000 files and more
+    parallel = SearchIndex(CONTENT, tmp_path / "two")
+    parallel.update()
+    for query in ("vrijwilligers uitkering", "zorgcooperatie austerliz", "vpb", "pgb"):
+        first, second = sequential.search(query), parallel.search(query)
+        assert [(h.id, h.score, h.snippet) for h in first] == [
+            (h.id, h.score, h.snippet) for h in second
+        ]
+        assert first.also == second.also
+    assert (tmp_path / "one" / "woorden.json").read_text() == (
+        tmp_path / "two" / "woorden.json"
+    ).read_text()

@@ -10,10 +10,12 @@ incrementally: only files whose size or modification time changed are read again
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,7 +47,8 @@ MAX_QUERY_TOKENS = 30
 #: looked up as typos (the nearest indexed words are searched too).
 FEW_RESULTS = 3
 MAX_CORRECTIONS = 2  # nearest words searched per typo
-WRITER_MB = 256  # whoosh keeps the postings of 10,000 cases in memory: no sorted runs on disk
+WRITER_MB = 256  # postings kept in memory: 10,000 cases need no sorted runs on disk
+PARALLEL_FROM = 2000  # files from which two child processes read and analyse them
 PROGRESS_EVERY = 500  # files between two progress reports
 
 
@@ -155,13 +158,13 @@ class SearchIndex:
                 for path in removed:
                     writer.delete_by_term("path", path)
                     manifest.pop(path, None)
-                for done, path in enumerate(changed, 1):
-                    if manifest:
+                if manifest:
+                    for path in changed:
                         writer.delete_by_term("path", path)
-                    case = self._load(Path(path), validator, kinds[path] == ANSWER)
-                    manifest[path] = {"sig": current[path], "fout": case is None}
-                    if case is not None:
-                        writer.add_document(**self._document(case, path))
+                for done, (path, document) in enumerate(self._read(changed, kinds, validator), 1):
+                    manifest[path] = {"sig": current[path], "fout": document is None}
+                    if document is not None:
+                        writer.add_document(**document)
                     if progress and done % PROGRESS_EVERY == 0 and done < len(changed):
                         progress(done, len(changed))
                 if progress and len(changed) >= PROGRESS_EVERY:
@@ -182,6 +185,31 @@ class SearchIndex:
             skipped = [p for p, entry in manifest.items() if entry.get("fout")]
         self.skipped = [display_path(Path(p)) for p in sorted(skipped)]
         return len(changed), len(removed)
+
+    def _read(
+        self, paths: list[str], kinds: dict[str, str], validator: CaseValidator
+    ) -> Iterator[tuple[str, dict | None]]:
+        """(path, whoosh document or None for a file with errors), in order. Many files
+        are read and analysed by two child processes while this one feeds whoosh: the
+        reading was half of a first build at 10,000 cases."""
+        words = self._prepare()
+        if len(paths) >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods():
+            _WORKER[:] = [self, validator, kinds]  # inherited by the forked children
+            try:
+                context = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(2, mp_context=context) as pool:
+                    for path, document, forms in pool.map(_read_one, paths, chunksize=100):
+                        words.add_forms(forms)
+                        yield path, document
+                return
+            finally:
+                _WORKER.clear()
+        for path in paths:
+            yield path, self._read_one(path, validator, kinds[path] == ANSWER)
+
+    def _read_one(self, path: str, validator: CaseValidator, answer: bool) -> dict | None:
+        case = self._load(Path(path), validator, answer)
+        return None if case is None else self._document(case, path)
 
     def _read_forms(self) -> dict[str, list[str]]:
         try:
@@ -308,6 +336,15 @@ class SearchIndex:
             self._forms = self._read_forms()
         forms = [f for f in self._forms.get(stemmed, ()) if isinstance(f, str)] or [stemmed]
         return min(((f, distance(fold(f.lower()), typed)) for f in forms), key=lambda x: x[::-1])
+
+
+_WORKER: list = []  # (index, validator, kinds) in a child process of SearchIndex._read
+
+
+def _read_one(path: str) -> tuple[str, dict | None, list[tuple[str, str]]]:
+    index, validator, kinds = _WORKER
+    document = index._read_one(path, validator, kinds[path] == ANSWER)
+    return path, document, index.words.take_forms()
 
 
 def snippet(

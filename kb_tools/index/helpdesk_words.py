@@ -77,10 +77,12 @@ class Words:
         self.phrases = whole_phrases(registry, analyzer)
         self.single = {p[0]: t for p, t in self.phrases.items() if len(p) == 1}
         self.starts = {p[0] for p in self.phrases if len(p) > 1}
+        self._pairs = {p[:2] for p in self.phrases if len(p) > 1}  # most starts go no further
         self.longest = max((len(p) for p in self.phrases), default=1)
         # written word -> (stem or None, index terms it gives: stem, synonym token, parts)
         self._memo: dict[str, tuple[str | None, tuple[str, ...]]] = {}
         self.forms: dict[str, dict[str, str]] = {}  # stem -> lower form -> written form
+        self._new_forms: list[tuple[str, str]] = []  # (stem, written form) since take_forms
 
     def _learn(self, raw: str) -> tuple[str | None, tuple[str, ...]]:
         lower = raw.lower()
@@ -102,6 +104,7 @@ class Words:
             seen = self.forms.setdefault(stemmed, {})
             if lower not in seen or raw == lower:  # lower case wins: "vrijwilligers"
                 seen[lower] = raw
+                self._new_forms.append((stemmed, raw))
         self._memo[raw] = entry
         return entry
 
@@ -116,8 +119,10 @@ class Words:
         return out
 
     def _phrase_tokens(self, stems: list[str]) -> Iterable[str]:
-        starts, phrases, count = self.starts, self.phrases, len(stems)
-        for i in [i for i, s in enumerate(stems) if s in starts]:
+        starts, pairs, phrases, count = self.starts, self._pairs, self.phrases, len(stems)
+        for i in [i for i, s in enumerate(stems[:-1]) if s in starts]:
+            if (stems[i], stems[i + 1]) not in pairs:
+                continue
             for size in range(min(self.longest, count - i), 1, -1):
                 token = phrases.get(tuple(stems[i : i + size]))
                 if token is not None:
@@ -163,6 +168,18 @@ class Words:
             marked.update(concept.phrase or concept.terms[:1])
             marked.update(t for t in concept.terms if ":" not in t)
         return marked
+
+    def take_forms(self) -> list[tuple[str, str]]:
+        """The written forms learned since the last call (a child process sends them)."""
+        taken, self._new_forms = self._new_forms, []
+        return taken
+
+    def add_forms(self, forms: list[tuple[str, str]]) -> None:
+        for stemmed, raw in forms:
+            seen = self.forms.setdefault(stemmed, {})
+            lower = raw.lower()
+            if lower not in seen or raw == lower:
+                seen[lower] = raw
 
     def export_forms(self) -> dict[str, list[str]]:
         return {s: sorted(forms.values()) for s, forms in self.forms.items()}
