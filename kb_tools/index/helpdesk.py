@@ -47,6 +47,7 @@ MAX_QUERY_TOKENS = 30
 #: looked up as typos (the nearest indexed words are searched too).
 FEW_RESULTS = 3
 MAX_CORRECTIONS = 2  # nearest words searched per typo
+MAX_TYPOS = 5  # words of one question looked up as typos
 WRITER_MB = 256  # postings kept in memory: 10,000 cases need no sorted runs on disk
 PARALLEL_FROM = 2000  # files from which two child processes read and analyse them
 PROGRESS_EVERY = 500  # files between two progress reports
@@ -309,12 +310,15 @@ class SearchIndex:
         for 5+ letters, two for 8+); a word the index has is never corrected."""
         reader = searcher.reader()
         added = False
-        for concept in concepts:
+        unknown = [
+            c
+            for c in concepts
+            if typo_edits(c.word)
+            and not c.phrase
+            and not any(reader.doc_frequency("text", t) for t in c.terms)
+        ]
+        for concept in unknown[:MAX_TYPOS]:  # a pasted text is no question with typos
             edits = typo_edits(concept.word)
-            if concept.phrase or not edits:
-                continue
-            if any(reader.doc_frequency("text", t) for t in concept.terms):
-                continue
             near = []
             for stemmed in reader.terms_within("text", concept.terms[0], edits, prefix=1):
                 if ":" in stemmed:  # a vocabulary token, no word
@@ -350,8 +354,8 @@ def _read_one(path: str) -> tuple[str, dict | None, list[tuple[str, str]]]:
 def snippet(
     data: dict, words: Words, wanted: set, synonyms: set = frozenset(), width: int = 220
 ) -> str:
-    """The first sentence with a word of the question, those words marked with **…**
-    (plain text). A compound counts by its parts ("zorgcoöperatie" for "coöperatie").
+    """The sentence with most words of the question (the first of those), the words
+    marked with **…** (plain text). A compound counts by its parts ("zorgcoöperatie" for "coöperatie").
     Without such a sentence, the first with a synonym of the question ("vennootschaps-
     belasting" for "vpb"), marked as well; without that, the summary."""
 
@@ -363,14 +367,7 @@ def snippet(
     ]
     best, marked = None, wanted
     for marked in (wanted, wanted | synonyms) if synonyms else (wanted,):
-        best = next(
-            (
-                s
-                for s in sentences
-                if any(marked.intersection(terms(w)) for w in _RAW_WORD.findall(s))
-            ),
-            None,
-        )
+        best = _most_marked(sentences, marked, terms)
         if best is not None:
             break
     if best is None:
@@ -383,6 +380,19 @@ def snippet(
         return f"**{word}**" if marked.intersection(terms(word)) else word
 
     return _RAW_WORD.sub(mark, best)
+
+
+def _most_marked(sentences: list[str], marked: set, terms) -> str | None:
+    best, most = None, 0
+    for sentence in sentences:
+        found = set()
+        for word in _RAW_WORD.findall(sentence):
+            found.update(marked.intersection(terms(word)))
+        if len(found) > most:
+            best, most = sentence, len(found)
+            if most == len(marked):
+                break
+    return best
 
 
 _RAW_WORD = re.compile(r"[^\W_]+")
