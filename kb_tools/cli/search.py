@@ -171,6 +171,8 @@ def add_search(commands: Commands) -> None:
         description="Zoek in alle casussen. U krijgt per casus de titel, het nummer, de vaste\n"
         "link en een stukje tekst. Hoofdletters, accenten en vervoegingen maken niet uit;\n"
         "'vpb' vindt ook vennootschapsbelasting, 'cooperatie' ook zorgcoöperatie.\n"
+        "Vraagwoorden zoals 'mag' en 'hoe' tellen niet mee. Bij een tikfout zoekt kb zoek\n"
+        "ook op het woord dat er het meest op lijkt ('Ook gezocht op: …').\n"
         "De zoekindex staat in .cache/kb-zoek en wordt vanzelf bijgewerkt.",
         epilog='Voorbeelden:\n  kb zoek "right to challenge"\n'
         "  kb zoek vrijwilligers uitkering --wet participatiewet\n"
