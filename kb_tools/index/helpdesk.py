@@ -1,10 +1,12 @@
 """Stage 5, index: the helpdesk search behind `kb zoek`, a whoosh index in a local cache.
 
-Text is analysed by ``dutch`` (folding, Dutch stems, synonyms onto vocabulary
-tokens, compound parts), so "cooperatie" finds "zorgcoöperatie" and "vpb" finds
-vennootschapsbelasting, as in the browser. The query is analysed the same way and never
-parsed as whoosh syntax: operators in a query are just text. The index is updated
-incrementally: only files whose size or modification time changed are read again.
+Text is analysed by ``helpdesk_words`` on top of ``dutch`` (folding, Dutch stems, compound
+parts, and a vocabulary term's token beside its synonyms), so "cooperatie" finds
+"zorgcoöperatie" and "vpb" finds vennootschapsbelasting, as in the browser. A question
+is analysed the same way, without its question words, and never parsed as whoosh
+syntax: operators in a query are just text. ``helpdesk_rank`` orders the cases; a word
+no case has is searched as the nearest indexed words too ("Ook gezocht op: Austerlitz").
+The index is updated incrementally: only files whose size or mtime changed are read again.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ reading the postings of a term and summing in dicts costs about 2 µs per postin
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
@@ -47,31 +48,21 @@ def rank(
     matched = Counter(chain.from_iterable(found))
     if not matched:
         return [], 0
-
-    def score(docnum: int) -> float:
-        return sum(scores.get(docnum, 0.0) for scores in found)
-
+    totals = dict(found[0])
+    for scores in found[1:]:
+        for docnum, value in scores.items():
+            totals[docnum] = totals.get(docnum, 0.0) + value
     every = [d for d, count in matched.items() if count == len(found)]
-    ranked = sorted((d not in exact, -score(d), d) for d in every)[:limit]
-    out = [(d, -s) for _, s, d in ranked]
+    # Exact title first, then by score; ties by docnum, so the order is stable.
+    best = heapq.nlargest(limit, every, key=lambda d: (d in exact, totals[d], -d))
+    out = [(d, totals[d]) for d in best]
     if len(out) < limit and len(found) > 1:
         most = max((count for count in matched.values() if count < len(found)), default=0)
         least = min(max(1, len(found) // 2), most)
-        rest = [(-count, d) for d, count in matched.items() if least <= count < len(found)]
-        # Fewest candidates scored: the best counts first, scores only where needed.
-        rest.sort()
-        tail = sorted((c, -score(d), d) for c, d in rest[: _enough(rest, limit - len(out))])
-        out += [(d, -s) for _, s, d in tail[: limit - len(out)]]
+        rest = [d for d, count in matched.items() if least <= count < len(found)]
+        tail = heapq.nlargest(limit - len(out), rest, key=lambda d: (matched[d], totals[d], -d))
+        out += [(d, totals[d]) for d in tail]
     return out, len(every)
-
-
-def _enough(rest: list[tuple[int, int]], wanted: int) -> int:
-    """How many of ``rest`` (sorted by count) to score: all with the count of the
-    ``wanted``-th one, so the order within that count is by score, not by docnum."""
-    if len(rest) <= wanted:
-        return len(rest)
-    boundary = rest[wanted - 1][0]
-    return next((i for i in range(wanted, len(rest)) if rest[i][0] != boundary), len(rest))
 
 
 def _concept_scores(searcher: Searcher, concept: Concept, norms: list[float]) -> dict[int, float]:
