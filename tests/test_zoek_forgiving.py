@@ -66,6 +66,16 @@ def test_a_correct_word_is_never_corrected(index) -> None:
     assert index.search("austerliz vrijwilligers").also == ["Austerlitz"]
 
 
+def test_a_compound_no_case_writes_is_searched_by_its_parts(index) -> None:
+    # nlz-0202 writes "fondsen" and "voorwaarden", never "fondsvoorwaarden".
+    hits = index.search("fondsvoorwaarden", limit=3)
+    assert ids(hits)[:1] == ["nlz-0202"] and not hits.also
+    assert {"fonds", "voorwaarden"} <= {w.lower() for w in marked(hits[0].snippet)}
+    # A compound the texts do write is searched as written, not by its parts.
+    written = index.search("zorgverzekeraar", limit=3)
+    assert written and all("zorgverzekeraar" in h.snippet.lower() for h in written)
+
+
 def test_typo_edits_follow_the_length_of_the_word() -> None:
     assert [typo_edits(w) for w in ("huis", "buurt", "wijkhuis", "austerliz")] == [0, 1, 2, 2]
 

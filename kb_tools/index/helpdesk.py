@@ -276,6 +276,8 @@ class SearchIndex:
         hits = []
         with ix.searcher(weighting=scoring.BM25F()) as searcher:
             exact = {d for d in searcher.document_numbers(title_key=wanted)} if wanted else set()
+            reader = searcher.reader()
+            words.split_unknown(concepts, lambda term: reader.doc_frequency("text", term) > 0)
             ranked, every = self._rank(searcher, concepts, conditions, exact, limit)
             if every < FEW_RESULTS and self._correct(searcher, concepts):
                 ranked, every = self._rank(searcher, concepts, conditions, exact, limit)

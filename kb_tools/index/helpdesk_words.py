@@ -10,7 +10,7 @@ count: "zonder geld" is no synonym of every "geld" once "zonder" is dropped as a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -160,6 +160,27 @@ class Words:
             if all(c.terms != concept.terms for c in found):
                 found.append(concept)
         return found
+
+    def split_unknown(self, concepts: list[Concept], known: Callable[[str], bool]) -> bool:
+        """Replace each word of the question that no case has by its compound parts, each
+        its own concept ("fondsvoorwaarden": fonds, voorwaarden), so a case that writes
+        "voorwaarden van fondsen" has it. Only the outer parts: "zorgverzekeraarsoverleg"
+        gives zorgverzekeraar and overleg. Returns whether a word was split."""
+        split = False
+        for i in range(len(concepts) - 1, -1, -1):
+            concept = concepts[i]
+            if concept.phrase or len(concept.word) < MIN_COMPOUND:
+                continue
+            if any(known(t) for t in concept.terms):
+                continue
+            parts = self.compounds.split(concept.word)
+            outer = [p for p in parts if not any(p != q and p in q for q in parts)]
+            stems = [analyse_word(p) for p in outer]
+            if len(outer) < 2 or not all(stems):
+                continue
+            concepts[i : i + 1] = [Concept(p, [s]) for p, s in zip(outer, stems, strict=True)]
+            split = True
+        return split
 
     def marks(self, concepts: list[Concept]) -> set[str]:
         """The stems a snippet marks: the words of the question and their corrections."""
