@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from kb_tools.compounds import word_list
 from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, stem, words
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.reasons import Reasons
@@ -35,6 +36,14 @@ COMMON_SHARE = 0.05
 COMMON_MIN = 20
 #: Words this long are split into their parts, as the search index does (``index.helpdesk``).
 MIN_COMPOUND = 8
+#: A compound's parts count this much of the compound: "zorgverzekeraar" is first of all
+#: about itself, and the parts ("zorg") are what many other compounds share.
+PART_WEIGHT = 0.5
+#: Zipf frequencies (log10 uses per billion words, wordfreq's Dutch list) between which a
+#: word goes from specific to common (``specificity``).
+ZIPF_RARE = 3.0
+ZIPF_COMMON = 6.0
+MIN_SPECIFIC = 0.1
 #: Title and summary say what a case is about; each of their words counts this many times.
 HEAD_WEIGHT = 2
 
@@ -85,6 +94,7 @@ class TextWords:
         self.analyzer = analyzer
         self.compounds = compounds
         self._parts: dict[str, tuple[str, ...] | None] = {}
+        self.part_forms: dict[str, str] = {}  # stem of a part -> the part as written
 
     def counts(self, text: str) -> Counter[str]:
         if "[[" in text:  # [[ams-0001]] names another case, not a topic
@@ -107,13 +117,18 @@ class TextWords:
         if form is None or len(form) < MIN_COMPOUND:
             return ()
         single = self.analyzer.single
-        found = {
-            single.get(stemmed, stemmed)
-            for stemmed in map(analyse_word, self.compounds.split(fold(form)))
-            if stemmed
-        }
+        found = set()
+        for part in self.compounds.split(fold(form)):
+            stemmed = analyse_word(part)
+            if stemmed:
+                found.add(single.get(stemmed, stemmed))
+                self.part_forms.setdefault(stemmed, part)
         found.discard(token)
         return tuple(sorted(found))
+
+    def form(self, token: str) -> str:
+        """The written form of a stem: as a text writes it, or as a compound's part."""
+        return self.analyzer.forms.get(token) or self.part_forms.get(token, token)
 
 
 def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, list[str]]:
@@ -142,7 +157,8 @@ def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, lis
     )
     counts = sparse.csr_matrix(body + HEAD_WEIGHT * head)
     expand = sparse.csr_matrix(
-        (np.ones(len(found), dtype=np.float32), (found, into)), shape=(len(names),) * 2
+        (np.full(len(found), PART_WEIGHT, dtype=np.float32), (found, into)),
+        shape=(len(names),) * 2,
     )
     topic = np.array([words.parts(name) is not None for name in names], dtype=np.float32)
     counts = sparse.csr_matrix((counts + counts @ expand) @ sparse.diags(topic))
@@ -151,8 +167,24 @@ def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, lis
     return counts, names
 
 
-def _text_matrix(counts: sparse.csr_matrix, names: list[str]) -> sparse.csr_matrix:
-    """The TF-IDF text view, rows normalised."""
+def specificity(names: list[str], words: TextWords) -> np.ndarray:
+    """Per token, how specific its word is in Dutch at large: 1 for a word rarer than
+    ``ZIPF_RARE`` (or not in the list at all: names, rare compounds) and for a vocabulary
+    term, falling linearly to ``MIN_SPECIFIC`` at ``ZIPF_COMMON``. With a few dozen cases
+    the corpus alone cannot tell "zag" or "genoeg" from "hulpvraag"; Dutch as a whole can."""
+    zipf = word_list()
+    out = np.ones(len(names), dtype=np.float32)
+    for j, name in enumerate(names):
+        if ":" not in name:
+            z = zipf.get(fold(words.form(name)), 0.0)
+            out[j] = (ZIPF_COMMON - z) / (ZIPF_COMMON - ZIPF_RARE)
+    return np.clip(out, MIN_SPECIFIC, 1.0)
+
+
+def _text_matrix(
+    counts: sparse.csr_matrix, names: list[str], specific: np.ndarray
+) -> sparse.csr_matrix:
+    """The TF-IDF text view, rows normalised; the IDF tempered by ``specificity``."""
     matrix = counts.copy()
     matrix.data = 1.0 + np.log(matrix.data)  # sublinear: repetition counts, but less
     df = np.bincount(matrix.indices, minlength=len(names))
@@ -162,7 +194,7 @@ def _text_matrix(counts: sparse.csr_matrix, names: list[str]) -> sparse.csr_matr
     # A word in more than 5% of cases says little about any pair, and such words are what
     # makes the sparse product dense and slow; leave them to the facets.
     idf[df > max(COMMON_MIN, COMMON_SHARE * n)] = 0.0
-    weighted = sparse.csr_matrix(matrix @ sparse.diags(idf))
+    weighted = sparse.csr_matrix(matrix @ sparse.diags(idf * specific))
     weighted.eliminate_zeros()
     # The vocabulary terms a text names are kept whatever their weight: they are the words
     # editors agreed on.
@@ -256,7 +288,7 @@ class Similarity:
         self.analyzer = analyzer or Analyzer(corpus.registry)
         self.words = TextWords(self.analyzer, compounds or Compounds(corpus.registry))
         counts, self.text_names = _counts(self.cases, self.words)
-        self.text = _text_matrix(counts, self.text_names)
+        self.text = _text_matrix(counts, self.text_names, specificity(self.text_names, self.words))
         facets, self.facet_names = _facet_matrix(
             self.cases, counts, self.text_names, corpus.registry
         )
