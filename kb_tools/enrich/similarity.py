@@ -60,6 +60,7 @@ TEXT_SHARE = 0.5
 # Learning across regions is the point: a case from another network gets a modest lift,
 # small enough that a clearly better match from the same network still wins.
 OTHER_NETWORK_BONUS = 1.1
+HEAD_TERM_BONUS = 1.0
 UNKNOWN_TERMS = {f.name: UNKNOWN for f in FACETS if f.unknown}
 
 
@@ -131,7 +132,9 @@ class TextWords:
         return self.analyzer.forms.get(token) or self.part_forms.get(token, token)
 
 
-def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, list[str]]:
+def _counts(
+    cases: list[Case], words: TextWords
+) -> tuple[sparse.csr_matrix, list[str], sparse.csr_matrix]:
     """How often each case uses each token: title and summary HEAD_WEIGHT times, the parts
     of a compound as often as the compound; tokens that are no topic left out. The Python
     work is per (case, distinct token); parts and omissions are sparse products."""
@@ -164,7 +167,7 @@ def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, lis
     counts = sparse.csr_matrix((counts + counts @ expand) @ sparse.diags(topic))
     counts.eliminate_zeros()
     counts.sort_indices()
-    return counts, names
+    return counts, names, sparse.csr_matrix(head + head @ expand)
 
 
 def specificity(names: list[str], words: TextWords) -> np.ndarray:
@@ -236,7 +239,11 @@ def term_words(registry: Registry) -> dict[str, tuple[str, ...]]:
 
 
 def _facet_matrix(
-    cases: list[Case], counts: sparse.csr_matrix, names: list[str], registry: Registry
+    cases: list[Case],
+    counts: sparse.csr_matrix,
+    names: list[str],
+    registry: Registry,
+    head: sparse.csr_matrix,
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """The facet view, rows normalised: each listed term weighted by its rarity and by its
     salience, 1 + log(1 + how much more than an average case the text names the term's
@@ -264,6 +271,10 @@ def _facet_matrix(
     salience = sparse.csr_matrix(listed.multiply(counts @ to_terms))
     salience.data = np.log1p(salience.data)
     matrix = sparse.csr_matrix(listed + salience)  # 1 + log(1 + salience)
+    # A term the title or summary names is what the case is about.
+    named = sparse.csr_matrix(listed.multiply(head @ to_terms))
+    named.data[:] = HEAD_TERM_BONUS
+    matrix = sparse.csr_matrix(matrix.multiply(listed + named))
     df = np.bincount(listed.indices, minlength=len(terms))
     n = len(cases)
     weights = np.array(
@@ -287,10 +298,10 @@ class Similarity:
         self.index = {c.id: i for i, c in enumerate(self.cases)}
         self.analyzer = analyzer or Analyzer(corpus.registry)
         self.words = TextWords(self.analyzer, compounds or Compounds(corpus.registry))
-        counts, self.text_names = _counts(self.cases, self.words)
+        counts, self.text_names, head = _counts(self.cases, self.words)
         self.text = _text_matrix(counts, self.text_names, specificity(self.text_names, self.words))
         facets, self.facet_names = _facet_matrix(
-            self.cases, counts, self.text_names, corpus.registry
+            self.cases, counts, self.text_names, corpus.registry, head
         )
         # Facet terms number ~150 at most, so the facet view is a small dense matrix and
         # its block products are plain BLAS; the text view stays sparse.
