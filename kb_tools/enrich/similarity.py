@@ -13,6 +13,7 @@ row, so memory stays linear: no n x n matrix is ever held.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -84,6 +85,19 @@ def listed_terms(case: Case) -> Iterator[str]:
             if term != UNKNOWN_TERMS.get(facet) and name not in seen:
                 seen.add(name)
                 yield name
+
+
+def facet_terms_only(analyzer: Analyzer) -> Analyzer:
+    """The analyzer without the vocabularies that are no facet (units of figures, roles):
+    for likeness "professionals" and "vrijwilligers" are words of the text, not the unit
+    of a figure that would then be left out. Written forms stay shared with ``analyzer``."""
+    facets = {f.name for f in FACETS}
+    out = copy.copy(analyzer)
+    out.phrases = {p: t for p, t in analyzer.phrases.items() if t.split(":", 1)[0] in facets}
+    out.starts = {p[0] for p in out.phrases if len(p) > 1}
+    out.single = {p[0]: t for p, t in out.phrases.items() if len(p) == 1}
+    out.longest = max((len(p) for p in out.phrases), default=1)
+    return out
 
 
 class TextWords:
@@ -296,7 +310,7 @@ class Similarity:
         self.corpus = corpus
         self.cases = sorted(corpus.cases, key=lambda c: c.id)  # stable order, stable ties
         self.index = {c.id: i for i, c in enumerate(self.cases)}
-        self.analyzer = analyzer or Analyzer(corpus.registry)
+        self.analyzer = facet_terms_only(analyzer or Analyzer(corpus.registry))
         self.words = TextWords(self.analyzer, compounds or Compounds(corpus.registry))
         counts, self.text_names, head = _counts(self.cases, self.words)
         self.text = _text_matrix(counts, self.text_names, specificity(self.text_names, self.words))
