@@ -61,7 +61,11 @@ TEXT_SHARE = 0.5
 # Learning across regions is the point: a case from another network gets a modest lift,
 # small enough that a clearly better match from the same network still wins.
 OTHER_NETWORK_BONUS = 1.1
-HEAD_TERM_BONUS = 1.0
+#: A listed term that the title and summary name more than an average case's do (its
+#: words, count / mean count, above HEAD_NAMED_MIN) is what the case is about: its weight
+#: is multiplied by 1 + HEAD_TERM_BONUS.
+HEAD_TERM_BONUS = 1.5
+HEAD_NAMED_MIN = 1.0
 UNKNOWN_TERMS = {f.name: UNKNOWN for f in FACETS if f.unknown}
 
 
@@ -261,7 +265,8 @@ def _facet_matrix(
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """The facet view, rows normalised: each listed term weighted by its rarity and by its
     salience, 1 + log(1 + how much more than an average case the text names the term's
-    words: the mean, over its words, of count / mean count in the corpus)."""
+    words: the mean, over its words, of count / mean count in the corpus), and more when
+    the title and summary name it (``HEAD_TERM_BONUS``)."""
     terms: dict[str, int] = {}
     indptr, indices = [0], []
     for case in cases:
@@ -271,8 +276,9 @@ def _facet_matrix(
     listed = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape)
     column = {name: j for j, name in enumerate(names)}
     mean = np.asarray(counts.sum(axis=0)).ravel() / max(len(cases), 1)
+    head_mean = np.asarray(head.sum(axis=0)).ravel() / max(len(cases), 1)
     watched = term_words(registry)
-    rows, cols, data = [], [], []
+    rows, cols, data, head_data = [], [], [], []
     for term, t in terms.items():
         stems = watched.get(term, (term,))
         for w in stems:
@@ -281,13 +287,17 @@ def _facet_matrix(
                 rows.append(j)
                 cols.append(t)
                 data.append(1.0 / (mean[j] * len(stems)))
-    to_terms = sparse.csr_matrix((data, (rows, cols)), shape=(len(names), len(terms)))
+                head_data.append(1.0 / (max(head_mean[j], 1e-9) * len(stems)))
+    shape = (len(names), len(terms))
+    to_terms = sparse.csr_matrix((data, (rows, cols)), shape=shape)
     salience = sparse.csr_matrix(listed.multiply(counts @ to_terms))
     salience.data = np.log1p(salience.data)
     matrix = sparse.csr_matrix(listed + salience)  # 1 + log(1 + salience)
-    # A term the title or summary names is what the case is about.
-    named = sparse.csr_matrix(listed.multiply(head @ to_terms))
-    named.data[:] = HEAD_TERM_BONUS
+    # A term the title or summary names more than an average one does is what the case is
+    # about ("gemeente", in most summaries, does not make that knelpunt its subject).
+    to_head = sparse.csr_matrix((head_data, (rows, cols)), shape=shape)
+    named = sparse.csr_matrix(listed.multiply(head @ to_head))
+    named.data = np.where(named.data > HEAD_NAMED_MIN, HEAD_TERM_BONUS, 0.0).astype(np.float32)
     matrix = sparse.csr_matrix(matrix.multiply(listed + named))
     df = np.bincount(listed.indices, minlength=len(terms))
     n = len(cases)
