@@ -3,16 +3,19 @@
 Two sparse views of each case are compared with cosine similarity:
 - its facets (law, financing, obstacles, legal form, themes, ...): each listed term weighted
   by its rarity in the corpus (IDF), so a shared rare theme counts more than a shared common
-  obstacle, and by how much the case's own text writes about it;
+  obstacle, by how much the case's own text writes about it, and more when its title and
+  summary name it;
 - its text as search analyses it (``kb_tools.dutch.Analyzer``: stems, vocabulary synonyms as
-  one token) plus the parts of its compounds ("bijstandsuitkering": bijstand, uitkering),
-  weighted by TF-IDF, title and summary counting double.
+  one token) plus, at half weight, the parts of its compounds ("bijstandsuitkering":
+  bijstand, uitkering), weighted by TF-IDF, the IDF tempered by how common the word is in
+  Dutch at large (wordfreq), title and summary counting double.
 Scores are computed block by block (rows times the transpose), keeping only the top k per
 row, so memory stays linear: no n x n matrix is ever held.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from kb_tools.compounds import word_list
 from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, stem, words
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.reasons import Reasons
@@ -35,6 +39,14 @@ COMMON_SHARE = 0.05
 COMMON_MIN = 20
 #: Words this long are split into their parts, as the search index does (``index.helpdesk``).
 MIN_COMPOUND = 8
+#: A compound's parts count this much of the compound: "zorgverzekeraar" is first of all
+#: about itself, and the parts ("zorg") are what many other compounds share.
+PART_WEIGHT = 0.5
+#: Zipf frequencies (log10 uses per billion words, wordfreq's Dutch list) between which a
+#: word goes from specific to common (``specificity``).
+ZIPF_RARE = 3.0
+ZIPF_COMMON = 6.0
+MIN_SPECIFIC = 0.1
 #: Title and summary say what a case is about; each of their words counts this many times.
 HEAD_WEIGHT = 2
 
@@ -51,6 +63,11 @@ TEXT_SHARE = 0.5
 # Learning across regions is the point: a case from another network gets a modest lift,
 # small enough that a clearly better match from the same network still wins.
 OTHER_NETWORK_BONUS = 1.1
+#: A listed term that the title and summary name more than an average case's do (its
+#: words, count / mean count, above HEAD_NAMED_MIN) is what the case is about: its weight
+#: is multiplied by 1 + HEAD_TERM_BONUS.
+HEAD_TERM_BONUS = 1.5
+HEAD_NAMED_MIN = 1.0
 UNKNOWN_TERMS = {f.name: UNKNOWN for f in FACETS if f.unknown}
 
 
@@ -76,6 +93,19 @@ def listed_terms(case: Case) -> Iterator[str]:
                 yield name
 
 
+def facet_terms_only(analyzer: Analyzer) -> Analyzer:
+    """The analyzer without the vocabularies that are no facet (units of figures, roles):
+    for likeness "professionals" and "vrijwilligers" are words of the text, not the unit
+    of a figure that would then be left out. Written forms stay shared with ``analyzer``."""
+    facets = {f.name for f in FACETS}
+    out = copy.copy(analyzer)
+    out.phrases = {p: t for p, t in analyzer.phrases.items() if t.split(":", 1)[0] in facets}
+    out.starts = {p[0] for p in out.phrases if len(p) > 1}
+    out.single = {p[0]: t for p, t in out.phrases.items() if len(p) == 1}
+    out.longest = max((len(p) for p in out.phrases), default=1)
+    return out
+
+
 class TextWords:
     """A case's text as the search index sees it: the Analyzer's stems and vocabulary
     tokens (``counts``), and per distinct token the parts of its compound ("zorgverzekeraar":
@@ -85,6 +115,7 @@ class TextWords:
         self.analyzer = analyzer
         self.compounds = compounds
         self._parts: dict[str, tuple[str, ...] | None] = {}
+        self.part_forms: dict[str, str] = {}  # stem of a part -> the part as written
 
     def counts(self, text: str) -> Counter[str]:
         if "[[" in text:  # [[ams-0001]] names another case, not a topic
@@ -107,16 +138,23 @@ class TextWords:
         if form is None or len(form) < MIN_COMPOUND:
             return ()
         single = self.analyzer.single
-        found = {
-            single.get(stemmed, stemmed)
-            for stemmed in map(analyse_word, self.compounds.split(fold(form)))
-            if stemmed
-        }
+        found = set()
+        for part in self.compounds.split(fold(form)):
+            stemmed = analyse_word(part)
+            if stemmed:
+                found.add(single.get(stemmed, stemmed))
+                self.part_forms.setdefault(stemmed, part)
         found.discard(token)
         return tuple(sorted(found))
 
+    def form(self, token: str) -> str:
+        """The written form of a stem: as a text writes it, or as a compound's part."""
+        return self.analyzer.forms.get(token) or self.part_forms.get(token, token)
 
-def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, list[str]]:
+
+def _counts(
+    cases: list[Case], words: TextWords
+) -> tuple[sparse.csr_matrix, list[str], sparse.csr_matrix]:
     """How often each case uses each token: title and summary HEAD_WEIGHT times, the parts
     of a compound as often as the compound; tokens that are no topic left out. The Python
     work is per (case, distinct token); parts and omissions are sparse products."""
@@ -142,17 +180,34 @@ def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, lis
     )
     counts = sparse.csr_matrix(body + HEAD_WEIGHT * head)
     expand = sparse.csr_matrix(
-        (np.ones(len(found), dtype=np.float32), (found, into)), shape=(len(names),) * 2
+        (np.full(len(found), PART_WEIGHT, dtype=np.float32), (found, into)),
+        shape=(len(names),) * 2,
     )
     topic = np.array([words.parts(name) is not None for name in names], dtype=np.float32)
     counts = sparse.csr_matrix((counts + counts @ expand) @ sparse.diags(topic))
     counts.eliminate_zeros()
     counts.sort_indices()
-    return counts, names
+    return counts, names, sparse.csr_matrix(head + head @ expand)
 
 
-def _text_matrix(counts: sparse.csr_matrix, names: list[str]) -> sparse.csr_matrix:
-    """The TF-IDF text view, rows normalised."""
+def specificity(names: list[str], words: TextWords) -> np.ndarray:
+    """Per token, how specific its word is in Dutch at large: 1 for a word rarer than
+    ``ZIPF_RARE`` (or not in the list at all: names, rare compounds) and for a vocabulary
+    term, falling linearly to ``MIN_SPECIFIC`` at ``ZIPF_COMMON``. With a few dozen cases
+    the corpus alone cannot tell "zag" or "genoeg" from "hulpvraag"; Dutch as a whole can."""
+    zipf = word_list()
+    out = np.ones(len(names), dtype=np.float32)
+    for j, name in enumerate(names):
+        if ":" not in name:
+            z = zipf.get(fold(words.form(name)), 0.0)
+            out[j] = (ZIPF_COMMON - z) / (ZIPF_COMMON - ZIPF_RARE)
+    return np.clip(out, MIN_SPECIFIC, 1.0)
+
+
+def _text_matrix(
+    counts: sparse.csr_matrix, names: list[str], specific: np.ndarray
+) -> sparse.csr_matrix:
+    """The TF-IDF text view, rows normalised; the IDF tempered by ``specificity``."""
     matrix = counts.copy()
     matrix.data = 1.0 + np.log(matrix.data)  # sublinear: repetition counts, but less
     df = np.bincount(matrix.indices, minlength=len(names))
@@ -162,7 +217,7 @@ def _text_matrix(counts: sparse.csr_matrix, names: list[str]) -> sparse.csr_matr
     # A word in more than 5% of cases says little about any pair, and such words are what
     # makes the sparse product dense and slow; leave them to the facets.
     idf[df > max(COMMON_MIN, COMMON_SHARE * n)] = 0.0
-    weighted = sparse.csr_matrix(matrix @ sparse.diags(idf))
+    weighted = sparse.csr_matrix(matrix @ sparse.diags(idf * specific))
     weighted.eliminate_zeros()
     # The vocabulary terms a text names are kept whatever their weight: they are the words
     # editors agreed on.
@@ -204,11 +259,16 @@ def term_words(registry: Registry) -> dict[str, tuple[str, ...]]:
 
 
 def _facet_matrix(
-    cases: list[Case], counts: sparse.csr_matrix, names: list[str], registry: Registry
+    cases: list[Case],
+    counts: sparse.csr_matrix,
+    names: list[str],
+    registry: Registry,
+    head: sparse.csr_matrix,
 ) -> tuple[sparse.csr_matrix, list[str]]:
     """The facet view, rows normalised: each listed term weighted by its rarity and by its
     salience, 1 + log(1 + how much more than an average case the text names the term's
-    words: the mean, over its words, of count / mean count in the corpus)."""
+    words: the mean, over its words, of count / mean count in the corpus), and more when
+    the title and summary name it (``HEAD_TERM_BONUS``)."""
     terms: dict[str, int] = {}
     indptr, indices = [0], []
     for case in cases:
@@ -218,8 +278,9 @@ def _facet_matrix(
     listed = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape)
     column = {name: j for j, name in enumerate(names)}
     mean = np.asarray(counts.sum(axis=0)).ravel() / max(len(cases), 1)
+    head_mean = np.asarray(head.sum(axis=0)).ravel() / max(len(cases), 1)
     watched = term_words(registry)
-    rows, cols, data = [], [], []
+    rows, cols, data, head_data = [], [], [], []
     for term, t in terms.items():
         stems = watched.get(term, (term,))
         for w in stems:
@@ -228,10 +289,18 @@ def _facet_matrix(
                 rows.append(j)
                 cols.append(t)
                 data.append(1.0 / (mean[j] * len(stems)))
-    to_terms = sparse.csr_matrix((data, (rows, cols)), shape=(len(names), len(terms)))
+                head_data.append(1.0 / (max(head_mean[j], 1e-9) * len(stems)))
+    shape = (len(names), len(terms))
+    to_terms = sparse.csr_matrix((data, (rows, cols)), shape=shape)
     salience = sparse.csr_matrix(listed.multiply(counts @ to_terms))
     salience.data = np.log1p(salience.data)
     matrix = sparse.csr_matrix(listed + salience)  # 1 + log(1 + salience)
+    # A term the title or summary names more than an average one does is what the case is
+    # about ("gemeente", in most summaries, does not make that knelpunt its subject).
+    to_head = sparse.csr_matrix((head_data, (rows, cols)), shape=shape)
+    named = sparse.csr_matrix(listed.multiply(head @ to_head))
+    named.data = np.where(named.data > HEAD_NAMED_MIN, HEAD_TERM_BONUS, 0.0).astype(np.float32)
+    matrix = sparse.csr_matrix(matrix.multiply(listed + named))
     df = np.bincount(listed.indices, minlength=len(terms))
     n = len(cases)
     weights = np.array(
@@ -253,12 +322,12 @@ class Similarity:
         self.corpus = corpus
         self.cases = sorted(corpus.cases, key=lambda c: c.id)  # stable order, stable ties
         self.index = {c.id: i for i, c in enumerate(self.cases)}
-        self.analyzer = analyzer or Analyzer(corpus.registry)
+        self.analyzer = facet_terms_only(analyzer or Analyzer(corpus.registry))
         self.words = TextWords(self.analyzer, compounds or Compounds(corpus.registry))
-        counts, self.text_names = _counts(self.cases, self.words)
-        self.text = _text_matrix(counts, self.text_names)
+        counts, self.text_names, head = _counts(self.cases, self.words)
+        self.text = _text_matrix(counts, self.text_names, specificity(self.text_names, self.words))
         facets, self.facet_names = _facet_matrix(
-            self.cases, counts, self.text_names, corpus.registry
+            self.cases, counts, self.text_names, corpus.registry, head
         )
         # Facet terms number ~150 at most, so the facet view is a small dense matrix and
         # its block products are plain BLAS; the text view stays sparse.
