@@ -15,12 +15,14 @@ from functools import lru_cache
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 from kb_tools.compounds import Compounds as Compounds  # re-exported: the search indexes use it
+from kb_tools.compounds import word_list
 from kb_tools.facets import BY_SPECIFICITY, FACETS_BY_NAME
 from kb_tools.model import Registry
 from kb_tools.textscan import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 _RAW_WORD = re.compile(r"[^\W_]+")
+_ALTERNATIVES = re.compile(r"\s+(?:of|en)\s+|[/,]", re.IGNORECASE)
 _STEM = stemmer_for_language("nl")
 STOP_WORDS = frozenset(stopwords_for_language("nl")) | frozenset(
     "wel ook nog meer veel dit deze die dat zij hun haar zijn was werd worden wordt "
@@ -48,12 +50,31 @@ def query_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in QUERY_FILLER]
 
 
+_VOWELS = frozenset("aeiouy")
+
+
+def _infinitive(word: str) -> str | None:
+    """The infinitive of a verb in the third person ("koppelt": koppelen, "maakt": maken),
+    when Dutch at large uses that infinitive more than the word itself; a noun that ends
+    in -t ("sport", "start", "recht") is used more than its look-alike, or has none."""
+    if len(word) < 5 or word[-1] != "t" or word[-2] in _VOWELS or word[-2] == "t":
+        return None
+    base = word[:-1]
+    forms = [base + "en"]
+    if len(base) > 3 and base[-2] == base[-3] and base[-2] in _VOWELS:
+        forms.append(base[:-2] + base[-1] + "en")  # maak-t: maken, deel-t: delen
+    zipf = word_list()
+    found = max(forms, key=lambda f: zipf.get(f, 0.0))
+    return found if zipf.get(found, 0.0) > zipf.get(word, 0.0) else None
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Snowball Dutch plus plural rules it skips (-ies, -ers after a stem of 4+ letters)."""
+    """Snowball Dutch plus what it skips: plurals in -ies, and verbs in the third person,
+    which Snowball leaves alone ("koppelt" meets "koppelen" and "koppel")."""
     if word.endswith("ies") and len(word) > 5:
         word = word[:-1]
-    return _STEM(word)
+    return _STEM(_infinitive(word) or word)
 
 
 def words(text: str) -> list[str]:
@@ -138,6 +159,32 @@ class Analyzer:
                 out.append(single.get(current, current))
                 i += 1
         return out
+
+
+def whole_phrases(registry: Registry, analyzer: Analyzer) -> dict[tuple[str, ...], str]:
+    """The analyzer's phrase -> token table without what is no synonym of a term but a
+    broader word: a synonym reduced to one word by the stop words ("zonder geld" and
+    "geen geld" become "geld", which would make every case about money one of the term
+    "Alleen vrijwillige inzet"), and a synonym that is a word of the label itself
+    ("gemeente" for "Samenwerking met de gemeente"). Those words are searched as
+    written; a case with the term has its label and synonyms among its words anyway."""
+    broad: set[tuple[str, ...]] = set()
+    kept: set[tuple[str, ...]] = set()
+    for vocab in registry.vocabularies.values():
+        for term in vocab.terms if vocab.field else ():
+            # "Dorpsondersteuner of wijkcoach" names two alternatives: each is a synonym.
+            alternatives = [words(a) for a in _ALTERNATIVES.split(term.label)]
+            label = {stem(w) for a in alternatives if len(a) > 1 for w in a}
+            kept.update((stem(a[0]),) for a in alternatives if len(a) == 1)
+            names = (term.label, term.id.replace("-", " "))
+            for phrase in (*names, *term.synonyms):
+                stems = tuple(stem(w) for w in words(phrase))
+                lost = len(stems) < len(_WORD.findall(fold(str(phrase))))
+                if len(stems) == 1 and (lost or (phrase not in names and stems[0] in label)):
+                    broad.add(stems)
+                else:
+                    kept.add(stems)
+    return {p: token for p, token in analyzer.phrases.items() if p in kept or p not in broad}
 
 
 def synonym_map(registry: Registry) -> dict[str, str]:

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import sparse
 
 from kb_tools.compounds import word_list
-from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, stem, words
+from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, stem, whole_phrases, words
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.reasons import Reasons
 from kb_tools.facets import FACETS, UNKNOWN
@@ -93,13 +93,16 @@ def listed_terms(case: Case) -> Iterator[str]:
                 yield name
 
 
-def facet_terms_only(analyzer: Analyzer) -> Analyzer:
+def facet_terms_only(analyzer: Analyzer, registry: Registry) -> Analyzer:
     """The analyzer without the vocabularies that are no facet (units of figures, roles):
     for likeness "professionals" and "vrijwilligers" are words of the text, not the unit
-    of a figure that would then be left out. Written forms stay shared with ``analyzer``."""
+    of a figure that would then be left out. Nor a synonym that the stop words reduce to a
+    broader word (``whole_phrases``: "goed doel" is no ANBI in every "doel", "geen geld"
+    no "Alleen vrijwillige inzet" in every "geld"). Written forms stay shared."""
     facets = {f.name for f in FACETS}
     out = copy.copy(analyzer)
-    out.phrases = {p: t for p, t in analyzer.phrases.items() if t.split(":", 1)[0] in facets}
+    phrases = whole_phrases(registry, analyzer).items()
+    out.phrases = {p: t for p, t in phrases if t.split(":", 1)[0] in facets}
     out.starts = {p[0] for p in out.phrases if len(p) > 1}
     out.single = {p[0]: t for p, t in out.phrases.items() if len(p) == 1}
     out.longest = max((len(p) for p in out.phrases), default=1)
@@ -322,7 +325,7 @@ class Similarity:
         self.corpus = corpus
         self.cases = sorted(corpus.cases, key=lambda c: c.id)  # stable order, stable ties
         self.index = {c.id: i for i, c in enumerate(self.cases)}
-        self.analyzer = facet_terms_only(analyzer or Analyzer(corpus.registry))
+        self.analyzer = facet_terms_only(analyzer or Analyzer(corpus.registry), corpus.registry)
         self.words = TextWords(self.analyzer, compounds or Compounds(corpus.registry))
         counts, self.text_names, head = _counts(self.cases, self.words)
         self.text = _text_matrix(counts, self.text_names, specificity(self.text_names, self.words))

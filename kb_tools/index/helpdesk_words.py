@@ -14,12 +14,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
-from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, query_words, stem, words
+from kb_tools.dutch import (
+    Analyzer,
+    Compounds,
+    analyse_word,
+    fold,
+    query_words,
+    stem,
+    whole_phrases,
+)
 from kb_tools.model import Registry
 
 _RAW_WORD = re.compile(r"[^\W_]+")
-_FOLDED_WORD = re.compile(r"[a-z0-9]+")
-_ALTERNATIVES = re.compile(r"\s+(?:of|en)\s+|[/,]", re.IGNORECASE)
 MIN_COMPOUND = 8  # shorter words are not split into parts
 #: A typed word of this many letters may be one edit off; from the second, two edits.
 TYPO_EDITS = ((8, 2), (5, 1))
@@ -28,32 +34,6 @@ TYPO_EDITS = ((8, 2), (5, 1))
 def typo_edits(word: str) -> int:
     """How many edits from a typed (folded) word its correction may be."""
     return next((edits for length, edits in TYPO_EDITS if len(word) >= length), 0)
-
-
-def whole_phrases(registry: Registry, analyzer: Analyzer) -> dict[tuple[str, ...], str]:
-    """The analyzer's phrase -> token table without what is no synonym of a term but a
-    broader word: a synonym reduced to one word by the stop words ("zonder geld" and
-    "geen geld" become "geld", which would make every case about money one of the term
-    "Alleen vrijwillige inzet"), and a synonym that is a word of the label itself
-    ("gemeente" for "Samenwerking met de gemeente"). Those words are searched as
-    written; a case with the term has its label and synonyms among its words anyway."""
-    broad: set[tuple[str, ...]] = set()
-    kept: set[tuple[str, ...]] = set()
-    for vocab in registry.vocabularies.values():
-        for term in vocab.terms if vocab.field else ():
-            # "Dorpsondersteuner of wijkcoach" names two alternatives: each is a synonym.
-            alternatives = [words(a) for a in _ALTERNATIVES.split(term.label)]
-            label = {stem(w) for a in alternatives if len(a) > 1 for w in a}
-            kept.update((stem(a[0]),) for a in alternatives if len(a) == 1)
-            names = (term.label, term.id.replace("-", " "))
-            for phrase in (*names, *term.synonyms):
-                stems = tuple(stem(w) for w in words(phrase))
-                lost = len(stems) < len(_FOLDED_WORD.findall(fold(str(phrase))))
-                if len(stems) == 1 and (lost or (phrase not in names and stems[0] in label)):
-                    broad.add(stems)
-                else:
-                    kept.add(stems)
-    return {p: token for p, token in analyzer.phrases.items() if p in kept or p not in broad}
 
 
 @dataclass
