@@ -55,6 +55,8 @@ def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]
             if path.endswith(_COMPRESSED_BY_HOST):
                 size = gzip_size(site / path.lstrip("/"))
             kind = path.rsplit(".pf_", 1)[-1] if ".pf_" in path else "other"
+            if "/pagefind/woorden/" in path:  # the typo word list: loaded per query
+                kind = "index"
             kinds[kind if kind in kinds else "other"] += size
         return kinds
 
