@@ -12,6 +12,7 @@ import pytest
 
 from kb_tools.dutch import Compounds, synonym_map
 from kb_tools.index import pagefind as sitesearch
+from kb_tools.index.plaintext import plain_text
 from kb_tools.load.registry import load_registry
 
 from .conftest import CONTENT
@@ -57,7 +58,7 @@ def test_synonyms_go_to_the_most_specific_vocabulary(registry):
 
 
 def test_plain_text_drops_markdown():
-    paragraphs = sitesearch.plain_text(record()["text"])
+    paragraphs = plain_text(record()["text"])
     assert paragraphs == ["Situatie", "De buurtcoöperatie helpt ouderen.", "een lijst"]
 
 
@@ -141,8 +142,9 @@ def test_pruning_keeps_a_common_word_in_its_densest_bodies_only(registry):
     html = sitesearch.document(records[5], Compounds(registry), pruned[5])
     # The title and summary keep the word; the body's copy is marked (not found by typing).
     assert "<h1>Overleg met de gemeente</h1>" in html
-    assert f"{sitesearch.MARK}gemeente " in html and "<p>Steun van de gemeente.</p>" not in html
-    assert f" Woord5 " in html  # a rare word is never pruned
+    assert f"{sitesearch.MARK}gemeente " in html and " Woord5 " in html  # rare: never pruned
+    summary = sitesearch.document(records[6], Compounds(registry), pruned[6])
+    assert "<p>Steun van de gemeente.</p>" in summary and 6 not in kept
 
 
 def test_the_word_list_has_indexed_words_as_spelled_by_first_letter(registry):
@@ -196,3 +198,41 @@ def test_pruning_never_loses_a_case_with_the_word_in_title_summary_or_label(
     assert len(found["gemeente"]) == 5, found
     assert found["gemeentelijk"] == ["ams-0007"]
     assert found["woord3"] == ["ams-0003"]
+
+
+def test_a_large_index_comes_in_parts_that_the_search_page_merges(tmp_path, registry, browser):
+    import json
+
+    from kb_tools.bench.static import serve
+
+    work = tmp_path / "work"
+    work.mkdir()
+    records = common_word_records()
+    payload = {"parts": Compounds(registry).parts, "records": records, "part_pages": 3}
+    (work / "invoer.json").write_text(json.dumps(payload), encoding="utf-8")
+    site = tmp_path / "site"
+    out = site / "pagefind"
+    sitesearch.write_index(work, out)
+    assert json.loads((out / "delen.json").read_text()) == ["deel-1/", "deel-2/"]
+    assert not list(out.glob("deel-*/*.js")) and not list(out.glob("deel-*/pagefind-*ui*"))
+    (site / "index.html").write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
+    with serve(site) as served:
+        page = browser.new_page()
+        try:
+            page.goto(served.url)
+            found = page.evaluate(
+                """async () => {
+                  const pf = await import('/pagefind/pagefind.js');
+                  await pf.options({baseUrl: '/'});
+                  await pf.init();
+                  for (const part of ['deel-1/', 'deel-2/']) {
+                    await pf.mergeIndex('/pagefind/' + part, {baseUrl: '/'});
+                  }
+                  const r = await pf.search('vervoer');
+                  return (await Promise.all(r.results.map((x) => x.data()))).map((d) => d.meta.id);
+                }"""
+            )
+        finally:
+            page.close()
+    # Every case but the one whose summary is about the municipality, from all three parts.
+    assert sorted(found) == [f"ams-{i:04d}" for i in range(8) if i != 6]

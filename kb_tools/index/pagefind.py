@@ -32,6 +32,7 @@ from typing import Any
 
 from kb_tools.dutch import STOP_WORDS, Compounds, fold, stem
 from kb_tools.enrich.corpus import Corpus
+from kb_tools.index.plaintext import plain_text
 from kb_tools.index.records import byline, filters, term_labels
 from kb_tools.schema import SECTIONS
 from kb_tools.urls import short_link
@@ -44,13 +45,16 @@ WORDS_DIR = "woorden"  # pagefind/woorden/<letter>.json: the typo word list (wor
 #: about 10 ns per page of the result times per page of all query words: 1,000 pages
 #: keep a common word's body share of a query near 10 ms.
 BODY_PAGES = 1000
+#: Pages per part of the index: a large site gets one Pagefind index per 5,000 pages,
+#: dealt round, which the search page merges (Pagefind's mergeIndex). Scoring time grows
+#: with the square of the pages of a word, so two halves take half as long; but each
+#: part loads its own word chunks (bytes per query), so parts stay few.
+PART_PAGES = 5000
 #: Marks a pruned word in the text: a letter (so Pagefind keeps the word's place in the
 #: excerpt) that no reader types. The search page removes it from excerpts.
 MARK = "\u01c2"
 
 _RAW_WORD = re.compile(r"[^\W_]+")
-_MD_LINE_START = re.compile(r"^[ \t]*(?:#{1,6}|[-*+>]|\d+\.)[ \t]+", re.M)
-_MD_MARKS = re.compile(r"[*_`|]+")
 
 
 class SiteIndexError(Exception):
@@ -99,36 +103,6 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def strip_md_links(text: str) -> str:
-    """Each [text](target) and ![text](target) as its text, in one pass: what the regex
-    ``!?\\[([^\\]]*)\\]\\([^)]*\\)`` substitutes, without its quadratic rescans. A '['
-    at i matches iff the first ']' after it is followed by '(' and some ')' comes later."""
-    out: list[str] = []
-    last = pos = search = 0  # copied up to; the next match may start at; look from
-    while True:
-        j = text.find("](", search)
-        if j == -1:
-            break
-        i = text.find("[", max(pos, text.rfind("]", pos, j) + 1), j)
-        if i == -1:
-            search = j + 1
-            continue
-        k = text.find(")", j + 2)
-        if k == -1:  # no ')' after this '](', so none after any later one either
-            break
-        start = i - 1 if i - 1 >= pos and text[i - 1] == "!" else i
-        out += [text[last:start], text[i + 1 : j]]
-        last = pos = search = k + 1
-    out.append(text[last:])
-    return "".join(out)
-
-
-def plain_text(markdown: str) -> list[str]:
-    """Paragraphs of Markdown as plain text: link targets, marks and heading signs gone."""
-    text = _MD_MARKS.sub("", _MD_LINE_START.sub("", strip_md_links(markdown)))
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
 
 
 def search_words(
@@ -308,6 +282,18 @@ def pagefind_executable() -> str:
     return str(get_executable())
 
 
+def _run_pagefind(docs: Path, out: Path) -> None:
+    result = subprocess.run(
+        [pagefind_executable(), "--site", str(docs), "--output-path", str(out)]
+        + ["--force-language", "nl", "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SiteIndexError(f"Pagefind stopte met een fout:\n{result.stderr[-2000:]}")
+
+
 def write_index(work: Path, out: Path) -> dict[str, float]:
     """In the child: read ``work/invoer.json``, write the documents, run Pagefind.
     Returns the seconds of each step, for `kb bench`."""
@@ -317,33 +303,26 @@ def write_index(work: Path, out: Path) -> dict[str, float]:
     docs = work / "docs"
     records = data["records"]
     keep = data.get("body_pages", BODY_PAGES)  # a test prunes a small index
-    for record, pruned in zip(records, prune(records, compounds, keep), strict=True):
-        target = docs / record["url"] / "index.html"
+    parts = max(1, -(-len(records) // data.get("part_pages", PART_PAGES)))
+    for i, (record, pruned) in enumerate(
+        zip(records, prune(records, compounds, keep), strict=True)
+    ):
+        # Newest first, dealt round: each part holds the same spread of dates.
+        target = docs / f"deel-{i % parts}" / record["url"] / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(document(record, compounds, pruned), encoding="utf-8")
     shards = word_list(records, compounds)
     written = time.perf_counter()
     shutil.rmtree(out, ignore_errors=True)
-    result = subprocess.run(
-        [
-            pagefind_executable(),
-            "--site",
-            str(docs),
-            "--output-path",
-            str(out),
-            "--force-language",
-            "nl",
-            "--silent",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SiteIndexError(f"Pagefind stopte met een fout:\n{result.stderr[-2000:]}")
+    for part in range(parts):
+        _run_pagefind(docs / f"deel-{part}", out / f"deel-{part}" if part else out)
     for unused in UNUSED:  # Pagefind's own interfaces; the search page has its own
-        for path in out.glob(unused):
+        for path in (*out.glob(unused), *out.glob(f"deel-*/{unused}")):
             path.unlink()
+    for path in (*out.glob("deel-*/pagefind*.js"), *out.glob("deel-*/wasm.*")):
+        path.unlink()  # the search page loads Pagefind's code once, from out
+    delen = [f"deel-{part}/" for part in range(1, parts)]
+    (out / "delen.json").write_text(json.dumps(delen), encoding="utf-8")
     (out / WORDS_DIR).mkdir()
     for letter in "abcdefghijklmnopqrstuvwxyz_":  # every shard, so none is missing
         words = shards.get(letter, {})

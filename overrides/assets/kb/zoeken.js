@@ -708,12 +708,20 @@ async function start() {
   // wide screen they are a side column, always open.
   if (!window.matchMedia("(max-width: 59.984375em)").matches) details.open = true;
   try {
+    // A large site has its index in parts (pagefind/delen.json): Pagefind scores each
+    // part alone, which is much faster for common words, and merges the results.
+    const parts = fetch(new URL("../../pagefind/delen.json", import.meta.url))
+      .then((r) => (r.ok ? r.json() : []))
+      .catch(() => []);
     pagefind = await import(new URL("../../pagefind/pagefind.js", import.meta.url).href);
-    await pagefind.options({
-      baseUrl: new URL("../../", import.meta.url).pathname,
-      excerptLength: 24,
-    });
+    const settings = { baseUrl: new URL("../../", import.meta.url).pathname, excerptLength: 24 };
+    await pagefind.options(settings);
     await pagefind.init();
+    await Promise.all(
+      (await parts).map((part) =>
+        pagefind.mergeIndex(new URL(`../../pagefind/${part}`, import.meta.url).pathname, settings),
+      ),
+    );
     // Load the search code and the page list now, while the reader reads or types.
     pagefind.preload(" ").then(() => (form.dataset.index = "klaar"));
   } catch (error) {
