@@ -184,10 +184,14 @@ function subsets(items, size) {
 async function forgiving(query, options) {
   if (!query) return [await pagefind.search(null, options), []];
   const typed = contentWords(query);
+  // Most words are spelled right: ask Pagefind while the word list is checked.
+  const known = Promise.all(typed.map(isIndexed));
+  const guess = pagefind.search(typed.join(" "), options);
+  guess.catch(() => null); // not awaited when a word is corrected
   const words = [];
   const corrected = [];
-  for (const word of typed) {
-    if (await isIndexed(word)) {
+  for (const [i, word] of typed.entries()) {
+    if ((await known)[i]) {
       words.push(word);
       continue;
     }
@@ -200,7 +204,8 @@ async function forgiving(query, options) {
     }
   }
   if (!words.length) return [{ results: [], filters: {} }, corrected];
-  const all = await pagefind.search(words.join(" "), options);
+  const same = corrected.length === 0 && words.length === typed.length;
+  const all = same ? await guess : await pagefind.search(words.join(" "), options);
   const results = [...all.results];
   const filters = addCounts({}, countsOf(all));
   const seen = new Set(results.map((r) => r.id));
@@ -690,6 +695,7 @@ function later() {
       if (fold(word).length > 2 && !preloaded.has(fold(word))) {
         preloaded.add(fold(word));
         pagefind.preload(word).catch(() => {});
+        isIndexed(word); // and the word list, should it be a typo
       }
     }
   }
