@@ -317,7 +317,7 @@ def test_cases_with_all_words_come_before_cases_with_most(search: Search):
     # Only a helpdesk answer has both words; the cases with one follow it.
     search.open().query("Elsrijk Lierop")
     complete = tiers(search)
-    assert complete[0] and not all(complete), complete
+    assert complete and complete[0] and not all(complete), (complete, search.status())
     assert complete == sorted(complete, reverse=True), complete  # no complete one after a partial
     assert "met al uw woorden, daarna resultaten met de meeste woorden" in search.status()
     assert not search.errors
