@@ -4,6 +4,7 @@ Lower case without diacritics ("coöperatie" = "cooperatie"), Dutch Snowball ste
 (whoosh's), a few extra plural rules Snowball leaves alone ("coöperaties"), and the
 vocabulary synonyms mapped onto one token per term ("vpb" and "vennootschapsbelasting"
 both become the law's token), so cases that say the same thing in other words match.
+Compound parts come from ``kb_tools.compounds`` (``Compounds`` is re-exported here).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
+from kb_tools.compounds import Compounds as Compounds  # re-exported: the search indexes use it
 from kb_tools.facets import BY_SPECIFICITY, FACETS_BY_NAME
 from kb_tools.model import Registry
 from kb_tools.textscan import fold
@@ -136,50 +138,6 @@ class Analyzer:
                 out.append(single.get(current, current))
                 i += 1
         return out
-
-
-#: Word parts that people search for on their own, found inside compounds such as
-#: "zorgcoöperatie" or "vervoersdienst". Vocabulary words are added per registry.
-COMMON_PARTS = (
-    "cooperatie zorg wonen woning dorp buurt wijk welzijn vrijwilliger mantelzorg dienst "
-    "vervoer huis hulp ouderen subsidie geld budget"
-).split()
-
-
-class Compounds:
-    """Splits Dutch compounds on known parts: "zorgcooperatie" -> "zorg", "cooperatie"."""
-
-    def __init__(self, registry: Registry | None = None, parts: list[str] | None = None) -> None:
-        """Parts from the vocabularies of ``registry``, or exactly ``parts`` (as ``.parts``
-        of another instance: a child process gets the list instead of the registry)."""
-        if parts is None:
-            known = set(COMMON_PARTS)
-            if registry is not None:
-                for vocab in registry.vocabularies.values():
-                    for term in vocab.terms:
-                        for phrase in (term.label, *term.synonyms):
-                            known.update(w for w in words(phrase) if len(w) >= 5)
-            parts = sorted(known, key=lambda p: (-len(p), p))
-        self.parts = list(parts)
-        self._known = frozenset(self.parts)
-        self._shortest = min((len(p) for p in self.parts), default=1)
-
-    @lru_cache(maxsize=100_000)  # noqa: B019 - one instance per build, words repeat a lot
-    def split(self, word: str) -> tuple[str, ...]:
-        """Known parts at the start or end of a folded word (not the word itself, and at
-        least 3 letters shorter), also before a linking s (vervoer-s-dienst). One set
-        lookup per length, however many parts the vocabularies have."""
-        found = set()
-        n, known = len(word), self._known
-        plural_s = word.endswith("s")
-        for size in range(self._shortest, n - 2):
-            if word[:size] in known:
-                found.add(word[:size])
-            if word[n - size :] in known:
-                found.add(word[n - size :])
-            if plural_s and word[n - size - 1 : n - 1] in known:
-                found.add(word[n - size - 1 : n - 1])
-        return tuple(sorted(found, key=lambda p: (-len(p), p)))
 
 
 def synonym_map(registry: Registry) -> dict[str, str]:

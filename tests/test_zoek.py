@@ -115,7 +115,9 @@ def test_cli_text_and_json(tmp_path: Path, capsys) -> None:
     assert out.startswith("1. ") and "nlz-0201" in out and "/c/nlz-0201/" in out
     assert main(["zoek", "pgb", "--json", "--content", str(CONTENT), "--cache", cache]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["resultaten"][0]["id"] == "hzk-0101" and data["resultaten"][0]["link"]
+    # The pgb answer and the Wijzelf case (pgb in its title) both lead; either may be first.
+    top = {r["id"] for r in data["resultaten"][:2]}
+    assert top == {"hd-0006", "hzk-0101"} and data["resultaten"][0]["link"]
 
 
 def test_cli_usage_errors(capsys) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kb_tools.bench import quality
 from kb_tools.bench.measure import STAGES, growth, hostile, measure
 
 STAGE_NL = {
@@ -50,10 +51,15 @@ def machine() -> dict[str, Any]:
 
 
 def run(
-    sizes: list[int], root: Path, say: Callable[[str], None], with_hostile: bool = True
+    sizes: list[int],
+    root: Path,
+    say: Callable[[str], None],
+    with_hostile: bool = True,
+    with_quality: bool = True,
 ) -> dict[str, Any]:
     """Every figure for each corpus size in ``sizes``, the growth between the smallest and
-    the largest and, with ``with_hostile``, the cost of one hostile case."""
+    the largest, with ``with_hostile`` the cost of one hostile case and, with
+    ``with_quality``, the search quality on the starter content (once per run)."""
     runs = []
     for size in sorted(sizes):
         with tempfile.TemporaryDirectory(prefix=f"kb-bench-{size}-") as tmp:
@@ -61,6 +67,8 @@ def run(
     report = {"machine": machine(), "targets": TARGETS, "runs": runs, "growth": growth(runs)}
     if with_hostile:
         report["hostile"] = hostile(root, say)
+    if with_quality:
+        report["quality"] = quality.measure(root, say)
     return report
 
 
@@ -160,6 +168,7 @@ def table(report: dict[str, Any]) -> str:
             f"{h['build_extra_max']:.2f} s extra voor de build (doel: 10 s).",
             "",
         ]
+    lines += quality_table(report.get("quality"))
     g = report.get("growth")
     if g:
         lines += [
@@ -180,3 +189,43 @@ def table(report: dict[str, Any]) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+QUALITY_ENGINES = (("zoek", "kb zoek"), ("page", "zoekpagina (Chromium)"))
+
+
+def quality_table(q: dict[str, Any] | None) -> list[str]:
+    """Recall@5 and MRR per search engine on the starter content, and the questions whose
+    right answer was not in the top five."""
+    if not q:
+        return []
+    lines = [
+        f"### Zoekkwaliteit (startinhoud, {q['queries']} zoekvragen uit zoekvragen.yml)",
+        "",
+        "| zoeken | juist antwoord bij de eerste 5 (recall@5) "
+        "| MRR (1 / plaats van het eerste juiste antwoord, top 10) | gemist |",
+        "|---|---|---|---|",
+    ]
+    for key, name in QUALITY_ENGINES:
+        e = q.get(key, {})
+        if "fout" in e:
+            lines.append(f"| {name} | {e['fout']} | | |")
+        else:
+            found = e["queries"] - len(e["failed"])
+            lines.append(
+                f"| {name} | {e['recall_at_5']:.2f} ({found} van {e['queries']}) "
+                f"| {e['mrr']:.2f} | {len(e['failed'])} |"
+            )
+    lines.append("")
+    for key, name in QUALITY_ENGINES:
+        failed = q.get(key, {}).get("failed")
+        if failed:
+            lines.append(f"Gemist door {name}:")
+            lines.append("")
+            for f in failed:
+                got = ", ".join(f["top"]) or "niets gevonden"
+                lines.append(
+                    f'- "{f["vraag"]}" ({f["vorm"]}): goed is {", ".join(f["goed"])}; eerste 5: {got}'
+                )
+            lines.append("")
+    return lines

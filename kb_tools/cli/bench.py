@@ -18,7 +18,9 @@ def add_bench(commands: Commands) -> None:
         help="Meet de snelheid en grootte van de hele pijplijn.",
         description="Maak een nep-verzameling casussen (altijd dezelfde) in een tijdelijke map en\n"
         "meet kb check, elke stap van de build, de grootte van de website, en dezelfde\n"
-        "pagina's gebouwd met standaard Material (ter vergelijking). Een meting, geen test.",
+        "pagina's gebouwd met standaard Material (ter vergelijking). Meet ook of kb zoek en\n"
+        "de zoekpagina de juiste casus vinden voor de zoekvragen van helpdesks\n"
+        "(kb_tools/bench/zoekvragen.yml, op de startinhoud). Een meting, geen test.",
         epilog="Voorbeelden:\n  kb bench --cases 1000\n"
         "  kb bench --cases 1000 10000 --out bench.json --markdown bench.md\n",
     )

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 from kb_tools.cli.shared import (
     EXIT_CONTENT,
@@ -170,6 +171,8 @@ def add_search(commands: Commands) -> None:
         description="Zoek in alle casussen. U krijgt per casus de titel, het nummer, de vaste\n"
         "link en een stukje tekst. Hoofdletters, accenten en vervoegingen maken niet uit;\n"
         "'vpb' vindt ook vennootschapsbelasting, 'cooperatie' ook zorgcoöperatie.\n"
+        "Vraagwoorden zoals 'mag' en 'hoe' tellen niet mee. Bij een tikfout zoekt kb zoek\n"
+        "ook op het woord dat er het meest op lijkt ('Ook gezocht op: …').\n"
         "De zoekindex staat in .cache/kb-zoek en wordt vanzelf bijgewerkt.",
         epilog='Voorbeelden:\n  kb zoek "right to challenge"\n'
         "  kb zoek vrijwilligers uitkering --wet participatiewet\n"
@@ -217,7 +220,7 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error("--aantal moet minstens 1 zijn.")
     index = SearchIndex(args.content, args.cache or CACHE_DIR)
     started = time.monotonic()
-    read, _ = index.update()
+    read, _ = index.update(progress=_Progress(sys.stderr))
     if read > 500 and not args.json:
         print(
             f"Zoekindex bijgewerkt: {read} bestanden gelezen ({time.monotonic() - started:.1f} s).",
@@ -229,6 +232,7 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             json.dumps(
                 {
                     "vraag": query,
+                    "ook_gezocht_op": hits.also,
                     "resultaten": [h.__dict__ for h in hits],
                     "niet_doorzocht": index.skipped,
                 },
@@ -243,6 +247,8 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             f"(zie 'kb check'): {', '.join(index.skipped[:3])}",
             file=sys.stderr,
         )
+    if hits.also:
+        print(f"Ook gezocht op: {', '.join(hits.also)}")
     if not hits:
         print("Niets gevonden. Tip: gebruik minder of andere woorden, of haal een filter weg.")
         return EXIT_OK
@@ -251,6 +257,23 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print(f"   {hit.id} · {hit.network} · /{hit.link}")
         print(f"   {hit.snippet}")
     return EXIT_OK
+
+
+class _Progress:
+    """How far a long index build is, on stderr: one line rewritten on a terminal, plain
+    lines otherwise (a log, a pipe)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.terminal = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        line = f"Zoekindex maken: {done} van {total} bestanden gelezen…"
+        if not self.terminal:
+            print(line, file=self.stream, flush=True)
+            return
+        end = "\n" if done == total else ""
+        print(f"\r{line}", end=end, file=self.stream, flush=True)
 
 
 COMMANDS: dict[str, AddCommand] = {

@@ -1,45 +1,56 @@
 """Similar solutions: for every case, the five cases it can learn most from, and why.
 
 Two sparse views of each case are compared with cosine similarity:
-- its structured facets (law, financing, obstacles, legal form, themes, ...), each term
-  weighted by how telling its facet is and by how rare the term is (IDF);
-- its body text as Dutch stems (stop words out, synonyms folded onto vocabulary terms),
-  weighted by TF-IDF.
-Scores are computed block by block (sparse rows times the sparse transpose), keeping only
-the top k per row, so memory stays linear: no n x n matrix is ever held.
+- its facets (law, financing, obstacles, legal form, themes, ...): each listed term weighted
+  by its rarity in the corpus (IDF), so a shared rare theme counts more than a shared common
+  obstacle, and by how much the case's own text writes about it;
+- its text as search analyses it (``kb_tools.dutch.Analyzer``: stems, vocabulary synonyms as
+  one token) plus the parts of its compounds ("bijstandsuitkering": bijstand, uitkering),
+  weighted by TF-IDF, title and summary counting double.
+Scores are computed block by block (rows times the transpose), keeping only the top k per
+row, so memory stays linear: no n x n matrix is ever held.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
-from kb_tools.dutch import Analyzer
+from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, stem, words
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.facets import BY_SPECIFICITY, FACETS, FACETS_BY_NAME, UNKNOWN
-from kb_tools.model import Case
+from kb_tools.enrich.reasons import Reasons
+from kb_tools.facets import FACETS, UNKNOWN
+from kb_tools.model import Case, Registry
+from kb_tools.validate.references import ITEM_LINK
 
 TOP = 5
 BLOCK = 512
 WORDS_PER_CASE = 40
 COMMON_SHARE = 0.05
 COMMON_MIN = 20
+#: Words this long are split into their parts, as the search index does (``index.helpdesk``).
+MIN_COMPOUND = 8
+#: Title and summary say what a case is about; each of their words counts this many times.
+HEAD_WEIGHT = 2
 
-# How much each facet weighs, and why, is declared with the facets (``facets.FACETS``).
+#: The facets that make two cases alike (``Facet.weight`` > 0; province has none: learning
+#: across regions is the point). A term counts by its rarity; the facet's declared weight
+#: only tempers that, by its square root, so that a theme few cases share outweighs an
+#: obstacle many share, while of two equally rare terms the law or the obstacle (what a stuck
+#: initiative looks for) still counts a little more.
 FACET_WEIGHTS = {f.name: f.weight for f in FACETS if f.weight}
-# Facets decide most: they are what editors chose deliberately. Text catches what the
-# facets miss (the same specific problem in other words), so it adds but does not lead.
-FACET_SHARE = 0.65
-TEXT_SHARE = 0.35
+# Facets are what editors chose deliberately; the text catches what they miss (the same
+# specific problem in other words). Both count as much.
+FACET_SHARE = 0.5
+TEXT_SHARE = 0.5
 # Learning across regions is the point: a case from another network gets a modest lift,
 # small enough that a clearly better match from the same network still wins.
 OTHER_NETWORK_BONUS = 1.1
-# Reasons name facets from the most specific (telling) one.
-REASON_LABELS = tuple((f.name, f.reason) for f in BY_SPECIFICITY if f.reason)
 UNKNOWN_TERMS = {f.name: UNKNOWN for f in FACETS if f.unknown}
 
 
@@ -53,49 +64,99 @@ class Match:
         return " · ".join(self.reasons)
 
 
-def _facet_matrix(cases: list[Case]) -> tuple[sparse.csr_matrix, list[str]]:
-    features: dict[str, int] = {}
-    rows, cols = [], []
-    for row, case in enumerate(cases):
-        for facet in FACET_WEIGHTS:
-            value = case.meta.get(facet)
-            for term in value if isinstance(value, list) else [value] if value else []:
-                if term == UNKNOWN_TERMS.get(facet):
-                    continue  # "not stated" is not a shared trait
-                cols.append(features.setdefault(f"{facet}:{term}", len(features)))
-                rows.append(row)
-    names = list(features)
-    matrix = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(cases), len(names))
-    )
-    df = np.asarray((matrix > 0).sum(axis=0)).ravel()
-    n = len(cases)
-    weights = np.array(
-        [
-            FACET_WEIGHTS[name.split(":", 1)[0]] * math.log(1 + n / max(d, 1))
-            for name, d in zip(names, df, strict=True)
-        ],
-        dtype=np.float32,
-    )
-    return _normalise(matrix @ sparse.diags(weights)), names
+def listed_terms(case: Case) -> Iterator[str]:
+    """The facet terms a case lists, as "facet:term", once each, "not stated" left out."""
+    seen = set()
+    for facet in FACET_WEIGHTS:
+        value = case.meta.get(facet)
+        for term in value if isinstance(value, list) else [value] if value else []:
+            name = f"{facet}:{term}"
+            if term != UNKNOWN_TERMS.get(facet) and name not in seen:
+                seen.add(name)
+                yield name
 
 
-def _text_matrix(cases: list[Case], analyzer: Analyzer) -> tuple[sparse.csr_matrix, list[str]]:
+class TextWords:
+    """A case's text as the search index sees it: the Analyzer's stems and vocabulary
+    tokens (``counts``), and per distinct token the parts of its compound ("zorgverzekeraar":
+    zorg, verzekeraar), each part as the vocabulary token it names, if any (``parts``)."""
+
+    def __init__(self, analyzer: Analyzer, compounds: Compounds) -> None:
+        self.analyzer = analyzer
+        self.compounds = compounds
+        self._parts: dict[str, tuple[str, ...] | None] = {}
+
+    def counts(self, text: str) -> Counter[str]:
+        if "[[" in text:  # [[ams-0001]] names another case, not a topic
+            text = ITEM_LINK.sub(lambda m: f" {m.group(2) or ''} ", text)
+        return Counter(self.analyzer.tokens(text))
+
+    def parts(self, token: str) -> tuple[str, ...] | None:
+        """The parts of a token, or None when it is no topic at all: a number, year or id,
+        or a term of a vocabulary that makes no likeness (province, units of figures)."""
+        if token not in self._parts:
+            self._parts[token] = self._split(token)
+        return self._parts[token]
+
+    def _split(self, token: str) -> tuple[str, ...] | None:
+        if ":" in token:
+            return () if token.split(":", 1)[0] in FACET_WEIGHTS else None
+        if not token.isalpha():
+            return None
+        form = self.analyzer.forms.get(token)
+        if form is None or len(form) < MIN_COMPOUND:
+            return ()
+        single = self.analyzer.single
+        found = {
+            single.get(stemmed, stemmed)
+            for stemmed in map(analyse_word, self.compounds.split(fold(form)))
+            if stemmed
+        }
+        found.discard(token)
+        return tuple(sorted(found))
+
+
+def _counts(cases: list[Case], words: TextWords) -> tuple[sparse.csr_matrix, list[str]]:
+    """How often each case uses each token: title and summary HEAD_WEIGHT times, the parts
+    of a compound as often as the compound; tokens that are no topic left out. The Python
+    work is per (case, distinct token); parts and omissions are sparse products."""
     features: dict[str, int] = {}
-    indptr, indices, data = [0], [], []
+    parts: list[tuple[list[int], list[int], list[int]]] = [([0], [], []), ([0], [], [])]
     for case in cases:
-        counts = Counter(analyzer.tokens(f"{case.title} {case.summary} {case.body}"))
-        for token, count in counts.items():
-            indices.append(features.setdefault(token, len(features)))
-            data.append(1.0 + math.log(count))  # sublinear: repetition counts, but less
-        indptr.append(len(indices))
+        for (indptr, indices, data), text in zip(
+            parts, (case.body, f"{case.title}\n{case.summary}"), strict=True
+        ):
+            for token, count in words.counts(text).items():
+                indices.append(features.setdefault(token, len(features)))
+                data.append(count)
+            indptr.append(len(indices))
+    found, into = [], []
+    for token, j in list(features.items()):
+        for part in words.parts(token) or ():
+            found.append(j)
+            into.append(features.setdefault(part, len(features)))
     names = list(features)
-    matrix = sparse.csr_matrix(
-        (np.array(data, dtype=np.float32), np.array(indices), np.array(indptr)),
-        shape=(len(cases), len(names)),
+    shape = (len(cases), len(names))
+    body, head = (
+        sparse.csr_matrix((np.array(d, dtype=np.float32), i, p), shape=shape) for p, i, d in parts
     )
+    counts = sparse.csr_matrix(body + HEAD_WEIGHT * head)
+    expand = sparse.csr_matrix(
+        (np.ones(len(found), dtype=np.float32), (found, into)), shape=(len(names),) * 2
+    )
+    topic = np.array([words.parts(name) is not None for name in names], dtype=np.float32)
+    counts = sparse.csr_matrix((counts + counts @ expand) @ sparse.diags(topic))
+    counts.eliminate_zeros()
+    counts.sort_indices()
+    return counts, names
+
+
+def _text_matrix(counts: sparse.csr_matrix, names: list[str]) -> sparse.csr_matrix:
+    """The TF-IDF text view, rows normalised."""
+    matrix = counts.copy()
+    matrix.data = 1.0 + np.log(matrix.data)  # sublinear: repetition counts, but less
     df = np.bincount(matrix.indices, minlength=len(names))
-    n = len(cases)
+    n = matrix.shape[0]
     idf = np.log((1 + n) / (1 + df)).astype(np.float32)
     idf[df <= 1] = 0.0  # a word in one case links it to nothing
     # A word in more than 5% of cases says little about any pair, and such words are what
@@ -103,27 +164,23 @@ def _text_matrix(cases: list[Case], analyzer: Analyzer) -> tuple[sparse.csr_matr
     idf[df > max(COMMON_MIN, COMMON_SHARE * n)] = 0.0
     weighted = sparse.csr_matrix(matrix @ sparse.diags(idf))
     weighted.eliminate_zeros()
-    return _normalise(_keep_top(weighted, WORDS_PER_CASE)), names
+    # The vocabulary terms a text names are kept whatever their weight: they are the words
+    # editors agreed on.
+    vocabulary = np.array([":" in name for name in names], dtype=bool)
+    return _normalise(_keep_top(weighted, WORDS_PER_CASE, vocabulary))
 
 
-def _keep_top(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
-    """Keep the k heaviest words per case: its vocabulary, not every word it happens to use."""
-    indptr, indices, data = [0], [], []
-    for row in range(matrix.shape[0]):
-        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-        values = matrix.data[lo:hi]
-        keep = np.argsort(-values, kind="stable")[:k] if hi - lo > k else np.arange(hi - lo)
-        indices.append(matrix.indices[lo:hi][keep])
-        data.append(values[keep])
-        indptr.append(indptr[-1] + len(keep))
-    return sparse.csr_matrix(
-        (
-            np.concatenate(data) if data else np.array([], dtype=np.float32),
-            np.concatenate(indices) if indices else np.array([], dtype=np.int32),
-            np.array(indptr),
-        ),
-        shape=matrix.shape,
-    )
+def _keep_top(matrix: sparse.csr_matrix, k: int, always: np.ndarray) -> sparse.csr_matrix:
+    """The k heaviest words per case (its vocabulary, not every word it happens to use) and
+    every column marked in ``always``; of equal weights, the word first in the row."""
+    matrix.sort_indices()
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((-matrix.data, rows))  # by row, heaviest first, stable
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order)) - matrix.indptr[rows[order]]
+    keep = (rank < k) | always[matrix.indices]
+    indptr = np.r_[0, np.cumsum(np.bincount(rows[keep], minlength=matrix.shape[0]))]
+    return sparse.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), matrix.shape)
 
 
 def _normalise(matrix: sparse.spmatrix) -> sparse.csr_matrix:
@@ -133,50 +190,90 @@ def _normalise(matrix: sparse.spmatrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
 
+def term_words(registry: Registry) -> dict[str, tuple[str, ...]]:
+    """The words a text uses when it writes about a facet term: its token (its label and
+    synonyms, as the Analyzer finds them) and each content word of its label ("Werk en
+    meedoen": werk, meedoen), as stems."""
+    out = {}
+    for facet in FACET_WEIGHTS:
+        vocab = registry.vocabularies.get(facet)
+        for term in vocab.terms if vocab else ():
+            token = f"{facet}:{term.id}"
+            out[token] = tuple(dict.fromkeys((token, *(stem(w) for w in words(term.label)))))
+    return out
+
+
+def _facet_matrix(
+    cases: list[Case], counts: sparse.csr_matrix, names: list[str], registry: Registry
+) -> tuple[sparse.csr_matrix, list[str]]:
+    """The facet view, rows normalised: each listed term weighted by its rarity and by its
+    salience, 1 + log(1 + how much more than an average case the text names the term's
+    words: the mean, over its words, of count / mean count in the corpus)."""
+    terms: dict[str, int] = {}
+    indptr, indices = [0], []
+    for case in cases:
+        indices.extend(terms.setdefault(t, len(terms)) for t in listed_terms(case))
+        indptr.append(len(indices))
+    shape = (len(cases), len(terms))
+    listed = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr), shape)
+    column = {name: j for j, name in enumerate(names)}
+    mean = np.asarray(counts.sum(axis=0)).ravel() / max(len(cases), 1)
+    watched = term_words(registry)
+    rows, cols, data = [], [], []
+    for term, t in terms.items():
+        stems = watched.get(term, (term,))
+        for w in stems:
+            j = column.get(w)
+            if j is not None and mean[j] > 0:
+                rows.append(j)
+                cols.append(t)
+                data.append(1.0 / (mean[j] * len(stems)))
+    to_terms = sparse.csr_matrix((data, (rows, cols)), shape=(len(names), len(terms)))
+    salience = sparse.csr_matrix(listed.multiply(counts @ to_terms))
+    salience.data = np.log1p(salience.data)
+    matrix = sparse.csr_matrix(listed + salience)  # 1 + log(1 + salience)
+    df = np.bincount(listed.indices, minlength=len(terms))
+    n = len(cases)
+    weights = np.array(
+        [
+            math.sqrt(FACET_WEIGHTS[term.split(":", 1)[0]]) * math.log(n / max(d, 1))
+            for term, d in zip(terms, df, strict=True)
+        ],
+        dtype=np.float32,
+    )
+    return _normalise(matrix @ sparse.diags(weights)), list(terms)
+
+
 class Similarity:
     """Similarity over one corpus; build once per build, then ask per case."""
 
-    def __init__(self, corpus: Corpus, analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self, corpus: Corpus, analyzer: Analyzer | None = None, compounds: Compounds | None = None
+    ) -> None:
         self.corpus = corpus
         self.cases = sorted(corpus.cases, key=lambda c: c.id)  # stable order, stable ties
         self.index = {c.id: i for i, c in enumerate(self.cases)}
         self.analyzer = analyzer or Analyzer(corpus.registry)
+        self.words = TextWords(self.analyzer, compounds or Compounds(corpus.registry))
+        counts, self.text_names = _counts(self.cases, self.words)
+        self.text = _text_matrix(counts, self.text_names)
+        facets, self.facet_names = _facet_matrix(
+            self.cases, counts, self.text_names, corpus.registry
+        )
         # Facet terms number ~150 at most, so the facet view is a small dense matrix and
         # its block products are plain BLAS; the text view stays sparse.
-        facets, _ = _facet_matrix(self.cases)
         self.facets = facets.toarray()
-        self.text, self.text_names = _text_matrix(self.cases, self.analyzer)
         networks = {n: i for i, n in enumerate(sorted({c.network for c in self.cases}))}
         self.network = np.array([networks[c.network] for c in self.cases])
-        # For reasons: each case's known facet terms, and the vocabulary terms its text
-        # names (shown by their labels, never as stems), with their weights.
-        self.terms = [
-            {f: FACETS_BY_NAME[f].stated(corpus.terms_of(c, f)) for f, _ in REASON_LABELS}
-            for c in self.cases
-        ]
-        self.labels = {
-            (f, t.id): t.label
-            for f, _ in REASON_LABELS
-            if f in corpus.registry.vocabularies
-            for t in corpus.registry.vocabularies[f].terms
-        }
-        reason_facets = {f for f, _ in REASON_LABELS}
-        shown = {
-            j
-            for j, w in enumerate(self.text_names)
-            if w in self.analyzer.labels and w.split(":", 1)[0] in reason_facets
-        }
-        text = self.text
-        self.mentions = []
-        for row in range(len(self.cases)):
-            lo, hi = text.indptr[row], text.indptr[row + 1]
-            self.mentions.append(
-                {
-                    self.text_names[j]: float(v)
-                    for j, v in zip(text.indices[lo:hi], text.data[lo:hi], strict=True)
-                    if j in shown and v > 0
-                }
-            )
+        self.explain = Reasons(
+            self.cases,
+            corpus.registry,
+            self.analyzer,
+            self.words.compounds,
+            (facets, self.facet_names, FACET_SHARE),
+            (self.text, self.text_names, TEXT_SHARE),
+            sparse.csr_matrix(counts.multiply(self.text.astype(bool))),
+        )
 
     def scores(self, start: int, stop: int) -> np.ndarray:
         """Dense scores of rows start..stop against all cases (one block, never n x n)."""
@@ -212,13 +309,9 @@ class Similarity:
                         (j for j in range(n) if j != start + row),
                         key=lambda j: (-rounded[row, j], j),
                     )[:k]
-                case = self.cases[start + row]
-                result[case.id] = [
-                    Match(
-                        self.cases[j].id,
-                        round(float(dense[row, j]), 4),
-                        self.reasons(case, self.cases[j]),
-                    )
+                i = start + row
+                result[self.cases[i].id] = [
+                    Match(self.cases[j].id, round(float(dense[row, j]), 4), self.explain.of(i, j))
                     for j in candidates
                     if dense[row, j] > 0
                 ]
@@ -228,47 +321,15 @@ class Similarity:
         row = self.index[case_id]
         rounded = np.round(self.scores(row, row + 1)[0], 6)
         order = sorted(range(len(rounded)), key=lambda j: (-rounded[j], j))
-        case = self.cases[row]
         return [
-            Match(self.cases[j].id, round(float(rounded[j]), 4), self.reasons(case, self.cases[j]))
+            Match(self.cases[j].id, round(float(rounded[j]), 4), self.explain.of(row, j))
             for j in order[:k]
             if rounded[j] > 0
         ]
 
     def reasons(self, a: Case, b: Case) -> tuple[str, ...]:
-        """Plain Dutch a resident understands: what the two cases share, most telling
-        first, always with the term labels ("zelfde knelpunt: Geen vaste financiering").
-        Words of the text are never shown on their own (a stem such as "procent" says
-        nothing); a term both texts name but neither lists is shown by its label."""
-        out: list[str] = []
-        terms_a, terms_b = self.terms[self.index[a.id]], self.terms[self.index[b.id]]
-        for facet, label in REASON_LABELS:
-            mine = terms_a.get(facet)
-            if not mine:
-                continue
-            theirs = terms_b.get(facet, ())
-            shared = [t for t in mine if t in theirs]
-            if shared:
-                names = [self.labels.get((facet, t), t) for t in shared[:2]]
-                out.append(f"{label}: {', '.join(names)}")
-            if len(out) == 3:
-                break
-        mentioned = self.shared_mentions(a, b)
-        if mentioned:
-            out.append("beide noemen: " + ", ".join(mentioned))
-        return tuple(out)
-
-    def shared_mentions(self, a: Case, b: Case, limit: int = 2) -> list[str]:
-        """Labels of the vocabulary terms both texts name that are not already a shared
-        term of both cases, most telling first."""
-        weight_a, weight_b = self.mentions[self.index[a.id]], self.mentions[self.index[b.id]]
-        terms_a, terms_b = self.terms[self.index[a.id]], self.terms[self.index[b.id]]
-        listed = {
-            f"{facet}:{t}"
-            for facet in terms_a
-            for t in terms_a[facet]
-            if t in terms_b.get(facet, ())
-        }
-        common = (weight_a.keys() & weight_b.keys()) - listed
-        ranked = sorted(common, key=lambda w: (-(weight_a[w] * weight_b[w]), w))[:limit]
-        return [self.analyzer.labels[w] for w in ranked]
+        """Plain Dutch a resident understands: what the two cases share, the kind of trait
+        that adds most to their likeness first ("zelfde thema: Werk en meedoen"). Terms are
+        shown by their labels, words of the texts as both cases write them ("beide noemen:
+        uitkering"), never as a stem."""
+        return self.explain.of(self.index[a.id], self.index[b.id])
