@@ -12,6 +12,7 @@ import pytest
 
 from kb_tools.dutch import Compounds, synonym_map
 from kb_tools.index import pagefind as sitesearch
+from kb_tools.index.plaintext import plain_text
 from kb_tools.load.registry import load_registry
 
 from .conftest import CONTENT
@@ -57,7 +58,7 @@ def test_synonyms_go_to_the_most_specific_vocabulary(registry):
 
 
 def test_plain_text_drops_markdown():
-    paragraphs = sitesearch.plain_text(record()["text"])
+    paragraphs = plain_text(record()["text"])
     assert paragraphs == ["Situatie", "De buurtcoöperatie helpt ouderen.", "een lijst"]
 
 
@@ -109,3 +110,129 @@ def test_a_failing_index_job_says_so_in_dutch(tmp_path):
 def test_the_child_reports_a_missing_input_as_an_error(tmp_path: Path, capsys):
     assert sitesearch.main([str(tmp_path / "weg"), str(tmp_path / "uit")]) == 1
     assert "Schrijven lukte niet" in capsys.readouterr().err
+
+
+def common_word_records(n: int = 8) -> list[dict]:
+    """``n`` records with "gemeente" in every body, once or (record 0) four times; record
+    5 has it in its title, record 6 in its summary, and record 7 only in a term label."""
+    out = []
+    for i in range(n):
+        times = 4 if i == 0 else 1
+        out.append(
+            record(
+                url=f"casussen/test/c{i}/",
+                title="Overleg met de gemeente" if i == 5 else f"Casus nummer {i}",
+                summary="Steun van de gemeente." if i == 6 else "Bewoners regelen vervoer.",
+                text="## Situatie\n\n" + "De gemeente helpt. " * times + f"Woord{i} staat hier.",
+                labels=["Gemeentelijk beleid"] if i == 7 else [],
+                meta={"id": f"ams-{i:04d}"},
+            )
+        )
+    return out
+
+
+def test_pruning_keeps_a_common_word_in_its_densest_bodies_only(registry):
+    records = common_word_records()
+    pruned = sitesearch.prune(records, Compounds(registry), keep=2)
+    key = sitesearch._key("gemeente")
+    kept = [i for i, p in enumerate(pruned) if key not in p]
+    assert len(kept) == 2 and 0 in kept  # the densest body keeps it
+    assert all(key not in p for p in sitesearch.prune(records, Compounds(registry), keep=8))
+    assert 5 not in kept
+    html = sitesearch.document(records[5], Compounds(registry), pruned[5])
+    # The title and summary keep the word; the body's copy is marked (not found by typing).
+    assert "<h1>Overleg met de gemeente</h1>" in html
+    assert f"{sitesearch.MARK}gemeente " in html and " Woord5 " in html  # rare: never pruned
+    summary = sitesearch.document(records[6], Compounds(registry), pruned[6])
+    assert "<p>Steun van de gemeente.</p>" in summary and 6 not in kept
+
+
+def test_the_word_list_has_indexed_words_as_spelled_by_first_letter(registry):
+    shards = sitesearch.word_list(common_word_records(), Compounds(registry))
+    assert shards["g"]["gemeente"] == 8
+    assert "Overleg" in shards["o"] and "overleg" not in shards["o"]  # the usual spelling
+    # A hidden part of "zorgcoöperatie" (the text lacks it on its own).
+    assert "coöperatie" in sitesearch.word_list([record()], Compounds(registry))["c"]
+    words = {w.lower() for shard in shards.values() for w in shard}
+    assert not words & {"de", "het", "staat", "woord0"}  # stop words, short and non-letters
+    assert all(len(w) >= 4 for w in words)
+
+
+def test_pruning_never_loses_a_case_with_the_word_in_title_summary_or_label(
+    tmp_path, registry, browser
+):
+    import json
+
+    from kb_tools.bench.static import serve
+
+    work = tmp_path / "work"
+    work.mkdir()
+    records = common_word_records()
+    payload = {"parts": Compounds(registry).parts, "records": records, "body_pages": 2}
+    (work / "invoer.json").write_text(json.dumps(payload), encoding="utf-8")
+    site = tmp_path / "site"
+    sitesearch.write_index(work, site / "pagefind")
+    (site / "index.html").write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
+    assert json.loads((site / "pagefind" / "woorden" / "g.json").read_text())["gemeente"] == 8
+    with serve(site) as served:
+        page = browser.new_page()
+        try:
+            page.goto(served.url)
+            found = page.evaluate(
+                """async () => {
+                  const pf = await import('/pagefind/pagefind.js');
+                  await pf.options({baseUrl: '/'});
+                  const found = {};
+                  for (const q of ['gemeente', 'gemeentelijk', 'woord3']) {
+                    const r = await pf.search(q);
+                    found[q] = (await Promise.all(r.results.map((x) => x.data())))
+                      .map((d) => d.meta.id).sort();
+                  }
+                  return found;
+                }"""
+            )
+        finally:
+            page.close()
+    # Two densest bodies (0 and one more) + title (5), summary (6) and label (7).
+    assert {"ams-0000", "ams-0005", "ams-0006", "ams-0007"} <= set(found["gemeente"])
+    assert len(found["gemeente"]) == 5, found
+    assert found["gemeentelijk"] == ["ams-0007"]
+    assert found["woord3"] == ["ams-0003"]
+
+
+def test_a_large_index_comes_in_parts_that_the_search_page_merges(tmp_path, registry, browser):
+    import json
+
+    from kb_tools.bench.static import serve
+
+    work = tmp_path / "work"
+    work.mkdir()
+    records = common_word_records()
+    payload = {"parts": Compounds(registry).parts, "records": records, "part_pages": 3}
+    (work / "invoer.json").write_text(json.dumps(payload), encoding="utf-8")
+    site = tmp_path / "site"
+    out = site / "pagefind"
+    sitesearch.write_index(work, out)
+    assert json.loads((out / "delen.json").read_text()) == ["deel-1/", "deel-2/"]
+    assert not list(out.glob("deel-*/*.js")) and not list(out.glob("deel-*/pagefind-*ui*"))
+    (site / "index.html").write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
+    with serve(site) as served:
+        page = browser.new_page()
+        try:
+            page.goto(served.url)
+            found = page.evaluate(
+                """async () => {
+                  const pf = await import('/pagefind/pagefind.js');
+                  await pf.options({baseUrl: '/'});
+                  await pf.init();
+                  for (const part of ['deel-1/', 'deel-2/']) {
+                    await pf.mergeIndex('/pagefind/' + part, {baseUrl: '/'});
+                  }
+                  const r = await pf.search('vervoer');
+                  return (await Promise.all(r.results.map((x) => x.data()))).map((d) => d.meta.id);
+                }"""
+            )
+        finally:
+            page.close()
+    # Every case but the one whose summary is about the municipality, from all three parts.
+    assert sorted(found) == [f"ams-{i:04d}" for i in range(8) if i != 6]

@@ -299,3 +299,82 @@ def test_search_loads_nothing_from_other_hosts(search: Search, base_url: str):
     assert any("/pagefind/" in u for u in requests)
     outside = [u for u in requests if not u.startswith((base_url, "data:", "blob:"))]
     assert not outside, outside
+
+
+# -- forgiving matching and typos (issue 16) ---------------------------------------------
+
+
+def tiers(search: Search) -> list[bool]:
+    """Per result in order: whether it has every content word (no "Zonder het woord")."""
+    search.titles()  # every page of results
+    return [
+        not r.locator(".kb-result__missing").count()
+        for r in search.page.locator(".kb-result").all()
+    ]
+
+
+def test_cases_with_all_words_come_before_cases_with_most(search: Search):
+    # Only a helpdesk answer has both words; the cases with one follow it.
+    search.open().query("Elsrijk Lierop")
+    complete = tiers(search)
+    assert complete and complete[0] and not all(complete), (complete, search.status())
+    assert complete == sorted(complete, reverse=True), complete  # no complete one after a partial
+    assert "met al uw woorden, daarna resultaten met de meeste woorden" in search.status()
+    assert not search.errors
+
+
+def test_a_question_finds_the_case_that_has_most_of_its_words(search: Search):
+    search.open().query("ouderen denken zelf na over voorzorg")
+    titles = search.titles()
+    assert titles and titles[0].startswith("Ouderen in Elsrijk onderzoeken zelf voorzorg"), titles
+    assert not search.status().startswith("Niets gevonden")
+    assert not search.errors
+
+
+def test_question_filler_never_counts_against_a_case(search: Search):
+    asked = search.open().query("mag iemand met een uitkering vrijwilligerswerk doen").titles()
+    bare = search.query("uitkering vrijwilligerswerk").titles()
+    assert asked and asked == bare
+    # A result may lack a content word, never a filler word.
+    lacks = search.page.locator(".kb-result__missing").all_inner_texts()
+    assert {t.removeprefix("Zonder het woord: ") for t in lacks} <= {
+        "uitkering",
+        "vrijwilligerswerk",
+    }
+
+
+def test_no_nothing_found_while_a_content_word_matches(search: Search):
+    search.open().query("Elsrijk xyzzyqwerty")
+    assert search.count() >= 1 and not search.status().startswith("Niets gevonden")
+    expect(search.page.locator("#kb-none")).to_be_hidden()
+    assert any(t.startswith(ELSRIJK) for t in search.titles())
+    search.query("xyzzyqwerty plughzork")  # no word matches: then nothing is found
+    assert search.status().startswith("Niets gevonden")
+
+
+@pytest.mark.parametrize(
+    ("query", "meant", "title"),
+    [
+        ("zorgcooperatie austerliz", "Austerlitz", "Zorgcoöperatie Austerlitz"),
+        ("vrijwiligers met uitkering", "vrijwilligers", "Vrijwilligers met een uitkering"),
+    ],
+)
+def test_a_typo_is_also_searched_as_the_nearest_indexed_word(
+    search: Search, query: str, meant: str, title: str
+):
+    search.open().query(query)
+    status = search.page.locator("#kb-status")  # the live region says it
+    expect(status).to_contain_text(f"Ook gezocht op: {meant}.")
+    assert status.get_attribute("role") == "status"
+    titles = search.titles()
+    assert any(t.startswith(title) for t in titles[:3]), titles
+    assert not search.errors
+
+
+@pytest.mark.parametrize(
+    "query", ["zorgcoöperatie Austerlitz", "vrijwilligers uitkering", "vrijwil"]
+)
+def test_a_correctly_spelled_word_is_never_corrected(search: Search, query: str):
+    search.open().query(query)
+    assert search.count() > 0
+    assert "Ook gezocht op:" not in search.status()

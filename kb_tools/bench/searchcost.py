@@ -37,8 +37,8 @@ def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]
     worker, which the page's DevTools session does not see). Text files count gzipped,
     as a web host sends them; Pagefind's own files are compressed already.
 
-    Per query, on a fresh page: the bytes of word chunks and result fragments (what the
-    issue budgets), the filter files (loaded once per visit, after the first results,
+    Per query, on a fresh page: the bytes of word chunks, shards of the typo word list
+    and result fragments (what the issue budgets), the filter files (loaded once per visit, after the first results,
     for the counts) and the milliseconds from pressing Enter to the first result, after
     typing the query at 80 ms per key. ``startup_bytes`` is what opening the page loads
     from pagefind/ (code, wasm, page list); ``ready_ms`` how long until that is loaded.
@@ -55,6 +55,8 @@ def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]
             if path.endswith(_COMPRESSED_BY_HOST):
                 size = gzip_size(site / path.lstrip("/"))
             kind = path.rsplit(".pf_", 1)[-1] if ".pf_" in path else "other"
+            if "/pagefind/woorden/" in path:  # the typo word list: loaded per query
+                kind = "index"
             kinds[kind if kind in kinds else "other"] += size
         return kinds
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kb_tools import facets
-from kb_tools.dutch import synonym_map
+from kb_tools.dutch import QUERY_FILLER, STOP_WORDS, fold, synonym_map
 from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import Match
@@ -318,6 +318,8 @@ def _search(corpus: Corpus, site_url: str = "") -> PageSpec:
             "labels": labels,
             "totals": {k: {t: n for t, n in v.items() if n} for k, v in totals.items()},
             "synonyms": synonym_map(registry),
+            # Words that never count against a case: the page leaves them out of a query.
+            "ignore": sorted(QUERY_FILLER | {fold(w) for w in STOP_WORDS}),
             "cases": len(corpus.cases),
             "answers": len(corpus.answers),
             # "Kopieer link" in the results: the published address, never a loopback one.

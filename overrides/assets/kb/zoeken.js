@@ -9,7 +9,12 @@
 const MAX_QUERY = 200; // longer queries are cut; each word is looked up separately
 const PAGE = 10;
 const FEW = 20; // fewer cases than this for the words as typed: also search synonyms
+const MAX_WORDS = 8; // content words of one query that count (a question has a few)
+// Pruned words carry this letter in the index text (kb_tools.index.pagefind.MARK).
+const MARK = /\u01c2/g;
 const DATA = JSON.parse(document.getElementById("kb-search-data").textContent);
+// Folded stop words and question filler (kb_tools.dutch): they never count against a case.
+const IGNORE = new Set(DATA.ignore || []);
 const form = document.getElementById("kb-search");
 const input = document.getElementById("kb-q");
 const status = document.getElementById("kb-status");
@@ -37,6 +42,8 @@ let results = [];
 let shown = 0;
 let sequence = 0;
 let timer = 0;
+let lastCorrected = []; // [typed, meant] of the last search (forgiving)
+const preloaded = new Set();
 
 function cleanQuery(value) {
   return (value || "").replace(/\s+/g, " ").trim().slice(0, MAX_QUERY);
@@ -69,16 +76,203 @@ function expand(query) {
   return used.length ? { text: out.join(" "), used } : null;
 }
 
+// The words of a query that count: no stop words or question filler ("mag iemand met
+// een uitkering ..." asks about "uitkering"), each once, as typed. A query of filler
+// alone keeps its words.
+function contentWords(query) {
+  const all = query.match(/[\p{L}\p{N}]+/gu) || [];
+  const keep = (words) => {
+    const seen = new Set();
+    return words.filter((w) => !seen.has(fold(w)) && seen.add(fold(w)));
+  };
+  const content = keep(all.filter((w) => fold(w).length > 1 && !IGNORE.has(fold(w))));
+  return (content.length ? content : keep(all)).slice(0, MAX_WORDS);
+}
+
+// Damerau-Levenshtein distance (adjacent swaps count once), given up above max.
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before = null;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, before[j - 2] + 1);
+      }
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    before = prev;
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+// The indexed words worth correcting to, one small file per first letter (written at
+// build time beside the index): loaded only when a word of a query is not in the index.
+const wordShards = new Map();
+function wordShard(letter) {
+  if (!wordShards.has(letter)) {
+    const url = new URL(`../../pagefind/woorden/${letter}.json`, import.meta.url);
+    wordShards.set(
+      letter,
+      fetch(url)
+        .then((r) => (r.ok ? r.json() : {}))
+        .catch(() => ({})),
+    );
+  }
+  return wordShards.get(letter);
+}
+
+// Whether a word is an indexed word or the start of one (a word being typed). Short
+// words are never corrected; the others are checked against the word list.
+async function isIndexed(word) {
+  const folded = fold(word);
+  if (folded.length < 5) return true;
+  const words = await wordShard(/^[a-z]/.test(folded) ? folded[0] : "_");
+  return Object.keys(words).some((w) => fold(w).startsWith(folded));
+}
+
+// The nearest indexed word to a word the index does not have: one edit away for a word
+// of 5 letters or more, two for 8 or more; the most common one of the nearest. Or null.
+async function nearest(word) {
+  const folded = fold(word);
+  if (folded.length < 5) return null;
+  const max = folded.length >= 8 ? 2 : 1;
+  const letter = /^[a-z]/.test(folded) ? folded[0] : "_";
+  const words = await wordShard(letter);
+  let best = null;
+  for (const [spelled, pages] of Object.entries(words)) {
+    const d = distance(folded, fold(spelled), max);
+    if (d > max || d === 0) continue;
+    if (!best || d < best.d || (d === best.d && pages > best.pages)) best = { spelled, pages, d };
+  }
+  return best && best.spelled;
+}
+
+function countsOf(search) {
+  return search.filters || {};
+}
+
+function addCounts(total, counts, sign = 1) {
+  for (const [facet, values] of Object.entries(counts)) {
+    total[facet] ||= {};
+    for (const [value, n] of Object.entries(values)) {
+      total[facet][value] = (total[facet][value] || 0) + sign * n;
+    }
+  }
+  return total;
+}
+
+function subsets(items, size) {
+  if (size === 0) return [[]];
+  if (items.length < size) return [];
+  const [first, ...rest] = items;
+  return [...subsets(rest, size - 1).map((s) => [first, ...s]), ...subsets(rest, size)];
+}
+
+// Ranked, forgiving matching. Pagefind finds only pages with every word, so: the pages
+// with all content words first; when those are few, the pages with all but one, then
+// the pages with most of them (at least half, or any at all when nothing else is
+// found), each group in Pagefind's order. A word the index lacks is replaced by the
+// nearest indexed word. Returns a search ({results, filters}) and what was corrected;
+// each result of a lower group lists the words it lacks (result.missing).
+async function forgiving(query, options) {
+  if (!query) return [await pagefind.search(null, options), []];
+  const typed = contentWords(query);
+  // Most words are spelled right: ask Pagefind while the word list is checked.
+  const known = Promise.all(typed.map(isIndexed));
+  const guess = pagefind.search(typed.join(" "), options);
+  guess.catch(() => null); // not awaited when a word is corrected
+  const words = [];
+  const corrected = [];
+  for (const [i, word] of typed.entries()) {
+    if ((await known)[i]) {
+      words.push(word);
+      continue;
+    }
+    const near = await nearest(word);
+    if (near && !words.some((w) => fold(w) === fold(near))) {
+      words.push(near);
+      corrected.push([word, near]);
+    } else if (!near) {
+      words.push(word); // Pagefind may still know its stem
+    }
+  }
+  if (!words.length) return [{ results: [], filters: {} }, corrected];
+  const same = corrected.length === 0 && words.length === typed.length;
+  const all = same ? await guess : await pagefind.search(words.join(" "), options);
+  const results = [...all.results];
+  const filters = addCounts({}, countsOf(all));
+  const seen = new Set(results.map((r) => r.id));
+  const n = words.length;
+  const add = (found, missing) => {
+    for (const r of found) {
+      if (!seen.has(r.id)) {
+        seen.add(r.id);
+        r.missing = missing;
+        results.push(r);
+      }
+    }
+  };
+  if (results.length >= FEW || n < 2) return [{ results, filters }, corrected];
+  if (n >= 3) {
+    // All words but one: each page of those lacks exactly the word left out.
+    const rest = await Promise.all(
+      words.map((_, i) => pagefind.search(words.filter((_, j) => j !== i).join(" "), options)),
+    );
+    for (const [i, search] of rest.entries()) {
+      add(search.results, [words[i]]);
+      addCounts(filters, countsOf(search));
+      addCounts(filters, countsOf(all), -1);
+    }
+    if (results.length >= FEW || n === 3) return [{ results, filters }, corrected];
+  }
+  // Each word alone: pages ranked by how many of the words they have, then by score.
+  const single = await Promise.all(words.map((w) => pagefind.search(w, options)));
+  const found = new Map();
+  for (const [i, search] of single.entries()) {
+    for (const r of search.results) {
+      if (seen.has(r.id)) continue;
+      const entry = found.get(r.id) || { r, has: new Set(), score: 0 };
+      entry.has.add(i);
+      entry.score += r.score;
+      found.set(r.id, entry);
+    }
+  }
+  const most = Math.max(0, ...[...found.values()].map((e) => e.has.size));
+  const least = results.length ? Math.min(most, Math.ceil(n / 2)) : 1;
+  const ranked = [...found.values()]
+    .filter((e) => e.has.size >= least)
+    .sort((a, b) => b.has.size - a.has.size || b.score - a.score);
+  for (const e of ranked) add([e.r], words.filter((_, i) => !e.has.has(i)));
+  if (ranked.length) {
+    // Two words: |A or B| = |A| + |B| - |A and B|, exact. More: an upper bound, so an
+    // option with results never shows 0.
+    for (const search of single) addCounts(filters, countsOf(search));
+    if (n === 2) addCounts(filters, countsOf(all), -2);
+    for (const values of Object.values(filters)) {
+      for (const value of Object.keys(values)) values[value] = Math.max(0, values[value]);
+    }
+  }
+  return [{ results, filters }, corrected];
+}
+
 // One search for the words as typed; when that finds few cases, united with one for
 // the words with synonyms replaced: typed-word hits first. The counts per option stay
 // exact: |A or B| = |A| + |B| - |A and B|, and "A and B" is one search with both sets
 // of words. Returns the search and whether the synonyms were used.
 async function searchAll(query, expanded, options) {
-  const typed = await pagefind.search(query || null, options);
+  const [typed, corrected] = await forgiving(query, options);
+  lastCorrected = corrected;
   if (!expanded || typed.results.length >= FEW) return [typed, false];
   const [other, both] = await Promise.all([
     pagefind.search(expanded.text, options),
-    pagefind.search(`${query} ${expanded.text}`, options),
+    pagefind.search(`${contentWords(query).join(" ")} ${expanded.text}`, options),
   ]);
   const seen = new Set(typed.results.map((r) => r.id));
   const results = [...typed.results, ...other.results.filter((r) => !seen.has(r.id))];
@@ -207,12 +401,13 @@ function excerpt(html) {
   const p = document.createElement("p");
   p.className = "kb-result__excerpt";
   for (const node of doc.body.firstChild.childNodes) {
+    const text = node.textContent.replace(MARK, "");
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
+      mark.textContent = text;
       p.append(mark);
     } else {
-      p.append(node.textContent);
+      p.append(text);
     }
   }
   return p;
@@ -222,7 +417,8 @@ async function showMore(mine) {
   const slice = results.slice(shown, shown + PAGE);
   const data = await Promise.all(slice.map((r) => r.data()));
   if (mine !== sequence) return;
-  for (const item of data) {
+  const missing = slice.map((r) => r.missing);
+  for (const [index, item] of data.entries()) {
     const li = document.createElement("li");
     li.className = "kb-result";
     const h = document.createElement("h2");
@@ -240,6 +436,12 @@ async function showMore(mine) {
       li.append(p);
     }
     if (item.excerpt) li.append(excerpt(item.excerpt));
+    if (missing[index]) {
+      const p = document.createElement("p");
+      p.className = "kb-result__missing";
+      p.textContent = `Zonder het woord: ${missing[index].join(", ")}`;
+      li.append(p);
+    }
     if (item.meta.link) li.append(copyButton(item));
     list.append(li);
   }
@@ -377,6 +579,12 @@ function removeFilter(facet, value) {
   });
 }
 
+// "Ook gezocht op: Austerlitz" (for "austerliz"), spoken with the number of results.
+function corrections() {
+  if (!lastCorrected.length) return "";
+  return ` Ook gezocht op: ${lastCorrected.map(([, meant]) => meant).join(", ")}.`;
+}
+
 function showRewrite(expanded) {
   rewriteNote.hidden = !expanded;
   if (!expanded) return;
@@ -435,18 +643,26 @@ async function run() {
     if (!filtersLoaded) drawFilters(null, filters);
     answered = true;
     if (!results.length) {
-      status.textContent = query
-        ? `Niets gevonden voor "${query}"${hasFilters ? " met deze filters" : ""}.`
-        : "Niets gevonden met deze filters.";
+      status.textContent =
+        (query
+          ? `Niets gevonden voor "${query}"${hasFilters ? " met deze filters" : ""}.`
+          : "Niets gevonden met deze filters.") + corrections();
       await showNone(mine, query, filters);
       if (mine !== sequence) return;
       none.hidden = false;
     } else {
+      const complete = results.filter((r) => !r.missing).length;
       status.textContent =
         plural(results.length, "resultaat gevonden", "resultaten gevonden") +
         (query ? ` voor "${query}"` : "") +
         (hasFilters ? " met de gekozen filters" : "") +
-        ".";
+        "." +
+        (complete === results.length
+          ? ""
+          : complete
+            ? ` Bovenaan ${plural(complete, "resultaat", "resultaten")} met al uw woorden, daarna resultaten met de meeste woorden.`
+            : " Geen resultaat heeft al uw woorden: eerst de resultaten met de meeste woorden.") +
+        corrections();
       await showMore(mine);
     }
     if (!filtersLoaded) {
@@ -473,6 +689,16 @@ async function run() {
 function later() {
   clearTimeout(timer);
   const query = cleanQuery(input.value);
+  // Each finished word's part of the index loads while the reader types the next.
+  if (pagefind && /\s$/.test(input.value)) {
+    for (const word of contentWords(query)) {
+      if (fold(word).length > 2 && !preloaded.has(fold(word))) {
+        preloaded.add(fold(word));
+        pagefind.preload(word).catch(() => {});
+        isIndexed(word); // and the word list, should it be a typo
+      }
+    }
+  }
   if (query && query.replace(/[^\p{L}\p{N}]/gu, "").length < 3) return;
   timer = setTimeout(run, 400);
 }
@@ -488,12 +714,20 @@ async function start() {
   // wide screen they are a side column, always open.
   if (!window.matchMedia("(max-width: 59.984375em)").matches) details.open = true;
   try {
+    // A large site has its index in parts (pagefind/delen.json): Pagefind scores each
+    // part alone, which is much faster for common words, and merges the results.
+    const parts = fetch(new URL("../../pagefind/delen.json", import.meta.url))
+      .then((r) => (r.ok ? r.json() : []))
+      .catch(() => []);
     pagefind = await import(new URL("../../pagefind/pagefind.js", import.meta.url).href);
-    await pagefind.options({
-      baseUrl: new URL("../../", import.meta.url).pathname,
-      excerptLength: 24,
-    });
+    const settings = { baseUrl: new URL("../../", import.meta.url).pathname, excerptLength: 24 };
+    await pagefind.options(settings);
     await pagefind.init();
+    await Promise.all(
+      (await parts).map((part) =>
+        pagefind.mergeIndex(new URL(`../../pagefind/${part}`, import.meta.url).pathname, settings),
+      ),
+    );
     // Load the search code and the page list now, while the reader reads or types.
     pagefind.preload(" ").then(() => (form.dataset.index = "klaar"));
   } catch (error) {
