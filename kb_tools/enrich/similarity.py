@@ -5,8 +5,9 @@ Two sparse views of each case are compared with cosine similarity:
   by its rarity in the corpus (IDF), so a shared rare theme counts more than a shared common
   obstacle, by how much the case's own text writes about it, and more when its title and
   summary name it;
-- its text as search analyses it (``kb_tools.dutch.Analyzer``: stems, vocabulary synonyms as
-  one token) plus, at half weight, the parts of its compounds ("bijstandsuitkering":
+- its text as search analyses it (``kb_tools.dutch.Analyzer``: stems, verbs in the third
+  person as their infinitive, vocabulary synonyms as one token, not those the stop words cut
+  down to a broader word, ``whole_phrases``) plus, at half weight, the parts of its compounds ("bijstandsuitkering":
   bijstand, uitkering), weighted by TF-IDF, the IDF tempered by how common the word is in
   Dutch at large (wordfreq), title and summary counting double.
 Scores are computed block by block (rows times the transpose), keeping only the top k per
