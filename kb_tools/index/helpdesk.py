@@ -43,7 +43,7 @@ from kb_tools.validate.fields import CaseValidator
 CACHE_DIR = Path(".cache") / "kb-zoek"
 MANIFEST = "bestanden.json"
 FORMS = "woorden.json"  # stem -> the words as the texts write them, to show corrections
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MAX_QUERY_TOKENS = 30
 #: Fewer cases than this with every word as typed: words the index does not have are
 #: looked up as typos (the nearest indexed words are searched too).
