@@ -10,6 +10,7 @@ const MAX_QUERY = 200; // longer queries are cut; each word is looked up separat
 const PAGE = 10;
 const FEW = 20; // fewer cases than this for the words as typed: also search synonyms
 const MAX_WORDS = 8; // content words of one query that count (a question has a few)
+const FIRST = 3; // of a longer question, the words that fewest pages hold are asked first
 // Pruned words carry this letter in the index text (kb_tools.index.pagefind.MARK).
 const MARK = /\u01c2/g;
 const DATA = JSON.parse(document.getElementById("kb-search-data").textContent);
@@ -85,8 +86,42 @@ function contentWords(query) {
     const seen = new Set();
     return words.filter((w) => !seen.has(fold(w)) && seen.add(fold(w)));
   };
-  const content = keep(all.filter((w) => fold(w).length > 1 && !IGNORE.has(fold(w))));
+  // A word of one or two letters ("to" in "right to challenge") would be looked up as
+  // the start of every word that starts so: only an abbreviation the vocabularies know
+  // ("ww") counts.
+  const counts = (w) => !IGNORE.has(fold(w)) && (fold(w).length > 2 || Object.hasOwn(DATA.synonyms, fold(w)));
+  const content = keep(all.filter(counts));
   return (content.length ? content : keep(all)).slice(0, MAX_WORDS);
+}
+
+// How many pages hold a word (the word list; 0 when it is not listed: a short word, an
+// abbreviation, a rare word). Fewer pages: the word says more about what is asked.
+async function pagesOf(word) {
+  const folded = fold(word);
+  if (folded.length < 4) return 0;
+  const words = await wordShard(/^[a-z]/.test(folded) ? folded[0] : "_");
+  for (const [spelled, pages] of Object.entries(words)) if (fold(spelled) === folded) return pages;
+  return 0;
+}
+
+// The words of a long question asked first: the FIRST that fewest pages hold, in the
+// order typed. Each word loads its own part of the index (per index part), so a
+// question of eight words would move eight times the bytes of one: a word loaded while
+// the reader typed counts as held by half its pages (of two about as common words, the
+// one that costs nothing more).
+async function informative(words) {
+  if (words.length <= FIRST) return words;
+  const pages = (await Promise.all(words.map(pagesOf))).map((n, i) =>
+    preloaded.has(fold(words[i])) ? n / 2 : n,
+  );
+  const keep = new Set(
+    words
+      .map((w, i) => [w, pages[i], i])
+      .sort((a, b) => a[1] - b[1] || a[2] - b[2])
+      .slice(0, FIRST)
+      .map(([w]) => w),
+  );
+  return words.filter((w) => keep.has(w));
 }
 
 // Damerau-Levenshtein distance (adjacent swaps count once), given up above max.
@@ -183,7 +218,17 @@ function subsets(items, size) {
 // each result of a lower group lists the words it lacks (result.missing).
 async function forgiving(query, options) {
   if (!query) return [await pagefind.search(null, options), []];
-  const typed = contentWords(query);
+  const words = contentWords(query);
+  if (words.length > FIRST) {
+    // A long question: its most telling words first; all of them only when those find
+    // few cases.
+    const first = await forgivingWords(await informative(words), options);
+    if (first[0].results.length >= FEW) return first;
+  }
+  return forgivingWords(words, options);
+}
+
+async function forgivingWords(typed, options) {
   // Most words are spelled right: ask Pagefind while the word list is checked.
   const known = Promise.all(typed.map(isIndexed));
   const guess = pagefind.search(typed.join(" "), options);
@@ -413,12 +458,15 @@ function excerpt(html) {
   return p;
 }
 
+// The next PAGE results, each shown as soon as it and the ones above it have their
+// fragment: the first result does not wait for the tenth.
 async function showMore(mine) {
   const slice = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(slice.map((r) => r.data()));
-  if (mine !== sequence) return;
+  const pending = slice.map((r) => r.data());
   const missing = slice.map((r) => r.missing);
-  for (const [index, item] of data.entries()) {
+  for (const [index, loading] of pending.entries()) {
+    const item = await loading;
+    if (mine !== sequence) return;
     const li = document.createElement("li");
     li.className = "kb-result";
     const h = document.createElement("h2");
@@ -689,13 +737,15 @@ async function run() {
 function later() {
   clearTimeout(timer);
   const query = cleanQuery(input.value);
-  // Each finished word's part of the index loads while the reader types the next.
+  // The first finished content words load their parts of the index while the reader
+  // types on (not more: of a long question only the most telling words are asked).
   if (pagefind && /\s$/.test(input.value)) {
-    for (const word of contentWords(query)) {
+    const words = contentWords(query).filter((w) => !IGNORE.has(fold(w)));
+    for (const word of words) isIndexed(word); // the word list, should it be a typo
+    for (const word of words.slice(0, FIRST - 1)) {
       if (fold(word).length > 2 && !preloaded.has(fold(word))) {
         preloaded.add(fold(word));
         pagefind.preload(word).catch(() => {});
-        isIndexed(word); // and the word list, should it be a typo
       }
     }
   }
