@@ -39,6 +39,8 @@ const ROOT = new URL("../../", import.meta.url);
 
 let pagefind = null;
 let filtersLoaded = null; // a promise, once the filter files are asked for
+let filtersReady = false; // and once they are loaded
+let running = ""; // the query and filters of the search under way
 let results = [];
 let shown = 0;
 let sequence = 0;
@@ -662,6 +664,7 @@ async function run() {
   form.dataset.state = "bezig";
   const query = cleanQuery(input.value);
   const filters = selected();
+  running = JSON.stringify([query, filters]);
   writeAddress(query, filters);
   const hasFilters = Object.keys(filters).length > 0;
   // A search of very common words can take a second: say that it is busy.
@@ -684,11 +687,12 @@ async function run() {
     const expanded = expand(query);
     const options = { filters: pagefindFilters(filters) };
     if (!query) options.sort = { datum: "desc" };
+    const counted = filtersReady; // this search counts per option too
     let [search, widened] = await searchAll(query, expanded, options);
     if (mine !== sequence) return;
     results = search.results;
     showRewrite(widened ? expanded : null);
-    if (!filtersLoaded) drawFilters(null, filters);
+    if (!counted) drawFilters(null, filters);
     answered = true;
     if (!results.length) {
       status.textContent =
@@ -713,14 +717,17 @@ async function run() {
         corrections();
       await showMore(mine);
     }
-    if (!filtersLoaded) {
-      filtersLoaded = pagefind.filters(); // once: the counts need every filter file
-      await filtersLoaded;
-      [search] = await searchAll(query, expanded, options);
-    } else {
-      await filtersLoaded;
-    }
+    // A newer search makes this one's counts useless: it stops here, before asking
+    // Pagefind again (its searches would hold up the newer one's).
     if (mine !== sequence) return;
+    if (!counted) {
+      // Once: the counts need every filter file; then this search again, with counts.
+      filtersLoaded ||= pagefind.filters().then(() => (filtersReady = true));
+      await filtersLoaded;
+      if (mine !== sequence) return;
+      [search] = await searchAll(query, expanded, options);
+      if (mine !== sequence) return;
+    }
     drawFilters(await countsFor(query, expanded, filters, search), filters);
   } catch (error) {
     if (mine !== sequence) return;
@@ -788,6 +795,8 @@ async function start() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
+    // Enter after a pause: the search of these words is under way already.
+    if (form.dataset.state === "bezig" && running === JSON.stringify([cleanQuery(input.value), selected()])) return;
     run();
   });
   input.addEventListener("input", later);
