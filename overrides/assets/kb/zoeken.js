@@ -312,18 +312,21 @@ async function forgivingWords(typed, options) {
 // One search for the words as typed; when that finds few cases, united with one for
 // the words with synonyms replaced: typed-word hits first. The counts per option stay
 // exact: |A or B| = |A| + |B| - |A and B|, and "A and B" is one search with both sets
-// of words. Returns the search and whether the synonyms were used.
-async function searchAll(query, expanded, options) {
+// of words. Returns the search and whether the synonyms were used. counted: false
+// before the filter files are loaded (Pagefind counts nothing yet): no search for the
+// counts alone then.
+async function searchAll(query, expanded, options, counted = true) {
   const [typed, corrected] = await forgiving(query, options);
   lastCorrected = corrected;
   if (!expanded || typed.results.length >= FEW) return [typed, false];
   const [other, both] = await Promise.all([
     pagefind.search(expanded.text, options),
-    pagefind.search(`${contentWords(query).join(" ")} ${expanded.text}`, options),
+    counted ? pagefind.search(`${contentWords(query).join(" ")} ${expanded.text}`, options) : null,
   ]);
   const seen = new Set(typed.results.map((r) => r.id));
   const results = [...typed.results, ...other.results.filter((r) => !seen.has(r.id))];
   const filters = {};
+  if (!both) return [{ results, filters }, true];
   for (const facet of new Set([...Object.keys(typed.filters), ...Object.keys(other.filters)])) {
     const [a, b, ab] = [typed, other, both].map((s) => s.filters[facet] || {});
     filters[facet] = {};
@@ -688,7 +691,7 @@ async function run() {
     const options = { filters: pagefindFilters(filters) };
     if (!query) options.sort = { datum: "desc" };
     const counted = filtersReady; // this search counts per option too
-    let [search, widened] = await searchAll(query, expanded, options);
+    let [search, widened] = await searchAll(query, expanded, options, counted);
     if (mine !== sequence) return;
     results = search.results;
     showRewrite(widened ? expanded : null);
