@@ -10,6 +10,7 @@ const MAX_QUERY = 200; // longer queries are cut; each word is looked up separat
 const PAGE = 10;
 const FEW = 20; // fewer cases than this for the words as typed: also search synonyms
 const MAX_WORDS = 8; // content words of one query that count (a question has a few)
+const FIRST = 3; // of a longer question, the words that fewest pages hold are asked first
 // Pruned words carry this letter in the index text (kb_tools.index.pagefind.MARK).
 const MARK = /\u01c2/g;
 const DATA = JSON.parse(document.getElementById("kb-search-data").textContent);
@@ -38,6 +39,8 @@ const ROOT = new URL("../../", import.meta.url);
 
 let pagefind = null;
 let filtersLoaded = null; // a promise, once the filter files are asked for
+let filtersReady = false; // and once they are loaded
+let running = ""; // the query and filters of the search under way
 let results = [];
 let shown = 0;
 let sequence = 0;
@@ -85,8 +88,42 @@ function contentWords(query) {
     const seen = new Set();
     return words.filter((w) => !seen.has(fold(w)) && seen.add(fold(w)));
   };
-  const content = keep(all.filter((w) => fold(w).length > 1 && !IGNORE.has(fold(w))));
+  // A word of one or two letters ("to" in "right to challenge") would be looked up as
+  // the start of every word that starts so: only an abbreviation the vocabularies know
+  // ("ww") counts.
+  const counts = (w) => !IGNORE.has(fold(w)) && (fold(w).length > 2 || Object.hasOwn(DATA.synonyms, fold(w)));
+  const content = keep(all.filter(counts));
   return (content.length ? content : keep(all)).slice(0, MAX_WORDS);
+}
+
+// How many pages hold a word (the word list; 0 when it is not listed: a short word, an
+// abbreviation, a rare word). Fewer pages: the word says more about what is asked.
+async function pagesOf(word) {
+  const folded = fold(word);
+  if (folded.length < 4) return 0;
+  const words = await wordShard(/^[a-z]/.test(folded) ? folded[0] : "_");
+  for (const [spelled, pages] of Object.entries(words)) if (fold(spelled) === folded) return pages;
+  return 0;
+}
+
+// The words of a long question asked first: the FIRST that fewest pages hold, in the
+// order typed. Each word loads its own part of the index (per index part), so a
+// question of eight words would move eight times the bytes of one: a word loaded while
+// the reader typed counts as held by half its pages (of two about as common words, the
+// one that costs nothing more).
+async function informative(words) {
+  if (words.length <= FIRST) return words;
+  const pages = (await Promise.all(words.map(pagesOf))).map((n, i) =>
+    preloaded.has(fold(words[i])) ? n / 2 : n,
+  );
+  const keep = new Set(
+    words
+      .map((w, i) => [w, pages[i], i])
+      .sort((a, b) => a[1] - b[1] || a[2] - b[2])
+      .slice(0, FIRST)
+      .map(([w]) => w),
+  );
+  return words.filter((w) => keep.has(w));
 }
 
 // Damerau-Levenshtein distance (adjacent swaps count once), given up above max.
@@ -183,7 +220,17 @@ function subsets(items, size) {
 // each result of a lower group lists the words it lacks (result.missing).
 async function forgiving(query, options) {
   if (!query) return [await pagefind.search(null, options), []];
-  const typed = contentWords(query);
+  const words = contentWords(query);
+  if (words.length > FIRST) {
+    // A long question: its most telling words first; all of them only when those find
+    // few cases.
+    const first = await forgivingWords(await informative(words), options);
+    if (first[0].results.length >= FEW) return first;
+  }
+  return forgivingWords(words, options);
+}
+
+async function forgivingWords(typed, options) {
   // Most words are spelled right: ask Pagefind while the word list is checked.
   const known = Promise.all(typed.map(isIndexed));
   const guess = pagefind.search(typed.join(" "), options);
@@ -265,18 +312,21 @@ async function forgiving(query, options) {
 // One search for the words as typed; when that finds few cases, united with one for
 // the words with synonyms replaced: typed-word hits first. The counts per option stay
 // exact: |A or B| = |A| + |B| - |A and B|, and "A and B" is one search with both sets
-// of words. Returns the search and whether the synonyms were used.
-async function searchAll(query, expanded, options) {
+// of words. Returns the search and whether the synonyms were used. counted: false
+// before the filter files are loaded (Pagefind counts nothing yet): no search for the
+// counts alone then.
+async function searchAll(query, expanded, options, counted = true) {
   const [typed, corrected] = await forgiving(query, options);
   lastCorrected = corrected;
   if (!expanded || typed.results.length >= FEW) return [typed, false];
   const [other, both] = await Promise.all([
     pagefind.search(expanded.text, options),
-    pagefind.search(`${contentWords(query).join(" ")} ${expanded.text}`, options),
+    counted ? pagefind.search(`${contentWords(query).join(" ")} ${expanded.text}`, options) : null,
   ]);
   const seen = new Set(typed.results.map((r) => r.id));
   const results = [...typed.results, ...other.results.filter((r) => !seen.has(r.id))];
   const filters = {};
+  if (!both) return [{ results, filters }, true];
   for (const facet of new Set([...Object.keys(typed.filters), ...Object.keys(other.filters)])) {
     const [a, b, ab] = [typed, other, both].map((s) => s.filters[facet] || {});
     filters[facet] = {};
@@ -413,12 +463,15 @@ function excerpt(html) {
   return p;
 }
 
+// The next PAGE results, each shown as soon as it and the ones above it have their
+// fragment: the first result does not wait for the tenth.
 async function showMore(mine) {
   const slice = results.slice(shown, shown + PAGE);
-  const data = await Promise.all(slice.map((r) => r.data()));
-  if (mine !== sequence) return;
+  const pending = slice.map((r) => r.data());
   const missing = slice.map((r) => r.missing);
-  for (const [index, item] of data.entries()) {
+  for (const [index, loading] of pending.entries()) {
+    const item = await loading;
+    if (mine !== sequence) return;
     const li = document.createElement("li");
     li.className = "kb-result";
     const h = document.createElement("h2");
@@ -614,6 +667,7 @@ async function run() {
   form.dataset.state = "bezig";
   const query = cleanQuery(input.value);
   const filters = selected();
+  running = JSON.stringify([query, filters]);
   writeAddress(query, filters);
   const hasFilters = Object.keys(filters).length > 0;
   // A search of very common words can take a second: say that it is busy.
@@ -636,11 +690,12 @@ async function run() {
     const expanded = expand(query);
     const options = { filters: pagefindFilters(filters) };
     if (!query) options.sort = { datum: "desc" };
-    let [search, widened] = await searchAll(query, expanded, options);
+    const counted = filtersReady; // this search counts per option too
+    let [search, widened] = await searchAll(query, expanded, options, counted);
     if (mine !== sequence) return;
     results = search.results;
     showRewrite(widened ? expanded : null);
-    if (!filtersLoaded) drawFilters(null, filters);
+    if (!counted) drawFilters(null, filters);
     answered = true;
     if (!results.length) {
       status.textContent =
@@ -665,14 +720,17 @@ async function run() {
         corrections();
       await showMore(mine);
     }
-    if (!filtersLoaded) {
-      filtersLoaded = pagefind.filters(); // once: the counts need every filter file
-      await filtersLoaded;
-      [search] = await searchAll(query, expanded, options);
-    } else {
-      await filtersLoaded;
-    }
+    // A newer search makes this one's counts useless: it stops here, before asking
+    // Pagefind again (its searches would hold up the newer one's).
     if (mine !== sequence) return;
+    if (!counted) {
+      // Once: the counts need every filter file; then this search again, with counts.
+      filtersLoaded ||= pagefind.filters().then(() => (filtersReady = true));
+      await filtersLoaded;
+      if (mine !== sequence) return;
+      [search] = await searchAll(query, expanded, options);
+      if (mine !== sequence) return;
+    }
     drawFilters(await countsFor(query, expanded, filters, search), filters);
   } catch (error) {
     if (mine !== sequence) return;
@@ -689,13 +747,15 @@ async function run() {
 function later() {
   clearTimeout(timer);
   const query = cleanQuery(input.value);
-  // Each finished word's part of the index loads while the reader types the next.
+  // The first finished content words load their parts of the index while the reader
+  // types on (not more: of a long question only the most telling words are asked).
   if (pagefind && /\s$/.test(input.value)) {
-    for (const word of contentWords(query)) {
+    const words = contentWords(query).filter((w) => !IGNORE.has(fold(w)));
+    for (const word of words) isIndexed(word); // the word list, should it be a typo
+    for (const word of words.slice(0, FIRST - 1)) {
       if (fold(word).length > 2 && !preloaded.has(fold(word))) {
         preloaded.add(fold(word));
         pagefind.preload(word).catch(() => {});
-        isIndexed(word); // and the word list, should it be a typo
       }
     }
   }
@@ -738,6 +798,8 @@ async function start() {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     clearTimeout(timer);
+    // Enter after a pause: the search of these words is under way already.
+    if (form.dataset.state === "bezig" && running === JSON.stringify([cleanQuery(input.value), selected()])) return;
     run();
   });
   input.addEventListener("input", later);
