@@ -143,3 +143,13 @@ def test_every_command_has_dutch_help_with_an_example(capsys) -> None:
         out = capsys.readouterr().out
         assert out.startswith(f"Gebruik: kb {name}"), out[:80]
         assert "Opties:" in out and "Voorbeeld" in out, name
+
+
+def test_the_summary_counts_one_case_and_one_answer_in_the_singular() -> None:
+    from kb_tools.validate.report import summary
+
+    assert (
+        summary([], 2, 1, 1)
+        == "Alles in orde: 2 bestanden gecontroleerd, 1 casus en 1 antwoord goedgekeurd."
+    )
+    assert summary([], 1, 3) == "Alles in orde: 1 bestand gecontroleerd, 3 casussen goedgekeurd."

@@ -278,3 +278,17 @@ def test_the_taken_ids_step_works_without_any_intake_branch(tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "bezet.txt").read_text() == ""
+
+
+def test_pull_requests_close_their_issue_with_an_english_keyword() -> None:
+    # GitHub only knows English closing keywords: "Sluit #12" leaves issue 12 open.
+    keywords = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?) #", re.IGNORECASE)
+    bodies = [
+        (path.name, line)
+        for path in WORKFLOWS
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "--body" in line and "#$ISSUE_NUMBER" in line
+    ]
+    assert bodies, "no pull request body names its issue"
+    for name, line in bodies:
+        assert keywords.search(line) and not re.search(r"\bSluit #", line), (name, line)

@@ -35,7 +35,9 @@ def summary(findings: Sequence[Finding], files: int, cases: int, answers: int = 
     bad_files = len({f.file for f in findings if f.severity == ERROR})
     checked = f"{files} {'bestand' if files == 1 else 'bestanden'} gecontroleerd"
     if not findings:
-        approved = f"{cases} casussen" + (f" en {answers} antwoorden" if answers else "")
+        approved = f"{cases} {'casus' if cases == 1 else 'casussen'}"
+        if answers:
+            approved += f" en {answers} {'antwoord' if answers == 1 else 'antwoorden'}"
         return f"Alles in orde: {checked}, {approved} goedgekeurd."
     parts = []
     if errors:
