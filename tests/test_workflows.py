@@ -292,3 +292,11 @@ def test_pull_requests_close_their_issue_with_an_english_keyword() -> None:
     assert bodies, "no pull request body names its issue"
     for name, line in bodies:
         assert keywords.search(line) and not re.search(r"\bSluit #", line), (name, line)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_job_has_a_timeout(path: Path) -> None:
+    # GitHub's default is 360 minutes: a hung job would hold a runner for six hours.
+    for name, job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].items():
+        minutes = job.get("timeout-minutes")
+        assert isinstance(minutes, int) and 0 < minutes <= 60, (path.name, name, minutes)
