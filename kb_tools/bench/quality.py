@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from kb_tools.bench.searchcost import CHROMIUM
+from kb_tools.bench.searchcost import CHROMIUM, launch_chromium
 
 QUERY_FILE = "zoekvragen.yml"
 #: The recurring helpdesk questions of the domain brief: the set must ask about each.
@@ -155,11 +155,7 @@ def page_rankings(
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
-            own = p.chromium.launch(
-                executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
-                args=["--no-sandbox", "--disable-gpu"],
-                headless=True,
-            )
+            own = launch_chromium(p)
             try:
                 return page_rankings(base_url, queries, by_path, own)
             finally:

@@ -48,6 +48,15 @@ document.addEventListener("keydown", (event) => {
 """
 
 
+def launch_chromium(playwright: Any) -> Any:
+    """Headless Chromium as the bench drives it: Debian's when installed."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
+        args=["--no-sandbox", "--disable-gpu"],
+        headless=True,
+    )
+
+
 def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]:
     """What searching costs a reader of the search page in headless Chromium, served
     from 127.0.0.1 by a server that counts the bytes it sends (Pagefind fetches in a
@@ -80,11 +89,7 @@ def query_cost(site: Path, queries: tuple[str, ...] = QUERIES) -> dict[str, Any]
 
     runs = []
     with serve(site) as served, sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
-            args=["--no-sandbox", "--disable-gpu"],
-            headless=True,
-        )
+        browser = launch_chromium(p)
         try:
             for query in queries:
                 context = browser.new_context()
