@@ -113,3 +113,18 @@ def desktop(browser: Browser) -> Iterator[Page]:
     page = open_page(browser, DESKTOP)
     yield page
     page.context.close()
+
+
+@pytest.fixture(scope="session")
+def index(tmp_path_factory):
+    """The `kb zoek` index of the starter content, built once for the session."""
+    from kb_tools.index.helpdesk import SearchIndex
+
+    idx = SearchIndex(CONTENT, tmp_path_factory.mktemp("zoek"))
+    idx.update()
+    return idx
+
+
+def ids(hits) -> list[str]:
+    """The ids of `kb zoek` hits, in order."""
+    return [h.id for h in hits]

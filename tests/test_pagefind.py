@@ -23,6 +23,34 @@ def registry():
     return load_registry(CONTENT)[0]
 
 
+def index_site(tmp_path: Path, registry, records: list[dict], **options) -> Path:
+    """A site folder with only an index page and the Pagefind index of ``records``, made
+    by the child's own ``write_index`` (``options``: body_pages, part_pages)."""
+    import json
+
+    work = tmp_path / "work"
+    work.mkdir()
+    payload = {"parts": Compounds(registry).parts, "records": records, **options}
+    (work / "invoer.json").write_text(json.dumps(payload), encoding="utf-8")
+    site = tmp_path / "site"
+    sitesearch.write_index(work, site / "pagefind")
+    (site / "index.html").write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
+    return site
+
+
+def in_browser(site: Path, browser, script: str):
+    """What ``script`` (an async function) returns on a page of ``site``, served locally."""
+    from kb_tools.bench.static import serve
+
+    with serve(site) as served:
+        page = browser.new_page()
+        try:
+            page.goto(served.url)
+            return page.evaluate(script)
+        finally:
+            page.close()
+
+
 def record(**changes) -> dict:
     base = {
         "url": "casussen/test/een/",
@@ -80,14 +108,7 @@ def test_documents_escape_hostile_content(registry):
 
 
 def test_write_index_makes_a_pagefind_index_without_the_unused_interfaces(tmp_path, registry):
-    import json
-
-    work = tmp_path / "work"
-    work.mkdir()
-    payload = {"parts": Compounds(registry).parts, "records": [record()]}
-    (work / "invoer.json").write_text(json.dumps(payload), encoding="utf-8")
-    out = tmp_path / "site" / "pagefind"
-    sitesearch.write_index(work, out)
+    out = index_site(tmp_path, registry, [record()]) / "pagefind"
     assert (out / "pagefind.js").is_file() and (out / "pagefind-entry.json").is_file()
     assert list((out / "fragment").iterdir()) and list((out / "filter").iterdir())
     assert not list(out.glob("pagefind-*ui.*")) and not (out / "pagefind-highlight.js").exists()
@@ -163,36 +184,23 @@ def test_pruning_never_loses_a_case_with_the_word_in_title_summary_or_label(
 ):
     import json
 
-    from kb_tools.bench.static import serve
-
-    work = tmp_path / "work"
-    work.mkdir()
-    records = common_word_records()
-    payload = {"parts": Compounds(registry).parts, "records": records, "body_pages": 2}
-    (work / "invoer.json").write_text(json.dumps(payload), encoding="utf-8")
-    site = tmp_path / "site"
-    sitesearch.write_index(work, site / "pagefind")
-    (site / "index.html").write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
+    site = index_site(tmp_path, registry, common_word_records(), body_pages=2)
     assert json.loads((site / "pagefind" / "woorden" / "g.json").read_text())["gemeente"] == 8
-    with serve(site) as served:
-        page = browser.new_page()
-        try:
-            page.goto(served.url)
-            found = page.evaluate(
-                """async () => {
-                  const pf = await import('/pagefind/pagefind.js');
-                  await pf.options({baseUrl: '/'});
-                  const found = {};
-                  for (const q of ['gemeente', 'gemeentelijk', 'woord3']) {
-                    const r = await pf.search(q);
-                    found[q] = (await Promise.all(r.results.map((x) => x.data())))
-                      .map((d) => d.meta.id).sort();
-                  }
-                  return found;
-                }"""
-            )
-        finally:
-            page.close()
+    found = in_browser(
+        site,
+        browser,
+        """async () => {
+          const pf = await import('/pagefind/pagefind.js');
+          await pf.options({baseUrl: '/'});
+          const found = {};
+          for (const q of ['gemeente', 'gemeentelijk', 'woord3']) {
+            const r = await pf.search(q);
+            found[q] = (await Promise.all(r.results.map((x) => x.data())))
+              .map((d) => d.meta.id).sort();
+          }
+          return found;
+        }""",
+    )
     # Two densest bodies (0 and one more) + title (5), summary (6) and label (7).
     assert {"ams-0000", "ams-0005", "ams-0006", "ams-0007"} <= set(found["gemeente"])
     assert len(found["gemeente"]) == 5, found
@@ -203,36 +211,23 @@ def test_pruning_never_loses_a_case_with_the_word_in_title_summary_or_label(
 def test_a_large_index_comes_in_parts_that_the_search_page_merges(tmp_path, registry, browser):
     import json
 
-    from kb_tools.bench.static import serve
-
-    work = tmp_path / "work"
-    work.mkdir()
-    records = common_word_records()
-    payload = {"parts": Compounds(registry).parts, "records": records, "part_pages": 3}
-    (work / "invoer.json").write_text(json.dumps(payload), encoding="utf-8")
-    site = tmp_path / "site"
+    site = index_site(tmp_path, registry, common_word_records(), part_pages=3)
     out = site / "pagefind"
-    sitesearch.write_index(work, out)
     assert json.loads((out / "delen.json").read_text()) == ["deel-1/", "deel-2/"]
     assert not list(out.glob("deel-*/*.js")) and not list(out.glob("deel-*/pagefind-*ui*"))
-    (site / "index.html").write_text("<!DOCTYPE html><title>t</title>", encoding="utf-8")
-    with serve(site) as served:
-        page = browser.new_page()
-        try:
-            page.goto(served.url)
-            found = page.evaluate(
-                """async () => {
-                  const pf = await import('/pagefind/pagefind.js');
-                  await pf.options({baseUrl: '/'});
-                  await pf.init();
-                  for (const part of ['deel-1/', 'deel-2/']) {
-                    await pf.mergeIndex('/pagefind/' + part, {baseUrl: '/'});
-                  }
-                  const r = await pf.search('vervoer');
-                  return (await Promise.all(r.results.map((x) => x.data()))).map((d) => d.meta.id);
-                }"""
-            )
-        finally:
-            page.close()
+    found = in_browser(
+        site,
+        browser,
+        """async () => {
+          const pf = await import('/pagefind/pagefind.js');
+          await pf.options({baseUrl: '/'});
+          await pf.init();
+          for (const part of ['deel-1/', 'deel-2/']) {
+            await pf.mergeIndex('/pagefind/' + part, {baseUrl: '/'});
+          }
+          const r = await pf.search('vervoer');
+          return (await Promise.all(r.results.map((x) => x.data()))).map((d) => d.meta.id);
+        }""",
+    )
     # Every case but the one whose summary is about the municipality, from all three parts.
     assert sorted(found) == [f"ams-{i:04d}" for i in range(8) if i != 6]

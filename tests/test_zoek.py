@@ -10,18 +10,7 @@ import pytest
 from kb_tools.cli import main
 from kb_tools.index.helpdesk import SearchIndex
 
-from .conftest import CONTENT, case_folder
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory) -> SearchIndex:
-    idx = SearchIndex(CONTENT, tmp_path_factory.mktemp("zoek"))
-    idx.update()
-    return idx
-
-
-def ids(hits) -> list[str]:
-    return [h.id for h in hits]
+from .conftest import CONTENT, case_folder, ids
 
 
 def test_an_exact_title_comes_first(index) -> None:

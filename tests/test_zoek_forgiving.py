@@ -15,18 +15,7 @@ from kb_tools.dutch import STOP_WORDS, fold
 from kb_tools.index.helpdesk import SearchIndex
 from kb_tools.index.helpdesk_words import typo_edits
 
-from .conftest import CONTENT
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory) -> SearchIndex:
-    idx = SearchIndex(CONTENT, tmp_path_factory.mktemp("zoek"))
-    idx.update()
-    return idx
-
-
-def ids(hits) -> list[str]:
-    return [h.id for h in hits]
+from .conftest import CONTENT, ids
 
 
 def marked(snippet: str) -> list[str]:
