@@ -16,8 +16,8 @@ on_post_build                        open data, feed, short-address copies and r
                                      pages; wait for the search index; write the stage times
 on_build_error                       stop the search index
 
-Options (``KbConfig``) come from mkdocs.yml; `kb build` and `kb bench` set them through
-environment variables that mkdocs.yml reads with ``!ENV``.
+Options (``KbConfig``) come from mkdocs.yml, set by `kb build` and `kb bench` through ``!ENV``.
+Stages, counts and findings go through ``kb_tools.progress.Reports``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import html
 import json
 import logging
 import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +49,7 @@ from kb_tools.index import pagefind as sitesearch
 from kb_tools.layout import SCHEMA_FILE
 from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
+from kb_tools.progress import Reports
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
 from kb_tools.render.shortlinks import short_pages, write_short_pages
@@ -63,6 +63,7 @@ MAX_EXPLICIT = 3  # similar cases that are also explicit relations are shown onc
 #: Templates may include the theme's own file under this prefix ("theme/partials/nav.html"),
 #: also where overrides/ has a file of the same name that wraps it.
 THEME_PREFIX = "theme"
+STEP = 25  # report the count of pages read or made every STEP pages
 
 
 class EnvText(c.BaseConfigOption[Any]):
@@ -124,7 +125,8 @@ class KbConfig(Config):
 
 class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
-        self.rendered = 0
+        self.rendered = self.read = self.pages = 0  # pages made, read, and to read and make
+        self.reports = Reports(False, log)
         self.in_menu: set[str] = set()
         self.fragments: dict[str, str] = {}
         self.timings: dict[str, float] = {}
@@ -145,6 +147,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         for name, settings in EXTENSION_CONFIGS.items():
             config.mdx_configs.setdefault(name, {}).update(settings)
         config.markdown_extensions.append(SafeContentExtension())
+        # kb build and kb serve show stages and findings in their own form (kb_tools.progress).
+        self.reports = Reports(self.config.progress, log)
         # `kb build --netwerk <id>`: a site with only that network's cases, under its name.
         self.network = None
         if self.config.network is None and os.environ.get("KB_NETWERK"):
@@ -160,7 +164,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             try:
                 network = published_site.network(registry, self.network)
             except published_site.NetworkError as error:
-                raise PluginError(str(error)) from error
+                raise self._fail(str(error)) from error
             # The theme prints site_name without escaping it; the registry refuses HTML in
             # names, and this escapes whatever would still get through.
             config.site_name = Markup(html.escape(published_site.network_site_name(network)))
@@ -172,6 +176,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_files(self, files: Files, config: Any) -> Files:
         content = Path(self.config.content or config.docs_dir)
         self.timings = {}
+        (reports := self.reports).stage("Inhoud lezen en controleren")
         with self._timed("load"):
             result = check_content(content)
             # The loaded cases live for the whole build: keep the garbage collector from
@@ -179,28 +184,28 @@ class KbPlugin(BasePlugin[KbConfig]):
             gc.freeze()
         errors = result.errors
         for f in result.warnings:
-            # Not log.warning: with strict: true MkDocs would fail the build on content
-            # warnings, while kb check passes them. People still see them.
-            print(report.format_finding(f).splitlines()[0], file=sys.stderr)
+            # kb check passes content warnings; strict: true would fail on them in the log.
+            reports.warning(report.format_finding(f).splitlines()[0])
         if errors:
             for f in errors:
-                log.error(report.format_finding(f))
-            raise PluginError(
+                reports.error(report.format_finding(f))
+            raise self._fail(
                 f"De website is niet gebouwd: {len(errors)} "
                 f"{'fout' if len(errors) == 1 else 'fouten'} in de inhoud. "
                 "Los ze op; 'kb check' toont dezelfde meldingen."
             )
+        reports.stage("Verbanden en vaste adressen bepalen")
         with self._timed("enrich"):
             try:
                 site = published_site.published(
                     content, result.registry, result.cases, result.answers, self.network
                 )
             except published_site.NetworkError as error:
-                raise PluginError(str(error)) from error
+                raise self._fail(str(error)) from error
         if site.problems:
             for f in site.problems:
-                log.error(report.format_finding(f))
-            raise PluginError(
+                reports.error(report.format_finding(f))
+            raise self._fail(
                 "De website is niet gebouwd: een gepubliceerd adres zou verdwijnen. "
                 "Zie de meldingen hierboven."
             )
@@ -210,16 +215,15 @@ class KbPlugin(BasePlugin[KbConfig]):
             # The search index is made in a child process while we go on (sitesearch).
             markdown = case_markdown(corpus)
             self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
+        reports.stage(f"Vergelijkbare casussen zoeken ({len(corpus.cases)} casussen)")
         with self._timed("similarity"):
             similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
+        reports.stage("Pagina's voorbereiden")
         with self._timed("pages"):
             pages = build_pages(corpus, config.site_url or "", similar, markdown)
             self.specs = {p.src_uri: p for p in pages}
             self.not_found = not_found(corpus)
-        self.rendered = 0
-        self._progress(
-            f"Inhoud in orde: {len(corpus.cases)} casussen, {len(self.specs)} pagina's te maken."
-        )
+        self.rendered = self.read = self.pages = 0
 
         with self._timed("pages"):
             # Of the files MkDocs found in content/ (it follows links), only checked guide
@@ -238,6 +242,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                 # The blank first line: MkDocs reads page settings from a page that starts
                 # with '---' or 'key: value'; a story that does is only text.
                 files.append(File.generated(config, spec.src_uri, content="\n" + spec.markdown))
+        self.pages = len(files.documentation_pages())
+        reports.stage("Pagina's lezen", self.pages)
         return files
 
     # Priority 0 (the default): no other plugin reads page settings or changes Markdown.
@@ -250,6 +256,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         # without escaping; Markup carries our escaped text through.
         spec = self.specs.get(page.file.src_uri)
         page.meta.clear()
+        self.read += 1
+        if self.read % STEP == 0:
+            self.reports.advance(self.read)
         if spec is None:
             heading = next(
                 (line[2:].strip(" #") for line in markdown.splitlines() if line.startswith("# ")),
@@ -279,8 +288,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     # Priority 0 (the default): no other plugin changes the template environment.
     @event_priority(0)
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
-        # overrides/ may wrap a theme template of the same name instead of copying it:
-        # {% include "theme/partials/nav.html" %} is the theme's own file.
+        self.reports.stage("Pagina's maken", self.pages)
+        # overrides/ may wrap a theme template: {% include "theme/partials/nav.html" %}.
         custom = config.theme.custom_dir
         theme_dirs = [d for d in config.theme.dirs if d != custom]
         env.loader = ChoiceLoader(
@@ -310,8 +319,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         off_menu = page.file.src_uri not in self.in_menu
         context["kb_cache_key"] = f"off-menu:{context['base_url']}" if off_menu else None
         self.rendered += 1
-        if self.rendered % 1000 == 0:
-            self._progress(f"{self.rendered} van ongeveer {len(self.specs)} pagina's gemaakt.")
+        if self.rendered % STEP == 0:
+            self.reports.advance(self.rendered)
         return context
 
     # Priority 0 (the default): adds our data; no other plugin reads it.
@@ -340,6 +349,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.corpus is None:
             return
         site = Path(config.site_dir)
+        self.reports.stage("Open data, feed en korte adressen schrijven")
         with self._timed("opendata"):
             write_open_data(self.corpus, site, config.site_url or "")
             write_feed(self.corpus, site, config.site_url or "", html.unescape(config.site_name))
@@ -354,17 +364,20 @@ class KbPlugin(BasePlugin[KbConfig]):
             write_redirects(site, {k: v for k, v in self.redirects.items() if k not in short})
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
+            self.reports.stage("Zoekindex afmaken")
             with self._timed("search"):
                 try:
                     job.finish()
                 except sitesearch.SiteIndexError as error:
-                    raise PluginError(str(error)) from error
+                    raise self._fail(str(error)) from error
             # The child's own times (kb bench): it runs beside the other stages.
             self.timings["search_background"] = job.seconds or 0.0
             for step, seconds in (job.steps or {}).items():
                 self.timings[f"search_{step}"] = seconds
         if self.config.timings:
             Path(self.config.timings).write_text(json.dumps(self.timings), encoding="utf-8")
+        cases, answers = len(self.corpus.cases), len(self.corpus.answers)
+        self.reports.finished(cases=cases, answers=answers, pages=self.rendered)
 
     # Priority 0 (the default): only stops our own child process.
     @event_priority(0)
@@ -372,6 +385,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None
+
+    def _fail(self, message: str) -> PluginError:
+        """The error that stops the build; kb build shows ``message`` in its own form."""
+        return PluginError(self.reports.failed(message))
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:
@@ -381,11 +398,6 @@ class KbPlugin(BasePlugin[KbConfig]):
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
-
-    def _progress(self, message: str) -> None:
-        """Progress for people running `kb build` (option progress); MkDocs' log is quiet."""
-        if self.config.progress:
-            print(f"  {message}", file=sys.stderr, flush=True)
 
 
 def insert_before(text: str, marker: str, addition: str) -> str:

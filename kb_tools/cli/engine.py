@@ -1,16 +1,28 @@
 """The site engine behind ``kb build`` and ``kb serve``: ProperDocs when it is installed
 (the maintained continuation of MkDocs 1.6), else MkDocs; ``KB_ENGINE`` overrides.
 
-The engine always runs as its own process, so the CLI never depends on its internals.
+The engine always runs as its own process, so the CLI never depends on its internals. It
+runs in its own session with its own temp folder: kb stops all of it on Ctrl-C and leaves
+nothing behind. The plugin's reports (kb_tools.progress) are shown as they come; the
+engine's own lines only when the build fails without saying why.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+import tempfile
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from importlib.util import find_spec
+from typing import Any
+
+from kb_tools import progress
 
 ENV_VAR = "KB_ENGINE"
 # In order of preference: the module name, which is also the value of KB_ENGINE.
@@ -57,15 +69,17 @@ def select_engine(environ: Mapping[str, str] | None = None) -> str:
 
 
 def engine_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for the engine: quiet banners, kb's own progress, KB_NETWERK only
-    when the caller sets it."""
+    """The environment for the engine: no banners (kb says what matters itself, see
+    ``END_OF_LIFE``), the plugin's reports on, KB_NETWERK only when the caller sets it."""
     extra = dict(extra_env or {})
     env = {
         **os.environ,
-        # Material's and ProperDocs' banners are about other tools, not about this build.
+        # Material's banner is in English and about other tools; kb build prints one Dutch
+        # line on the theme's end of life instead (END_OF_LIFE).
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
-        # The plugin reports progress itself; the engine's own log is quiet.
+        # The plugin reports stages and findings to kb (kb_tools.progress); the engine's
+        # own log is quiet.
         "KB_PROGRESS": "1",
         **extra,
     }
@@ -74,6 +88,110 @@ def engine_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run_engine(engine: str, args: Sequence[str], extra_env: Mapping[str, str] | None = None) -> int:
-    """Run ``engine`` (a name from ENGINES) with ``args``; its exit code."""
-    return subprocess.call([sys.executable, "-m", engine, *args], env=engine_env(extra_env))
+#: What Material's banner says (material/templates/__init__.py: "Material for MkDocs reaches
+#: end of life on May 5, 2027"), in one Dutch line; README has the plan.
+END_OF_LIFE = (
+    "Let op: het thema Material for MkDocs krijgt na 5 mei 2027 geen onderhoud meer. "
+    "Zie README, 'Material for MkDocs: einde onderhoud'."
+)
+INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
+#: The engine's own words that kb has already said in its own form, or that say nothing.
+_NOISE = ("Aborted with a BuildError!", "Aborted with ")
+_LEVEL = re.compile(r"^(?:ERROR|WARNING|INFO|DEBUG)\s+-\s+")
+
+
+@dataclass
+class Outcome:
+    """How an engine run ended."""
+
+    code: int = 0
+    interrupted: bool = False  # stopped by Ctrl-C or SIGTERM
+    failed: str | None = None  # the plugin's own reason, already shown
+    finished: dict[str, Any] | None = None  # the plugin's counts of the last build
+    lines: list[str] = field(default_factory=list)  # the engine's own output
+
+    def engine_says(self) -> list[str]:
+        """The engine's lines worth showing: without log levels, and without what kb
+        already showed in Dutch (the plugin's reason, MkDocs' 'Aborted' line)."""
+        said = []
+        for line in self.lines:
+            text = _LEVEL.sub("", line).rstrip()
+            if not text.strip() or text.startswith(_NOISE) or text == self.failed:
+                continue
+            said.append(text)
+        return said
+
+
+def run_engine(
+    engine: str,
+    args: Sequence[str],
+    extra_env: Mapping[str, str] | None = None,
+    shown: progress.Progress | None = None,
+    on_report: Callable[[dict[str, Any]], None] | None = None,
+) -> Outcome:
+    """Run ``engine`` (a name from ENGINES) with ``args`` until it ends or kb is stopped.
+
+    The plugin's reports go to ``shown`` (and ``on_report``) as they arrive. Ctrl-C or
+    SIGTERM stops the engine with everything it started (its own session); its temp folder
+    (TMPDIR for the engine: the search index's work folder, MkDocs' serve folder) is removed
+    on every exit.
+    """
+    shown = shown if shown is not None else progress.Progress()
+    outcome = Outcome()
+    work = tempfile.mkdtemp(prefix=f"kb-{os.getpid()}-")
+    env = {**engine_env(extra_env), "TMPDIR": work, "TMP": work, "TEMP": work}
+    running: list[subprocess.Popen[str]] = []
+
+    def stop(signum: int, frame: object) -> None:
+        outcome.interrupted = True
+        if running:
+            _signal_group(running[0], signal.SIGTERM)
+
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        handlers = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if outcome.interrupted:
+            return outcome
+        process = subprocess.Popen(
+            [sys.executable, "-m", engine, *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            start_new_session=True,
+        )
+        running.append(process)
+        assert process.stdout is not None
+        for line in process.stdout:
+            report = progress.parse(line.rstrip("\n"))
+            if report is None:
+                outcome.lines.append(line.rstrip("\n"))
+                continue
+            if "error" in report:
+                outcome.failed = str(report["error"])
+            if isinstance(report.get("finished"), dict):
+                outcome.finished = report["finished"]
+            progress.show(report, shown)
+            if on_report is not None:
+                on_report(report)
+        outcome.code = process.wait()
+    finally:
+        if running:
+            # Whatever is left of the engine's session: the search index child, Pagefind.
+            _signal_group(running[0], signal.SIGKILL)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        shown.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return outcome
+
+
+def _signal_group(process: subprocess.Popen[str], sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass  # already gone

@@ -1,13 +1,23 @@
 """Commands that make the website: ``build`` and ``serve``. They run the site engine
 (ProperDocs or MkDocs, see ``kb_tools.cli.engine``); the plugin does the work.
+
+kb checks what it can before the engine starts (the network, the port), so a mistake is a
+Dutch usage error. ``kb build`` builds into a new folder beside the site and swaps it in at
+the end: an error or Ctrl-C leaves the previous site as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import socket
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from kb_tools.cli import engine
 from kb_tools.cli.shared import (
@@ -19,6 +29,9 @@ from kb_tools.cli.shared import (
     add_config_option,
     add_network_option,
 )
+from kb_tools.load.registry import load_registry
+from kb_tools.progress import number, seconds
+from kb_tools.suggest import Suggester, did_you_mean
 
 
 def _engine_or_none() -> str | None:
@@ -33,6 +46,76 @@ def _engine_or_none() -> str | None:
 def _require_config(parser: argparse.ArgumentParser, config: Path) -> None:
     if not config.is_file():
         parser.error(f"het bestand '{config}' bestaat niet. Start kb in de map van de kennisbank.")
+
+
+class _SettingsLoader(yaml.SafeLoader):
+    """mkdocs.yml as plain YAML: kb only needs two folder names, not the values of the
+    engine's own tags (!ENV, !relative), which read as nothing here."""
+
+
+_SettingsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def _folders(config: Path) -> tuple[Path, Path]:
+    """The content and site folders of ``config`` (docs_dir, site_dir), as MkDocs reads
+    them: relative to the folder of the settings file."""
+    try:
+        settings = yaml.load(config.read_text(encoding="utf-8"), Loader=_SettingsLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        settings = None  # the engine says what is wrong with it
+    settings = settings if isinstance(settings, dict) else {}
+    docs, site = settings.get("docs_dir"), settings.get("site_dir")
+    docs = docs if isinstance(docs, str) else "content"
+    site = site if isinstance(site, str) else "site"
+    return config.parent / docs, config.parent / site
+
+
+def _check_network(parser: argparse.ArgumentParser, content: Path, network: str) -> None:
+    """A network id that is not in netwerken.yml is a usage error, before the engine
+    starts. A registry with errors is left to the build, which reports them as findings."""
+    if not content.is_dir():
+        return
+    registry, findings = load_registry(content)
+    if network in registry.networks or any(f.severity == "error" for f in findings):
+        return
+    ids = list(registry.networks)
+    hint = did_you_mean(
+        Suggester({i: i for i in ids} | {n.name: i for i, n in registry.networks.items()}).close(
+            network
+        )
+    )
+    parser.error(
+        f"het netwerk '{network[:60]}' bestaat niet. {hint + ' ' if hint else ''}"
+        f"Kies uit: {', '.join(ids)}."
+    )
+
+
+def _unsafe_site(site: Path, config: Path, content: Path) -> bool:
+    """Would swapping ``site`` in replace the knowledge base itself (its settings file or
+    its content folder are inside it)?"""
+    target = Path(os.path.abspath(site))
+    for inside in (config, content):
+        path = Path(os.path.abspath(inside))
+        if path == target or target in path.parents:
+            return True
+    return False
+
+
+def _remove(folder: Path) -> None:
+    if folder.is_dir() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
+    elif folder.exists() or folder.is_symlink():
+        folder.unlink()
+
+
+def _swap(new: Path, site: Path) -> None:
+    """Put ``new`` where ``site`` is, with renames: the old site is never half removed."""
+    old = new.with_name(new.name.replace(".kb-nieuw-", ".kb-oud-"))
+    _remove(old)
+    if site.exists() or site.is_symlink():
+        site.rename(old)
+    new.rename(site)
+    _remove(old)
 
 
 # -- kb build ------------------------------------------------------------------------------
@@ -61,26 +144,72 @@ def add_build(commands: Commands) -> None:
 
 def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _require_config(parser, args.config)
+    content, configured_site = _folders(args.config)
+    if args.netwerk:
+        _check_network(parser, content, args.netwerk)
+    site = args.site or (Path(f"site-{args.netwerk}") if args.netwerk else configured_site)
+    shown = site
+    if _unsafe_site(site, args.config, content):
+        parser.error(
+            f"in de map '{site}' staat de kennisbank zelf. Kies met --site een andere map."
+        )
     name = _engine_or_none()
     if name is None:
         return EXIT_USAGE
-    env = {}
-    site = args.site or Path("site")
-    if args.netwerk:
-        # The plugin checks the id against the registry and builds only this network.
-        env["KB_NETWERK"] = args.netwerk
-        site = args.site or Path(f"site-{args.netwerk}")
+    env = {"KB_NETWERK": args.netwerk} if args.netwerk else {}
+    site = Path(os.path.abspath(site))
+    # Built beside the site, swapped in at the end (_swap); removed on every other exit.
+    new = site.with_name(f"{site.name}.kb-nieuw-{os.getpid()}")
     print("De website wordt gebouwd. Dit kan even duren.", flush=True)
     started = time.monotonic()
     command = ["build", "--clean", "--quiet", "--config-file", str(args.config)]
-    if args.site or args.netwerk:
-        command += ["--site-dir", str(site)]
-    code = engine.run_engine(name, command, env)
-    if code != 0:
-        print("De website is niet gebouwd. Lees de meldingen hierboven.", file=sys.stderr)
-        return EXIT_CONTENT
-    print(f"Klaar: de website staat in {site}/ ({time.monotonic() - started:.1f} s).")
+    try:
+        _remove(new)
+        outcome = engine.run_engine(name, [*command, "--site-dir", str(new)], env)
+        if outcome.interrupted:
+            kept = "De vorige website is niet veranderd." if site.exists() else ""
+            print(f"Afgebroken: de website is niet gebouwd. {kept}".rstrip(), file=sys.stderr)
+            return engine.INTERRUPTED
+        if outcome.code != 0 or not new.is_dir():
+            _engine_failed(outcome, site.exists())
+            return EXIT_CONTENT
+        _swap(new, site)
+    finally:
+        _remove(new)
+    print(engine.END_OF_LIFE, file=sys.stderr)
+    print(
+        f"Klaar in {seconds(time.monotonic() - started)}: {_built(outcome.finished)} staat in {shown}/."
+    )
     return EXIT_OK
+
+
+def _built(counts: dict[str, Any] | None) -> str:
+    """What was built, from the plugin's counts: 'de website (34 casussen, ...)'."""
+    if not counts:
+        return "de website"
+    parts = []
+    for key, one, many in (
+        ("cases", "casus", "casussen"),
+        ("answers", "antwoord", "antwoorden"),
+        ("pages", "pagina", "pagina's"),
+    ):
+        value = counts.get(key)
+        if isinstance(value, int):
+            parts.append(f"{number(value)} {one if value == 1 else many}")
+    return f"de website ({', '.join(parts)})" if parts else "de website"
+
+
+def _engine_failed(outcome: engine.Outcome, kept: bool = False) -> None:
+    """After a failed build: what the engine said that kb did not say already."""
+    said = outcome.engine_says()
+    if said and outcome.failed is None:
+        print("De bouwer meldt (in het Engels):", file=sys.stderr)
+        for line in said[-40:]:
+            print(f"  {line}", file=sys.stderr)
+    if outcome.failed is None:
+        print("De website is niet gebouwd. Lees de meldingen hierboven.", file=sys.stderr)
+    elif kept:
+        print("De vorige website is niet veranderd.", file=sys.stderr)
 
 
 # -- kb serve ------------------------------------------------------------------------------
@@ -101,16 +230,68 @@ def add_serve(commands: Commands) -> None:
     serve.set_defaults(handler=cmd_serve)
 
 
+def _port_problem(port: int) -> str | None:
+    """Why the engine cannot serve on 127.0.0.1:``port`` (Dutch), or None when it can."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As the engine's server does: a port that only lingers from a closed server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except PermissionError:
+            return f"poort {port} mag alleen de beheerder van deze computer gebruiken."
+        except OSError:
+            return f"poort {port} is al in gebruik, misschien door een andere 'kb serve'."
+    return None
+
+
+def _free_port(after: int) -> int | None:
+    return next(
+        (p for p in range(after + 1, min(after + 50, 65535) + 1) if _port_problem(p) is None), None
+    )
+
+
 def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _require_config(parser, args.config)
+    if not 1 <= args.poort <= 65535:
+        parser.error(f"poort {args.poort} bestaat niet. Kies een getal van 1 tot en met 65535.")
+    problem = _port_problem(args.poort)
+    if problem is not None:
+        other = _free_port(max(args.poort, 1024)) or 8001
+        print(
+            f"kb: fout: {problem}\nKies een andere poort, bijvoorbeeld: kb serve --poort {other}",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
     name = _engine_or_none()
     if name is None:
         return EXIT_USAGE
-    print(f"De website komt op http://127.0.0.1:{args.poort}/ . Stoppen: Ctrl+C.", flush=True)
-    return engine.run_engine(
-        name,
-        ["serve", "--config-file", str(args.config), "--dev-addr", f"127.0.0.1:{args.poort}"],
+    address = f"http://127.0.0.1:{args.poort}/"
+    print(f"De website wordt gebouwd en komt op {address} .", flush=True)
+    builds = []
+
+    def on_report(report: dict[str, Any]) -> None:
+        if "finished" in report:
+            builds.append(report)
+            what = "staat klaar" if len(builds) == 1 else "is bijgewerkt"
+            print(f"De website {what} op {address} . Stoppen: Ctrl+C.", flush=True)
+
+    command = ["serve", "--quiet", "--config-file", str(args.config)]
+    outcome = engine.run_engine(
+        name, [*command, "--dev-addr", f"127.0.0.1:{args.poort}"], on_report=on_report
     )
+    if outcome.interrupted:
+        print("De webserver is gestopt.", file=sys.stderr)
+        return EXIT_OK
+    if outcome.code != 0:
+        if any("Address already in use" in line for line in outcome.lines):
+            print(
+                f"kb: fout: poort {args.poort} is intussen in gebruik genomen. Kies een andere poort met --poort.",
+                file=sys.stderr,
+            )
+        else:
+            _engine_failed(outcome)
+        return EXIT_CONTENT
+    return EXIT_OK
 
 
 COMMANDS: dict[str, AddCommand] = {"build": add_build, "serve": add_serve}
