@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -84,32 +85,50 @@ def test_without_an_engine_kb_says_how_to_fix_it_and_exits_2(
     assert "-m pip install properdocs" in err
 
 
+class FakeEngine:
+    """Stands in for the engine's process: records its command and environment, and
+    makes the folder it was told to build in."""
+
+    calls: list[tuple[list[str], dict[str, str]]] = []
+
+    def __init__(self, command: list[str], env: dict[str, str], **kwargs: object) -> None:
+        FakeEngine.calls.append((command, env))
+        if "--site-dir" in command:
+            Path(command[command.index("--site-dir") + 1]).mkdir(parents=True)
+        self.pid, self.stdout = os.getpid(), iter(())
+
+    def wait(self) -> int:
+        return 0
+
+
 def test_build_runs_the_chosen_engine_quietly(monkeypatch, capsys, tmp_path: Path) -> None:
     only(monkeypatch, "properdocs", "mkdocs")
     monkeypatch.delenv("KB_ENGINE", raising=False)
     monkeypatch.setenv("KB_NETWERK", "left-over")
-    calls = []
-
-    def call(command: list[str], env: dict[str, str]) -> int:
-        calls.append((command, env))
-        return 0
-
-    monkeypatch.setattr(subprocess, "call", call)
+    monkeypatch.setattr(subprocess, "Popen", FakeEngine)
+    monkeypatch.setattr(engine, "_signal_group", lambda process, sig: None)
+    FakeEngine.calls = []
     config = str(ROOT / "mkdocs.yml")
-    assert main(["build", "--config", config, "--site", str(tmp_path)]) == 0
-    command, env = calls[0]
+    site = tmp_path / "site"
+    assert main(["build", "--config", config, "--site", str(site)]) == 0
+    command, env = FakeEngine.calls[0]
+    # Built beside the site and swapped in (kb_tools.cli.site).
     assert command == [sys.executable, "-m", "properdocs", "build", "--clean", "--quiet"] + [
         "--config-file",
         config,
         "--site-dir",
-        str(tmp_path),
+        str(tmp_path / f"site.kb-nieuw-{os.getpid()}"),
     ]
+    assert site.is_dir() and [p.name for p in tmp_path.iterdir()] == ["site"]
     assert "KB_NETWERK" not in env and env["KB_PROGRESS"] == "1"
     assert env["NO_MKDOCS_2_WARNING"] and env["DISABLE_MKDOCS_2_WARNING"] == "true"
     monkeypatch.setenv("KB_ENGINE", "mkdocs")
-    assert main(["serve", "--config", config, "--poort", "8009"]) == 0
-    assert calls[1][0][:4] == [sys.executable, "-m", "mkdocs", "serve"]
-    assert calls[1][0][-2:] == ["--dev-addr", "127.0.0.1:8009"]
+    with socket.socket() as probe:  # a port that is free now
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["serve", "--config", config, "--poort", str(port)]) == 0
+    assert FakeEngine.calls[1][0][:4] == [sys.executable, "-m", "mkdocs", "serve"]
+    assert FakeEngine.calls[1][0][-2:] == ["--dev-addr", f"127.0.0.1:{port}"]
     capsys.readouterr()
 
 
@@ -146,9 +165,11 @@ def kb_build(kb: list[str], site: Path, engine_name: str | None) -> subprocess.C
 
 
 def assert_only_kb_speaks(result: subprocess.CompletedProcess) -> None:
-    """kb's own messages, nothing from the engine (no log lines, no banners)."""
+    """kb's own messages, nothing from the engine (no log lines, no banners); the theme
+    is named once, in kb's own line on its end of life."""
     assert result.returncode == 0, result.stdout + result.stderr
-    out = result.stdout + result.stderr
+    assert result.stderr.count(engine.END_OF_LIFE) == 1
+    out = result.stdout + result.stderr.replace(engine.END_OF_LIFE, "")
     assert result.stdout.startswith("De website wordt gebouwd.") and "Klaar:" in result.stdout
     for word in ("INFO", "WARNING", "Traceback", "mkdocs", "properdocs", "material"):
         assert word.lower() not in out.lower(), out

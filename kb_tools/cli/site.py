@@ -177,9 +177,8 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     finally:
         _remove(new)
     print(engine.END_OF_LIFE, file=sys.stderr)
-    print(
-        f"Klaar in {seconds(time.monotonic() - started)}: {_built(outcome.finished)} staat in {shown}/."
-    )
+    took = seconds(time.monotonic() - started)
+    print(f"Klaar: {_built(outcome.finished)} staat in {shown}/ ({took}).")
     return EXIT_OK
 
 
@@ -194,7 +193,7 @@ def _built(counts: dict[str, Any] | None) -> str:
         ("pages", "pagina", "pagina's"),
     ):
         value = counts.get(key)
-        if isinstance(value, int):
+        if isinstance(value, int) and (value or key == "cases"):
             parts.append(f"{number(value)} {one if value == 1 else many}")
     return f"de website ({', '.join(parts)})" if parts else "de website"
 
@@ -254,6 +253,9 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _require_config(parser, args.config)
     if not 1 <= args.poort <= 65535:
         parser.error(f"poort {args.poort} bestaat niet. Kies een getal van 1 tot en met 65535.")
+    name = _engine_or_none()
+    if name is None:
+        return EXIT_USAGE
     problem = _port_problem(args.poort)
     if problem is not None:
         other = _free_port(max(args.poort, 1024)) or 8001
@@ -262,9 +264,6 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
-    name = _engine_or_none()
-    if name is None:
-        return EXIT_USAGE
     address = f"http://127.0.0.1:{args.poort}/"
     print(f"De website wordt gebouwd en komt op {address} .", flush=True)
     builds = []
