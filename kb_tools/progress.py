@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 #: Starts each line the plugin writes for kb on the engine's stderr (an ASCII record
@@ -117,6 +117,24 @@ class Progress:
     def _write(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
+
+
+def counter(label: str, minimum: int, stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback for a stage over many files, such as the one
+    ``check_content`` takes; silent when there are fewer than ``minimum`` files."""
+    shown: list[Progress] = []
+
+    def report(done: int, total: int) -> None:
+        if total < minimum:
+            return
+        if not shown:
+            shown.append(Progress(stream))
+            shown[0].stage(label, total)
+        shown[0].advance(done)
+        if done >= total:
+            shown[0].close()
+
+    return report
 
 
 # -- the plugin's reports to kb (one JSON object per line, after MARK) --------------------

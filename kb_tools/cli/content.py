@@ -28,6 +28,7 @@ from kb_tools.cli.shared import (
 from kb_tools.enrich import build_corpus, ledger
 from kb_tools.load.files import ANSWER, CASE, GUIDE, display_path
 from kb_tools.load.registry import load_registry
+from kb_tools.progress import counter
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
@@ -113,7 +114,13 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     ledger_file = display_path(args.content / ledger.LEDGER_FILE)
     with_ledger = paths is None or ledger_file in {display_path(p) for p in paths}
     # Parsed cases are needed only for the ledger; sending them between processes costs.
-    result = check_content(args.content, paths, keep_cases=with_ledger, full_neighbours=with_ledger)
+    result = check_content(
+        args.content,
+        paths,
+        keep_cases=with_ledger,
+        full_neighbours=with_ledger,
+        progress=counter("Bestanden controleren", 2000),  # quiet for a few seconds' work,
+    )
     if with_ledger:
         # The ledger is content too; it is checked against the cases once they are known.
         corpus = build_corpus(result.registry, result.cases, result.answers)

@@ -25,6 +25,7 @@ from kb_tools.cli.shared import (
 )
 from kb_tools.enrich import build_corpus
 from kb_tools.facets import FACETS, KIND_FILTER, KINDS, SEARCH_FILTERS
+from kb_tools.progress import redraws
 from kb_tools.validate import check_content, report
 
 SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it
@@ -265,7 +266,7 @@ class _Progress:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.terminal = stream.isatty()
+        self.terminal = redraws(stream)  # not in CI (kb_tools.progress)
 
     def __call__(self, done: int, total: int) -> None:
         line = f"Zoekindex maken: {done} van {total} bestanden gelezen…"
