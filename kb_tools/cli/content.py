@@ -119,7 +119,7 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         paths,
         keep_cases=with_ledger,
         full_neighbours=with_ledger,
-        progress=counter("Bestanden controleren", 2000),  # quiet for a few seconds' work,
+        progress=counter("Bestanden controleren"),
     )
     if with_ledger:
         # The ledger is content too; it is checked against the cases once they are known.

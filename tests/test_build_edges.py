@@ -1,0 +1,316 @@
+"""`kb build` and `kb serve` at their edges: a usage error before the engine starts, content
+errors in kb check's form, Ctrl-C that keeps the previous site and leaves no temp folders,
+a port in use, and no English from the engine in what the user reads.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kb_tools.cli import engine, main
+
+from .conftest import ROOT
+
+KB = [sys.executable, "-m", "kb_tools.cli"]
+#: Words the engine and its theme print; kb's own output has none of them (kb names the
+#: theme once, in engine.END_OF_LIFE).
+ENGINE_WORDS = ("ERROR", "WARNING", "INFO", "Aborted", "BuildError", "Traceback", "mkdocs")
+
+
+def env_for(tmp: Path, **extra: str) -> dict[str, str]:
+    """The test's environment: its own temp folder, no left-over kb settings."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KB_NETWERK", "KB_ENGINE", "CI")}
+    return {**env, "TMPDIR": str(tmp), **extra}
+
+
+def assert_no_engine_words(text: str) -> None:
+    plain = text.replace(engine.END_OF_LIFE, "")
+    for word in ENGINE_WORDS:
+        assert word.lower() not in plain.lower(), text
+
+
+def project(tmp_path: Path) -> Path:
+    """A copy of the repository's site project, to break."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("content", "overrides"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def old_site(folder: Path) -> dict[str, bytes]:
+    """A previous site, as files and bytes, to compare after a build."""
+    (folder / "casussen").mkdir(parents=True)
+    (folder / "index.html").write_bytes(b"<!doctype html><title>vorige</title>\n")
+    (folder / "casussen" / "oud.html").write_bytes(bytes(range(256)))
+    return snapshot(folder)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# -- before the engine starts --------------------------------------------------------------
+
+
+def no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: pytest.fail("the engine started"))
+
+
+def test_an_unknown_network_is_a_usage_error_with_a_suggestion(monkeypatch, capsys) -> None:
+    no_engine(monkeypatch)
+    config = str(ROOT / "mkdocs.yml")
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--config", config, "--netwerk", "amsterdamse-stadsdorpn"])
+    out, err = capsys.readouterr()
+    assert stopped.value.code == 2 and out == ""
+    assert "het netwerk 'amsterdamse-stadsdorpn' bestaat niet" in err
+    assert "Bedoelt u 'amsterdamse-stadsdorpen'?" in err and "Kies uit: " in err
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--config", config, "--netwerk", "onzin"])
+    assert stopped.value.code == 2
+    assert "het netwerk 'onzin' bestaat niet" in capsys.readouterr().err
+
+
+def test_an_unknown_network_from_the_command_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*KB, "build", "--netwerk", "onzin", "--site", str(tmp_path / "s")],
+        cwd=ROOT,
+        env=env_for(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and "bestaat niet" in done.stderr
+    assert_no_engine_words(done.stdout + done.stderr)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_config_is_a_usage_error(monkeypatch, capsys, tmp_path: Path) -> None:
+    no_engine(monkeypatch)
+    for command in ("build", "serve"):
+        with pytest.raises(SystemExit) as stopped:
+            main([command, "--config", str(tmp_path / "geen.yml")])
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert "geen.yml' bestaat niet" in err
+        assert_no_engine_words(err)
+
+
+@pytest.mark.parametrize("site", [".", "content", ".."])
+def test_kb_build_never_builds_over_the_knowledge_base(monkeypatch, capsys, site: str) -> None:
+    no_engine(monkeypatch)
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "--site", site])
+    assert stopped.value.code == 2
+    assert "staat de kennisbank zelf" in capsys.readouterr().err
+
+
+# -- content errors --------------------------------------------------------------------------
+
+
+def break_a_case(root: Path) -> Path:
+    case = sorted((root / "content" / "casussen").glob("*/*.md"))[0]
+    text = case.read_text(encoding="utf-8")
+    start = text.index("\ntitel:")
+    end = text.index("\n", start + 1)
+    case.write_text(text[:start] + text[end:], encoding="utf-8")
+    return case
+
+
+def test_content_errors_read_as_in_kb_check_and_the_old_site_stays(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    break_a_case(root)
+    before = old_site(root / "site")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    checked = subprocess.run(
+        [*KB, "check"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
+    )
+    built = subprocess.run(
+        [*KB, "build"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 1 and built.returncode == 1
+    finding = next(line for line in checked.stdout.splitlines() if "[veld-ontbreekt]" in line)
+    tip = checked.stdout.splitlines()[checked.stdout.splitlines().index(finding) + 1]
+    assert tip.startswith("    Tip: ")
+    lines = built.stderr.splitlines()
+    assert finding in lines and lines[lines.index(finding) + 1] == tip
+    assert "De website is niet gebouwd: 1 fout in de inhoud." in built.stderr
+    assert "De vorige website is niet veranderd." in built.stderr
+    assert_no_engine_words(built.stdout + built.stderr)
+    assert snapshot(root / "site") == before
+    assert sorted(p.name for p in root.iterdir()) == ["content", "mkdocs.yml", "overrides", "site"]
+    assert list(temp.iterdir()) == []
+    # Plain MkDocs, without kb, still fails with the finding in its log.
+    plain = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(tmp_path / "s")],
+        cwd=root,
+        env=env_for(temp, NO_MKDOCS_2_WARNING="1"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert plain.returncode != 0
+    assert finding in plain.stderr and "De website is niet gebouwd" in plain.stderr
+
+
+# -- a whole build, piped ---------------------------------------------------------------------
+
+
+def test_a_build_replaces_the_site_and_reports_plain_stages(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    old_site(site)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    done = subprocess.run(
+        [*KB, "build", "--site", str(site)],
+        cwd=ROOT,
+        env=env_for(temp),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (site / "casussen" / "oud.html").exists()
+    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tmp"]
+    assert list(temp.iterdir()) == []
+    # Piped: one plain line per stage, nothing redrawn, progress never on stdout.
+    assert "\r" not in done.stderr and "\x1b" not in done.stderr
+    stages = done.stderr.splitlines()
+    for stage in ("Inhoud lezen en controleren", "Pagina's voorbereiden", "Zoekindex afmaken"):
+        assert stage in stages
+    assert any(line.startswith("Pagina's maken (") for line in stages)
+    assert stages.count(engine.END_OF_LIFE) == 1
+    out = done.stdout.splitlines()
+    assert out[0] == "De website wordt gebouwd. Dit kan even duren." and len(out) == 2
+    assert out[1].startswith("Klaar: de website (34 casussen, ") and f"in {site}/ (" in out[1]
+    assert_no_engine_words(done.stdout + done.stderr)
+
+
+# -- Ctrl-C ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sig", "whole_group"),
+    [(signal.SIGINT, False), (signal.SIGINT, True), (signal.SIGTERM, False)],
+    ids=["sigint", "ctrl-c-in-a-terminal", "sigterm"],
+)
+def test_stopping_a_build_keeps_the_old_site_and_no_temp_folders(
+    tmp_path: Path, sig: int, whole_group: bool
+) -> None:
+    site = tmp_path / "site"
+    before = old_site(site)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    # A terminal sends Ctrl-C to kb's whole process group: kb runs in its own here.
+    kb = subprocess.Popen(
+        [*KB, "build", "--site", str(site)],
+        cwd=ROOT,
+        env=env_for(temp),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        seen = []
+        assert kb.stderr is not None
+        for line in kb.stderr:  # wait until the pages are being made, mid-build
+            seen.append(line)
+            if line.startswith("Pagina's lezen"):
+                break
+        assert any(temp.glob("kb-*/kb-zoekindex-*")), seen  # the search index is under way
+        if whole_group:
+            os.killpg(kb.pid, sig)
+        else:
+            kb.send_signal(sig)
+        out, err = kb.communicate(timeout=60)
+    finally:
+        if kb.poll() is None:
+            kb.kill()
+    err = "".join(seen) + err
+    assert kb.returncode == engine.INTERRUPTED, err
+    assert "Afgebroken: de website is niet gebouwd. De vorige website is niet veranderd." in err
+    assert "Klaar" not in out and "KeyboardInterrupt" not in err
+    assert_no_engine_words(out + err)
+    assert snapshot(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tmp"]
+    assert list(temp.iterdir()) == []
+
+
+# -- kb serve ---------------------------------------------------------------------------------
+
+
+def test_serve_on_a_port_in_use_says_which_and_how_to_choose(monkeypatch, capsys) -> None:
+    no_engine(monkeypatch)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = main(["serve", "--config", str(ROOT / "mkdocs.yml"), "--poort", str(port)])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert f"kb: fout: poort {port} is al in gebruik" in err
+    assert "Kies een andere poort, bijvoorbeeld: kb serve --poort " in err
+    assert_no_engine_words(err)
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "-1"])
+def test_serve_on_a_port_that_does_not_exist_is_a_usage_error(monkeypatch, capsys, port) -> None:
+    no_engine(monkeypatch)
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "--config", str(ROOT / "mkdocs.yml"), "--poort", port])
+    assert stopped.value.code == 2
+    assert "Kies een getal van 1 tot en met 65535" in capsys.readouterr().err
+
+
+def test_serve_speaks_dutch_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kb = subprocess.Popen(
+        [*KB, "serve", "--poort", str(port)],
+        cwd=ROOT,
+        env=env_for(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert kb.stdout is not None
+        first = kb.stdout.readline()
+        ready = kb.stdout.readline()
+        assert ready.startswith(f"De website staat klaar op http://127.0.0.1:{port}/"), first
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+            assert b"Kennisbank" in page.read()
+        assert any(tmp_path.glob("kb-*/*")), "the engine serves from kb's temp folder"
+        kb.send_signal(signal.SIGINT)
+        out, err = kb.communicate(timeout=30)
+    finally:
+        if kb.poll() is None:
+            kb.kill()
+    assert kb.returncode == 0, err
+    assert "De webserver is gestopt." in err
+    assert_no_engine_words(first + ready + out + err)
+    deadline = time.monotonic() + 5
+    while list(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(tmp_path.iterdir()) == []
