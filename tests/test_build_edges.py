@@ -283,34 +283,51 @@ def test_serve_on_a_port_that_does_not_exist_is_a_usage_error(monkeypatch, capsy
 
 
 def test_serve_speaks_dutch_serves_and_stops_cleanly(tmp_path: Path) -> None:
+    """A real kb serve: ready, a content error while it runs (in kb check's form, and in
+    Dutch what that means for the browser), Ctrl-C, and no temp folder left."""
+    root = project(tmp_path)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     kb = subprocess.Popen(
         [*KB, "serve", "--poort", str(port)],
-        cwd=ROOT,
-        env=env_for(tmp_path),
+        cwd=root,
+        env=env_for(temp),
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
     )
-    try:
+    seen: list[str] = []
+
+    def read_until(start: str) -> None:
         assert kb.stdout is not None
-        first = kb.stdout.readline()
-        ready = kb.stdout.readline()
-        assert ready.startswith(f"De website staat klaar op http://127.0.0.1:{port}/"), first
+        for line in kb.stdout:
+            seen.append(line)
+            if line.startswith(start):
+                return
+        pytest.fail("".join(seen))
+
+    try:
+        read_until(f"De website staat klaar op http://127.0.0.1:{port}/")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
             assert b"Kennisbank" in page.read()
-        assert any(tmp_path.glob("kb-*/*")), "the engine serves from kb's temp folder"
+        assert any(temp.glob("kb-*/*")), "the engine serves from kb's temp folder"
+        break_a_case(root)
+        read_until("De website in uw browser blijft zoals hij was")
         kb.send_signal(signal.SIGINT)
-        out, err = kb.communicate(timeout=30)
+        out, _ = kb.communicate(timeout=30)
     finally:
         if kb.poll() is None:
             kb.kill()
-    assert kb.returncode == 0, err
-    assert "De webserver is gestopt." in err
-    assert_no_engine_words(first + ready + out + err)
+    text = "".join(seen) + out
+    assert kb.returncode == 0, text
+    assert "fout [veld-ontbreekt] Het verplichte veld 'titel' ontbreekt." in text
+    assert text.endswith("De webserver is gestopt.\n")
+    assert_no_engine_words(text)
+    assert "error" not in text.lower() and "server will" not in text
     deadline = time.monotonic() + 5
-    while list(tmp_path.iterdir()) and time.monotonic() < deadline:
+    while list(temp.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert list(tmp_path.iterdir()) == []
+    assert list(temp.iterdir()) == []

@@ -97,7 +97,12 @@ END_OF_LIFE = (
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
 #: The engine's own words that kb has already said in its own form, or that say nothing.
 _NOISE = ("Aborted with a BuildError!", "Aborted with ")
-_LEVEL = re.compile(r"^(?:ERROR|WARNING|INFO|DEBUG)\s+-\s+")
+_LEVEL = re.compile(r"^(?:(?:ERROR|WARNING|INFO|DEBUG)\s+-\s+)?(?:\[\d\d:\d\d:\d\d\]\s+)?")
+#: The engine's own lines during kb serve that kb says in Dutch (mkdocs/livereload).
+_DUTCH = {
+    "An error happened during the rebuild.": "De website in uw browser blijft zoals hij was "
+    "tot de fouten hierboven zijn opgelost.",
+}
 
 
 @dataclass
@@ -113,13 +118,13 @@ class Outcome:
     def engine_says(self) -> list[str]:
         """The engine's lines worth showing: without log levels, and without what kb
         already showed in Dutch (the plugin's reason, MkDocs' 'Aborted' line)."""
-        said = []
-        for line in self.lines:
-            text = _LEVEL.sub("", line).rstrip()
-            if not text.strip() or text.startswith(_NOISE) or text == self.failed:
-                continue
-            said.append(text)
-        return said
+        return [text for line in self.lines if (text := self.worth_showing(line))]
+
+    def worth_showing(self, line: str) -> str | None:
+        text = _LEVEL.sub("", line, count=1).rstrip()
+        if not text.strip() or text.startswith(_NOISE) or text == self.failed:
+            return None
+        return next((nl for en, nl in _DUTCH.items() if text.startswith(en)), text)
 
 
 def run_engine(
@@ -128,10 +133,12 @@ def run_engine(
     extra_env: Mapping[str, str] | None = None,
     shown: progress.Progress | None = None,
     on_report: Callable[[dict[str, Any]], None] | None = None,
+    live: bool = False,
 ) -> Outcome:
     """Run ``engine`` (a name from ENGINES) with ``args`` until it ends or kb is stopped.
 
-    The plugin's reports go to ``shown`` (and ``on_report``) as they arrive. Ctrl-C or
+    The plugin's reports go to ``shown`` (and ``on_report``) as they arrive; with ``live``
+    (kb serve, which runs until stopped) so do the engine's own lines worth showing. Ctrl-C or
     SIGTERM stops the engine with everything it started (its own session); its temp folder
     (TMPDIR for the engine: the search index's work folder, MkDocs' serve folder) is removed
     on every exit.
@@ -162,7 +169,7 @@ def run_engine(
             text=True,
             encoding="utf-8",
             errors="replace",
-            start_new_session=True,
+            start_new_session=hasattr(os, "killpg"),
         )
         running.append(process)
         assert process.stdout is not None
@@ -170,6 +177,8 @@ def run_engine(
             report = progress.parse(line.rstrip("\n"))
             if report is None:
                 outcome.lines.append(line.rstrip("\n"))
+                if live and (text := outcome.worth_showing(outcome.lines[-1])):
+                    shown.message(text)
                 continue
             if "error" in report:
                 outcome.failed = str(report["error"])
@@ -192,6 +201,9 @@ def run_engine(
 
 def _signal_group(process: subprocess.Popen[str], sig: int) -> None:
     try:
-        os.killpg(process.pid, sig)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, sig)
+        elif process.poll() is None:  # Windows: no process groups to signal
+            process.kill()
     except (ProcessLookupError, PermissionError):
         pass  # already gone

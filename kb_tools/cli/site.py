@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -267,24 +268,40 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     address = f"http://127.0.0.1:{args.poort}/"
     print(f"De website wordt gebouwd en komt op {address} .", flush=True)
     builds = []
+    ended = threading.Event()
+
+    def announce() -> None:
+        # "Ready" only once the engine's server answers: it starts after the first build.
+        while not ended.wait(0.2):
+            try:
+                socket.create_connection(("127.0.0.1", args.poort), timeout=1).close()
+            except OSError:
+                continue
+            print(f"De website staat klaar op {address} . Stoppen: Ctrl+C.", flush=True)
+            return
 
     def on_report(report: dict[str, Any]) -> None:
         if "finished" in report:
             builds.append(report)
-            what = "staat klaar" if len(builds) == 1 else "is bijgewerkt"
-            print(f"De website {what} op {address} . Stoppen: Ctrl+C.", flush=True)
+            if len(builds) > 1:
+                print(f"De website is bijgewerkt op {address} .", flush=True)
 
+    announcer = threading.Thread(target=announce, daemon=True)
+    announcer.start()
     command = ["serve", "--quiet", "--config-file", str(args.config)]
     outcome = engine.run_engine(
-        name, [*command, "--dev-addr", f"127.0.0.1:{args.poort}"], on_report=on_report
+        name, [*command, "--dev-addr", f"127.0.0.1:{args.poort}"], on_report=on_report, live=True
     )
+    ended.set()
+    announcer.join()
     if outcome.interrupted:
         print("De webserver is gestopt.", file=sys.stderr)
         return EXIT_OK
     if outcome.code != 0:
         if any("Address already in use" in line for line in outcome.lines):
             print(
-                f"kb: fout: poort {args.poort} is intussen in gebruik genomen. Kies een andere poort met --poort.",
+                f"kb: fout: poort {args.poort} is intussen in gebruik genomen. "
+                "Kies een andere poort met --poort.",
                 file=sys.stderr,
             )
         else:
