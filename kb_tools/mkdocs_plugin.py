@@ -154,7 +154,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.config.network is None and os.environ.get("KB_NETWERK"):
             # Only a check, the option is what counts: a mkdocs.yml without the line would
             # quietly build the whole site where `kb build --netwerk` asked for one network.
-            raise PluginError(
+            raise self._fail(
                 "kb build --netwerk werkt alleen als mkdocs.yml bij de plugin kb de regel "
                 "'network: !ENV KB_NETWERK' heeft."
             )

@@ -331,3 +331,38 @@ def test_serve_speaks_dutch_serves_and_stops_cleanly(tmp_path: Path) -> None:
     while list(temp.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert list(temp.iterdir()) == []
+
+
+def test_a_broken_settings_file_names_the_setting_without_engine_noise(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - kb:\n", "  - kb:\n      onzin: 1\n"),
+        encoding="utf-8",
+    )
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    done = subprocess.run(
+        [*KB, "build"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    assert "In het instellingenbestand, bij 'plugins'" in done.stderr
+    assert "De plugin kb kent de optie 'onzin' niet." in done.stderr
+    assert "De website is niet gebouwd." in done.stderr
+    for word in ("Aborted", "Traceback", "ERROR", "Config value"):
+        assert word not in done.stderr
+    assert sorted(p.name for p in root.iterdir()) == ["content", "mkdocs.yml", "overrides"]
+    assert list(temp.iterdir()) == []
+
+
+def test_the_engines_lines_kb_already_said_are_left_out() -> None:
+    outcome = engine.Outcome(failed="De website is niet gebouwd: 1 fout in de inhoud.")
+    assert (
+        outcome.worth_showing("ERROR    -  De website is niet gebouwd: 1 fout in de inhoud.")
+        is None
+    )
+    assert outcome.worth_showing("Aborted with a BuildError!") is None
+    assert outcome.worth_showing("") is None
+    rebuild = "[06:21:12] An error happened during the rebuild. The server will appear stuck."
+    assert outcome.worth_showing(rebuild).startswith("De website in uw browser blijft")
+    assert outcome.worth_showing("WARNING  -  Iets anders") == "Iets anders"

@@ -98,6 +98,7 @@ INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
 #: The engine's own words that kb has already said in its own form, or that say nothing.
 _NOISE = ("Aborted with a BuildError!", "Aborted with ")
 _LEVEL = re.compile(r"^(?:(?:ERROR|WARNING|INFO|DEBUG)\s+-\s+)?(?:\[\d\d:\d\d:\d\d\]\s+)?")
+_SETTING = re.compile(r"^Config value '([^']*)': ")
 #: The engine's own lines during kb serve that kb says in Dutch (mkdocs/livereload).
 _DUTCH = {
     "An error happened during the rebuild.": "De website in uw browser blijft zoals hij was "
@@ -124,6 +125,7 @@ class Outcome:
         text = _LEVEL.sub("", line, count=1).rstrip()
         if not text.strip() or text.startswith(_NOISE) or text == self.failed:
             return None
+        text = _SETTING.sub(r"In het instellingenbestand, bij '\1': ", text, count=1)
         return next((nl for en, nl in _DUTCH.items() if text.startswith(en)), text)
 
 

@@ -172,7 +172,7 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(f"Afgebroken: de website is niet gebouwd. {kept}".rstrip(), file=sys.stderr)
             return engine.INTERRUPTED
         if outcome.code != 0 or not new.is_dir():
-            _engine_failed(outcome, site.exists())
+            _engine_failed(outcome, name, site.exists())
             return EXIT_CONTENT
         _swap(new, site)
     finally:
@@ -199,11 +199,12 @@ def _built(counts: dict[str, Any] | None) -> str:
     return f"de website ({', '.join(parts)})" if parts else "de website"
 
 
-def _engine_failed(outcome: engine.Outcome, kept: bool = False) -> None:
-    """After a failed build: what the engine said that kb did not say already."""
+def _engine_failed(outcome: engine.Outcome, name: str, kept: bool = False) -> None:
+    """After a failed build: what the engine said that kb did not say already (a broken
+    mkdocs.yml, a bug: in the engine's own words, often English)."""
     said = outcome.engine_says()
     if said and outcome.failed is None:
-        print("De bouwer meldt (in het Engels):", file=sys.stderr)
+        print(f"{engine.NAMES[name]} meldt:", file=sys.stderr)
         for line in said[-40:]:
             print(f"  {line}", file=sys.stderr)
     if outcome.failed is None:
@@ -305,7 +306,7 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
         else:
-            _engine_failed(outcome)
+            _engine_failed(outcome, name)
         return EXIT_CONTENT
     return EXIT_OK
 
