@@ -103,7 +103,7 @@ class KbConfig(Config):
     content = c.Optional(c.Dir(exists=True))  # default: the MkDocs docs_dir
     network = EnvText()  # KB_NETWERK, `kb build --netwerk`: build only this network's site
     timings = c.Optional(c.Type(str))  # KB_TIMINGS, `kb bench`: write stage times here (JSON)
-    progress = Switch()  # KB_PROGRESS, `kb build`: report progress on stderr
+    progress = Switch()  # KB_PROGRESS, `kb build`/`serve`: stages and findings for kb
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         # MkDocs only warns about an unknown option (an error under strict: true); a

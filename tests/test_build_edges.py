@@ -122,6 +122,23 @@ def test_kb_build_never_builds_over_the_knowledge_base(monkeypatch, capsys, site
     assert "staat de kennisbank zelf" in capsys.readouterr().err
 
 
+def test_kb_build_never_replaces_a_file_by_the_site(monkeypatch, capsys, tmp_path) -> None:
+    no_engine(monkeypatch)
+    (tmp_path / "notities.txt").write_text("van iemand\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main(
+            [
+                "build",
+                "--config",
+                str(ROOT / "mkdocs.yml"),
+                "--site",
+                str(tmp_path / "notities.txt"),
+            ]
+        )
+    assert stopped.value.code == 2 and "is een bestand, geen map" in capsys.readouterr().err
+    assert (tmp_path / "notities.txt").read_text(encoding="utf-8") == "van iemand\n"
+
+
 # -- content errors --------------------------------------------------------------------------
 
 

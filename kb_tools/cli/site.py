@@ -154,6 +154,8 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(
             f"in de map '{site}' staat de kennisbank zelf. Kies met --site een andere map."
         )
+    if site.exists() and not site.is_dir():
+        parser.error(f"'{site}' is een bestand, geen map. Kies met --site een map.")
     name = _engine_or_none()
     if name is None:
         return EXIT_USAGE
