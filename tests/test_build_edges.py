@@ -191,11 +191,22 @@ def test_content_errors_read_as_in_kb_check_and_the_old_site_stays(tmp_path: Pat
 # -- a whole build, piped ---------------------------------------------------------------------
 
 
+def dead_pid() -> int:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
 def test_a_build_replaces_the_site_and_reports_plain_stages(tmp_path: Path) -> None:
     site = tmp_path / "site"
     old_site(site)
     temp = tmp_path / "tmp"
     temp.mkdir()
+    # What a kb build killed with kill -9 left: swept by the next build.
+    pid = dead_pid()
+    (tmp_path / f"site.kb-nieuw-{pid}" / "pagefind").mkdir(parents=True)
+    (temp / f"kb-{pid}-abc123" / "kb-zoekindex-def456").mkdir(parents=True)
+    (temp / "kb-zoekindex-van-iemand-anders").mkdir()  # not kb build's: left alone
     done = subprocess.run(
         [*KB, "build", "--site", str(site)],
         cwd=ROOT,
@@ -208,7 +219,7 @@ def test_a_build_replaces_the_site_and_reports_plain_stages(tmp_path: Path) -> N
     assert not (site / "casussen" / "oud.html").exists()
     assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "tmp"]
-    assert list(temp.iterdir()) == []
+    assert [p.name for p in temp.iterdir()] == ["kb-zoekindex-van-iemand-anders"]
     # Piped: one plain line per stage, nothing redrawn, progress never on stdout.
     assert "\r" not in done.stderr and "\x1b" not in done.stderr
     stages = done.stderr.splitlines()

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from kb_tools import progress
@@ -147,6 +148,7 @@ def run_engine(
     """
     shown = shown if shown is not None else progress.Progress()
     outcome = Outcome()
+    sweep_temp()
     work = tempfile.mkdtemp(prefix=f"kb-{os.getpid()}-")
     env = {**engine_env(extra_env), "TMPDIR": work, "TMP": work, "TEMP": work}
     running: list[subprocess.Popen[str]] = []
@@ -174,6 +176,8 @@ def run_engine(
             start_new_session=hasattr(os, "killpg"),
         )
         running.append(process)
+        if outcome.interrupted:  # stopped while the engine was being started
+            _signal_group(process, signal.SIGTERM)
         assert process.stdout is not None
         for line in process.stdout:
             report = progress.parse(line.rstrip("\n"))
@@ -199,6 +203,28 @@ def run_engine(
         shown.close()
         shutil.rmtree(work, ignore_errors=True)
     return outcome
+
+
+def gone(pid: int) -> bool:
+    """Whether no process ``pid`` runs (POSIX); elsewhere kb cannot tell and says no."""
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
+
+
+def sweep_temp() -> None:
+    """Remove the temp folders of kb runs that were killed outright (kill -9), which had
+    no chance to remove their own (run_engine's ``kb-<pid>-``)."""
+    for folder in Path(tempfile.gettempdir()).glob("kb-*-*"):
+        pid = folder.name.split("-")[1]
+        if folder.is_dir() and pid.isdigit() and gone(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _signal_group(process: subprocess.Popen[str], sig: int) -> None:

@@ -9,8 +9,10 @@ the end: an error or Ctrl-C leaves the previous site as it was.
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import shutil
+import signal
 import socket
 import sys
 import threading
@@ -109,14 +111,31 @@ def _remove(folder: Path) -> None:
         folder.unlink()
 
 
+def _sweep(site: Path) -> None:
+    """Remove what a killed ``kb build`` left beside ``site`` (its new or old folder)."""
+    for kind in (".kb-nieuw-", ".kb-oud-"):
+        for folder in site.parent.glob(f"{glob.escape(site.name)}{kind}*"):
+            pid = folder.name.rsplit("-", 1)[1]
+            if pid.isdigit() and engine.gone(int(pid)):
+                _remove(folder)
+
+
 def _swap(new: Path, site: Path) -> None:
-    """Put ``new`` where ``site`` is, with renames: the old site is never half removed."""
+    """Put ``new`` where ``site`` is, with renames: the old site is never half removed.
+    Ctrl-C waits until the swap is done (a second or two to remove the old site)."""
     old = new.with_name(new.name.replace(".kb-nieuw-", ".kb-oud-"))
-    _remove(old)
-    if site.exists() or site.is_symlink():
-        site.rename(old)
-    new.rename(site)
-    _remove(old)
+    held = {}
+    if threading.current_thread() is threading.main_thread():
+        held = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        _remove(old)
+        if site.exists() or site.is_symlink():
+            site.rename(old)
+        new.rename(site)
+        _remove(old)
+    finally:
+        for sig, handler in held.items():
+            signal.signal(sig, handler)
 
 
 # -- kb build ------------------------------------------------------------------------------
@@ -167,6 +186,7 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     started = time.monotonic()
     command = ["build", "--clean", "--quiet", "--config-file", str(args.config)]
     try:
+        _sweep(site)
         _remove(new)
         outcome = engine.run_engine(name, [*command, "--site-dir", str(new)], env)
         if outcome.interrupted:
