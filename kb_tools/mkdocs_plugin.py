@@ -49,7 +49,7 @@ from kb_tools.index import pagefind as sitesearch
 from kb_tools.layout import SCHEMA_FILE
 from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
-from kb_tools.progress import Reports
+from kb_tools.progress import Reports, number
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
 from kb_tools.render.shortlinks import short_pages, write_short_pages
@@ -215,7 +215,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             # The search index is made in a child process while we go on (sitesearch).
             markdown = case_markdown(corpus)
             self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
-        reports.stage(f"Vergelijkbare casussen zoeken ({len(corpus.cases)} casussen)")
+        reports.stage(f"Vergelijkbare casussen zoeken ({number(len(corpus.cases))} casussen)")
         with self._timed("similarity"):
             similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
         reports.stage("Pagina's voorbereiden")
