@@ -341,9 +341,9 @@ def test_the_schemas_do_find_problems(tmp_path: Path) -> None:
 
 # --- actions at their current major -----------------------------------------------------------
 
-#: The newest major of every action the workflows use, with the release the pins point at,
-#: checked on 2026-12-02 (sources in BEHEER.md's history: the actions' own tags and pins of
-#: that release in other projects). Dependabot may raise these; a new action needs a row.
+#: The newest major of every action the workflows use, checked on 2026-12-02 against the
+#: actions' own release tags and other projects' pins of the same release (the commit that set
+#: them names the sources). Dependabot may raise the pins; a new action needs a row here.
 CURRENT_MAJORS = {
     "actions/checkout": 7,
     "actions/setup-python": 7,
