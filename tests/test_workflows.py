@@ -342,8 +342,8 @@ def test_the_schemas_do_find_problems(tmp_path: Path) -> None:
 # --- actions at their current major -----------------------------------------------------------
 
 #: The newest major of every action the workflows use, checked on 2026-12-02 against the
-#: actions' own release tags and other projects' pins of the same release (the commit that set
-#: them names the sources). Dependabot may raise the pins; a new action needs a row here.
+#: actions' own release tags and other projects' pins of the same release (the commit that
+#: wrote this comment lists them). Dependabot may raise the pins; a new action needs a row.
 CURRENT_MAJORS = {
     "actions/checkout": 7,
     "actions/setup-python": 7,
