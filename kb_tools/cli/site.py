@@ -18,6 +18,7 @@ from kb_tools.cli.shared import (
     Commands,
     add_config_option,
     add_network_option,
+    whole_number,
 )
 
 
@@ -35,17 +36,17 @@ def _require_config(parser: argparse.ArgumentParser, config: Path) -> None:
         parser.error(f"het bestand '{config}' bestaat niet. Start kb in de map van de kennisbank.")
 
 
-# -- kb build ------------------------------------------------------------------------------
+# -- kb bouw ------------------------------------------------------------------------------
 
 
 def add_build(commands: Commands) -> None:
     build = commands.add_parser(
-        "build",
+        "bouw",
         help="Bouw de website in de map site/.",
         description="Controleer alle inhoud en bouw de website. Bij fouten in de inhoud\n"
-        "wordt er niets gebouwd; u ziet dezelfde meldingen als bij 'kb check'.",
-        epilog="Voorbeeld:\n  kb build\n  kb build --site /tmp/mijn-site\n"
-        "  kb build --netwerk zorgzame-dorpen\n",
+        "wordt er niets gebouwd; u ziet dezelfde meldingen als bij 'kb controleer'.",
+        epilog="Voorbeeld:\n  kb bouw\n  kb bouw --site /tmp/mijn-site\n"
+        "  kb bouw --netwerk zorgzame-dorpen\n",
     )
     add_config_option(build)
     build.add_argument(
@@ -83,20 +84,24 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-# -- kb serve ------------------------------------------------------------------------------
+# -- kb bekijk ------------------------------------------------------------------------------
 
 
 def add_serve(commands: Commands) -> None:
     serve = commands.add_parser(
-        "serve",
+        "bekijk",
         help="Bouw de website en bekijk hem in uw browser.",
         description="Bouw de website en start een kleine webserver op uw eigen computer.\n"
         "Als u een casus bewaart, wordt de pagina vanzelf ververst.",
-        epilog="Voorbeeld:\n  kb serve\n  kb serve --poort 8001\n",
+        epilog="Voorbeeld:\n  kb bekijk\n  kb bekijk --poort 8001\n",
     )
     add_config_option(serve)
     serve.add_argument(
-        "--poort", type=int, default=8000, metavar="NUMMER", help="Poortnummer (standaard: 8000)."
+        "--poort",
+        type=whole_number,
+        default=8000,
+        metavar="NUMMER",
+        help="Poortnummer (standaard: 8000).",
     )
     serve.set_defaults(handler=cmd_serve)
 
@@ -113,4 +118,4 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     )
 
 
-COMMANDS: dict[str, AddCommand] = {"build": add_build, "serve": add_serve}
+COMMANDS: dict[str, AddCommand] = {"bouw": add_build, "bekijk": add_serve}
