@@ -96,8 +96,10 @@ def _translate(message: str, table: dict[str, str]) -> str | None:
     for english, dutch in table.items():
         found = _pattern(english).match(message)
         if found:
-            named = found.groupdict()
-            return dutch % (named if named else found.groups())
+            if found.groupdict():
+                return dutch % found.groupdict()
+            # A translation may leave out a value: use as many as it names.
+            return dutch % found.groups()[: len(re.findall(r"%[sr]", dutch))]
     return None
 
 
@@ -133,6 +135,14 @@ class DutchFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse API
         # argparse passes prefix="" when it builds a subcommand's prog: keep that empty.
         super().add_usage(usage, actions, groups, "Gebruik: " if prefix is None else prefix)
+
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        # argparse forgets that command names are indented once more than options: without
+        # this, a long name (vergelijkbaar) pushes its help text onto the next line.
+        if isinstance(action, argparse._SubParsersAction) and action.help != argparse.SUPPRESS:
+            longest = max(map(len, action.choices), default=0) + self._current_indent + 2
+            self._action_max_length = max(self._action_max_length, longest)
 
 
 class Commands(argparse._SubParsersAction):
