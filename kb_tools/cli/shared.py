@@ -17,6 +17,7 @@ from kb_tools.cli.usage import (  # noqa: F401 - the commands import them from h
     DutchParser,
     add_subcommands,
     decimal_number,
+    shown,
     whole_number,
 )
 from kb_tools.load.registry import load_registry
@@ -118,7 +119,7 @@ def check_network(parser: argparse.ArgumentParser, registry: Registry, network: 
     ]
     hint = did_you_mean(close[:3])
     parser.error(
-        f"het netwerk '{network[:60]}' bestaat niet. {hint} "
+        f"het netwerk '{shown(network)}' bestaat niet. {hint} "
         f"Kies uit: {', '.join(registry.networks)}.".replace("  ", " ")
     )
 
@@ -134,7 +135,7 @@ def check_term(
     aliases = {alias: t.id for t in vocab.terms for alias in (*t.synonyms, t.label, t.id)}
     hint = did_you_mean(Suggester(aliases).close(value))
     parser.error(
-        f"--{vocabulary} '{value[:60]}' staat niet in de lijst '{vocab.name}'. {hint} "
+        f"--{vocabulary} '{shown(value)}' staat niet in de lijst '{vocab.name}'. {hint} "
         f"Alle termen staan in {vocab.path or 'content/vocabulaires/'}.".replace("  ", " ")
     )
 

@@ -6,6 +6,7 @@ command names as hidden aliases. Usage errors always exit with 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Sequence
@@ -79,6 +80,14 @@ NOT_FOR_USERS = (
 )
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """What a person typed, safe to print: short, with control characters (a terminal's
+    escape sequences) written as escapes."""
+    short = text if len(text) <= limit else text[:limit] + "…"
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in short)
+
+
+@functools.cache
 def _pattern(template: str) -> re.Pattern[str]:
     """A regular expression that matches what ``template % values`` gives."""
     parts = re.split(r"(%\(\w+\)[sr]|%[sr])", template)
@@ -114,7 +123,7 @@ def whole_number(text: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text[:40]}' is geen heel getal.") from None
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen heel getal.") from None
 
 
 def decimal_number(text: str) -> float:
@@ -122,9 +131,9 @@ def decimal_number(text: str) -> float:
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text[:40]}' is geen getal.") from None
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen getal.") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"'{text[:40]}' is geen gewoon getal.")
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen gewoon getal.")
     return value
 
 
@@ -238,7 +247,7 @@ class DutchParser(argparse.ArgumentParser):
 
     def _unknown_command(self, action: Commands, typed: str) -> str:
         hint = did_you_mean([f"{self.prog} {name}" for name in action.suggest(typed)])
-        return f"'{typed[:40]}' is geen opdracht van {self.prog}. {hint}".rstrip()
+        return f"'{shown(typed)}' is geen opdracht van {self.prog}. {hint}".rstrip()
 
     def _unknown(self, extras: list[str]) -> str:
         options = [e for e in extras if e.startswith("-") and len(e) > 1]
@@ -246,8 +255,8 @@ class DutchParser(argparse.ArgumentParser):
             typed = options[0].split("=", 1)[0]
             known = [o for a in self._actions for o in a.option_strings]
             hint = did_you_mean(Suggester({o: o for o in known}).close(typed))
-            return f"de optie {typed[:40]} bestaat niet bij {self.prog}. {hint}".rstrip()
-        extra = " ".join(extras)[:80]
+            return f"de optie {shown(typed)} bestaat niet bij {self.prog}. {hint}".rstrip()
+        extra = shown(" ".join(extras), 80)
         return f"dit begrijpt {self.prog} niet: {extra}. Voorbeeld: {self.example()}"
 
     def example(self, action: argparse.Action | None = None) -> str:
