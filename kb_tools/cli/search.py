@@ -269,10 +269,14 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return EXIT_OK
 
 
-def _check_filters(parser: argparse.ArgumentParser, content: Path, filters: dict) -> None:
+def _check_filters(
+    parser: argparse.ArgumentParser, content: Path, filters: dict[str, str | None]
+) -> None:
     """Unknown terms and networks are usage errors (with did-you-mean), not "Niets gevonden"."""
     from kb_tools.load.registry import load_registry
 
+    if not any(value for name, value in filters.items() if name != KIND_FILTER):
+        return  # nothing to check: no need to read the registers
     registry = load_registry(content)[0]
     for name, value in filters.items():
         if name == NETWORK_FILTER:
