@@ -31,7 +31,7 @@ from kb_tools.load.registry import load_registry
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
-# -- kb controleer ------------------------------------------------------------------------------
+# -- kb controleer -------------------------------------------------------------------------
 
 
 def add_check(commands: Commands) -> None:

@@ -30,7 +30,7 @@ from kb_tools.enrich import ledger
 from kb_tools.load.registry import load_registry
 from kb_tools.validate import report
 
-# -- kb formulieren ------------------------------------------------------------------------------
+# -- kb formulieren ------------------------------------------------------------------------
 
 
 def add_forms(commands: Commands) -> None:
@@ -67,7 +67,7 @@ def cmd_forms(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-# -- kb uit-issue -------------------------------------------------------------------------
+# -- kb uit-issue --------------------------------------------------------------------------
 
 
 def add_from_issue(commands: Commands) -> None:
@@ -206,7 +206,7 @@ def cmd_codeowners(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     return EXIT_OK
 
 
-# -- kb linkcontrole ------------------------------------------------------------------------------
+# -- kb linkcontrole -----------------------------------------------------------------------
 
 
 def add_links(commands: Commands) -> None:

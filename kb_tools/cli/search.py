@@ -38,7 +38,7 @@ from kb_tools.validate import check_content, report
 
 SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb bekijk shows it
 
-# -- kb webadres -------------------------------------------------------------------------------
+# -- kb webadres ---------------------------------------------------------------------------
 
 
 def add_link(commands: Commands) -> None:
@@ -86,7 +86,7 @@ def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-# -- kb vergelijkbaar ----------------------------------------------------------------------------
+# -- kb vergelijkbaar ----------------------------------------------------------------------
 
 
 def add_similar(commands: Commands) -> None:

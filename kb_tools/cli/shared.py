@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from kb_tools.cli.usage import (  # noqa: F401 - the commands import them from here
+    EXIT_USAGE,
     Commands,
     DutchParser,
     add_subcommands,
@@ -25,7 +26,7 @@ from kb_tools.model import Registry
 from kb_tools.suggest import Suggester, did_you_mean
 from kb_tools.validate import report
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT = 0, 1  # EXIT_USAGE (2) comes from usage
 
 # The subparsers object of a parser, and what each command group hands to build_parser.
 AddCommand = Callable[[Commands], None]

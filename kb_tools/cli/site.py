@@ -36,7 +36,7 @@ def _require_config(parser: argparse.ArgumentParser, config: Path) -> None:
         parser.error(f"het bestand '{config}' bestaat niet. Start kb in de map van de kennisbank.")
 
 
-# -- kb bouw ------------------------------------------------------------------------------
+# -- kb bouw -------------------------------------------------------------------------------
 
 
 def add_build(commands: Commands) -> None:
@@ -84,7 +84,7 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-# -- kb bekijk ------------------------------------------------------------------------------
+# -- kb bekijk -----------------------------------------------------------------------------
 
 
 def add_serve(commands: Commands) -> None:

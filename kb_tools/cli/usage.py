@@ -115,7 +115,7 @@ def _translate(message: str, table: dict[str, str]) -> str | None:
 _ARGUMENT_ERROR = _pattern("argument %(argument_name)s: %(message)s")
 
 
-# -- type functions with Dutch messages ---------------------------------------------------
+# -- type functions with Dutch messages ----------------------------------------------------
 
 
 def whole_number(text: str) -> int:
@@ -137,7 +137,7 @@ def decimal_number(text: str) -> float:
     return value
 
 
-# -- the parser ---------------------------------------------------------------------------
+# -- the parser ----------------------------------------------------------------------------
 
 
 class DutchFormatter(argparse.RawDescriptionHelpFormatter):
