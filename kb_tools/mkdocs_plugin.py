@@ -155,7 +155,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             # Only a check, the option is what counts: a mkdocs.yml without the line would
             # quietly build the whole site where `kb build --netwerk` asked for one network.
             raise self._fail(
-                "kb build --netwerk werkt alleen als mkdocs.yml bij de plugin kb de regel "
+                "kb bouw --netwerk werkt alleen als mkdocs.yml bij de plugin kb de regel "
                 "'network: !ENV KB_NETWERK' heeft."
             )
         if self.config.network is not None:
@@ -192,7 +192,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise self._fail(
                 f"De website is niet gebouwd: {len(errors)} "
                 f"{'fout' if len(errors) == 1 else 'fouten'} in de inhoud. "
-                "Los ze op; 'kb check' toont dezelfde meldingen."
+                "Los ze op; 'kb controleer' toont dezelfde meldingen."
             )
         reports.stage("Verbanden en vaste adressen bepalen")
         with self._timed("enrich"):

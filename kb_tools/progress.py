@@ -1,7 +1,7 @@
 """Progress of long commands, always on stderr (stdout stays for results and ``--json``):
 counted steps redrawn in place on a terminal, one plain line per stage elsewhere (CI, a
 pipe, a log file). Also the line format in which the MkDocs plugin, which runs in the
-engine's child process, reports stages and messages to ``kb build`` and ``kb serve``.
+engine's child process, reports stages and messages to ``kb bouw`` and ``kb bekijk``.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def parse(line: str) -> dict[str, Any] | None:
 
 
 def show(report: Mapping[str, Any], progress: Progress) -> None:
-    """Show a stage, count or message report on ``progress`` (kb build, kb serve)."""
+    """Show a stage, count or message report on ``progress`` (kb bouw, kb bekijk)."""
     if "stage" in report:
         total = report.get("total")
         progress.stage(str(report["stage"]), total if isinstance(total, int) else None)
@@ -176,7 +176,7 @@ def show(report: Mapping[str, Any], progress: Progress) -> None:
 
 
 class Reports:
-    """What the plugin tells people. Under ``kb build``/``kb serve`` (``on``): report lines
+    """What the plugin tells people. Under ``kb bouw``/``kb bekijk`` (``on``): report lines
     for kb, which shows them in its own form. Under plain ``mkdocs build``: no progress,
     and findings through the engine's log, so that the build still fails readably."""
 

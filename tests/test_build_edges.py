@@ -76,20 +76,20 @@ def test_an_unknown_network_is_a_usage_error_with_a_suggestion(monkeypatch, caps
     no_engine(monkeypatch)
     config = str(ROOT / "mkdocs.yml")
     with pytest.raises(SystemExit) as stopped:
-        main(["build", "--config", config, "--netwerk", "amsterdamse-stadsdorpn"])
+        main(["bouw", "--config", config, "--netwerk", "amsterdamse-stadsdorpn"])
     out, err = capsys.readouterr()
     assert stopped.value.code == 2 and out == ""
     assert "het netwerk 'amsterdamse-stadsdorpn' bestaat niet" in err
     assert "Bedoelt u 'amsterdamse-stadsdorpen'?" in err and "Kies uit: " in err
     with pytest.raises(SystemExit) as stopped:
-        main(["build", "--config", config, "--netwerk", "onzin"])
+        main(["bouw", "--config", config, "--netwerk", "onzin"])
     assert stopped.value.code == 2
     assert "het netwerk 'onzin' bestaat niet" in capsys.readouterr().err
 
 
 def test_an_unknown_network_from_the_command_line(tmp_path: Path) -> None:
     done = subprocess.run(
-        [*KB, "build", "--netwerk", "onzin", "--site", str(tmp_path / "s")],
+        [*KB, "bouw", "--netwerk", "onzin", "--site", str(tmp_path / "s")],
         cwd=ROOT,
         env=env_for(tmp_path),
         capture_output=True,
@@ -103,7 +103,7 @@ def test_an_unknown_network_from_the_command_line(tmp_path: Path) -> None:
 
 def test_a_missing_config_is_a_usage_error(monkeypatch, capsys, tmp_path: Path) -> None:
     no_engine(monkeypatch)
-    for command in ("build", "serve"):
+    for command in ("bouw", "bekijk"):
         with pytest.raises(SystemExit) as stopped:
             main([command, "--config", str(tmp_path / "geen.yml")])
         assert stopped.value.code == 2
@@ -117,7 +117,7 @@ def test_kb_build_never_builds_over_the_knowledge_base(monkeypatch, capsys, site
     no_engine(monkeypatch)
     monkeypatch.chdir(ROOT)
     with pytest.raises(SystemExit) as stopped:
-        main(["build", "--site", site])
+        main(["bouw", "--site", site])
     assert stopped.value.code == 2
     assert "staat de kennisbank zelf" in capsys.readouterr().err
 
@@ -128,7 +128,7 @@ def test_kb_build_never_replaces_a_file_by_the_site(monkeypatch, capsys, tmp_pat
     with pytest.raises(SystemExit) as stopped:
         main(
             [
-                "build",
+                "bouw",
                 "--config",
                 str(ROOT / "mkdocs.yml"),
                 "--site",
@@ -158,10 +158,15 @@ def test_content_errors_read_as_in_kb_check_and_the_old_site_stays(tmp_path: Pat
     temp = tmp_path / "tmp"
     temp.mkdir()
     checked = subprocess.run(
-        [*KB, "check"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
+        [*KB, "controleer"],
+        cwd=root,
+        env=env_for(temp),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     built = subprocess.run(
-        [*KB, "build"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
+        [*KB, "bouw"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
     )
     assert checked.returncode == 1 and built.returncode == 1
     finding = next(line for line in checked.stdout.splitlines() if "[veld-ontbreekt]" in line)
@@ -208,7 +213,7 @@ def test_a_build_replaces_the_site_and_reports_plain_stages(tmp_path: Path) -> N
     (temp / f"kb-{pid}-abc123" / "kb-zoekindex-def456").mkdir(parents=True)
     (temp / "kb-zoekindex-van-iemand-anders").mkdir()  # not kb build's: left alone
     done = subprocess.run(
-        [*KB, "build", "--site", str(site)],
+        [*KB, "bouw", "--site", str(site)],
         cwd=ROOT,
         env=env_for(temp),
         capture_output=True,
@@ -250,7 +255,7 @@ def test_stopping_a_build_keeps_the_old_site_and_no_temp_folders(
     temp.mkdir()
     # A terminal sends Ctrl-C to kb's whole process group: kb runs in its own here.
     kb = subprocess.Popen(
-        [*KB, "build", "--site", str(site)],
+        [*KB, "bouw", "--site", str(site)],
         cwd=ROOT,
         env=env_for(temp),
         stdout=subprocess.PIPE,
@@ -293,11 +298,11 @@ def test_serve_on_a_port_in_use_says_which_and_how_to_choose(monkeypatch, capsys
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        code = main(["serve", "--config", str(ROOT / "mkdocs.yml"), "--poort", str(port)])
+        code = main(["bekijk", "--config", str(ROOT / "mkdocs.yml"), "--poort", str(port)])
     out, err = capsys.readouterr()
     assert code == 1 and out == ""
     assert f"kb: fout: poort {port} is al in gebruik" in err
-    assert "Kies een andere poort, bijvoorbeeld: kb serve --poort " in err
+    assert "Kies een andere poort, bijvoorbeeld: kb bekijk --poort " in err
     assert_no_engine_words(err)
 
 
@@ -305,7 +310,7 @@ def test_serve_on_a_port_in_use_says_which_and_how_to_choose(monkeypatch, capsys
 def test_serve_on_a_port_that_does_not_exist_is_a_usage_error(monkeypatch, capsys, port) -> None:
     no_engine(monkeypatch)
     with pytest.raises(SystemExit) as stopped:
-        main(["serve", "--config", str(ROOT / "mkdocs.yml"), "--poort", port])
+        main(["bekijk", "--config", str(ROOT / "mkdocs.yml"), "--poort", port])
     assert stopped.value.code == 2
     assert "Kies een getal van 1 tot en met 65535" in capsys.readouterr().err
 
@@ -320,7 +325,7 @@ def test_serve_speaks_dutch_serves_and_stops_cleanly(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     kb = subprocess.Popen(
-        [*KB, "serve", "--poort", str(port)],
+        [*KB, "bekijk", "--poort", str(port)],
         cwd=root,
         env=env_for(temp),
         stdout=subprocess.PIPE,
@@ -371,7 +376,7 @@ def test_a_broken_settings_file_names_the_setting_without_engine_noise(tmp_path:
     temp = tmp_path / "tmp"
     temp.mkdir()
     done = subprocess.run(
-        [*KB, "build"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
+        [*KB, "bouw"], cwd=root, env=env_for(temp), capture_output=True, text=True, check=False
     )
     assert done.returncode == 1
     assert "In het instellingenbestand, bij 'plugins'" in done.stderr

@@ -51,7 +51,7 @@ def test_usage_errors_exit_2(content: Path, capsys) -> None:
     assert run(["check", "--content", str(content), "bestaat/niet.md"], capsys)[0] == 2
     assert run(["check", "--content", "/bestaat/niet"], capsys)[0] == 2
     code, _, err = run(["check", "--kleur"], capsys)
-    assert code == 2 and "onbekende argumenten" in err
+    assert code == 2 and "de optie --kleur bestaat niet" in err
     assert run(["check", "--format", "xml"], capsys)[0] == 2
 
 

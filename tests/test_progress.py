@@ -141,7 +141,7 @@ def test_kb_check_json_keeps_progress_off_stdout(monkeypatch, capsys, tmp_path: 
     content = tmp_path / "content"
     generate(content, 260, source=ROOT / "content")  # check_content counts per 250 files
     monkeypatch.setattr(progress, "MANY_FILES", 1)
-    code = main(["check", "--json", "--content", str(content)])
+    code = main(["controleer", "--json", "--content", str(content)])
     out, err = capsys.readouterr()
     assert code == 0
     json.loads(out)  # stdout is only the JSON
@@ -154,7 +154,7 @@ def test_kb_build_on_a_terminal_redraws_its_counts(tmp_path: Path) -> None:
     env.update(TMPDIR=str(tmp_path), TERM="xterm")
     leader, follower = pty.openpty()
     kb = subprocess.Popen(
-        [sys.executable, "-m", "kb_tools.cli", "build", "--site", str(tmp_path / "site")],
+        [sys.executable, "-m", "kb_tools.cli", "bouw", "--site", str(tmp_path / "site")],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,

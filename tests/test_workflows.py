@@ -1,9 +1,14 @@
-"""The GitHub workflows: actionlint finds nothing, and the security rules hold.
+"""The GitHub workflows and what a fork needs: actionlint and GitHub's schemas find nothing,
+the security rules hold, and GitHub behaves as the workflows expect.
 
-Rules: every action is pinned to a full commit SHA with its version in a comment; every
-workflow starts with no or read-only permissions and every job says what it needs; no
-pull_request_target; and no text from an issue, pull request or commit is pasted into a
-shell script or github-script (it is passed through env: and read as data).
+Rules: every action is pinned to a full commit SHA with its version in a comment, at its
+current major or newer; every workflow starts with no or read-only permissions and every job
+says what it needs; no pull_request_target; no text from an issue, pull request or commit is
+pasted into a shell script or github-script (it is passed through env: and read as data).
+Pull requests a workflow opens use the GitHub App's token when it is set up (a GITHUB_TOKEN
+pull request starts no checks) and close their issue with an English keyword; every label a
+workflow or issue form names is declared in .github/labels.yml; Dependabot keeps major
+updates apart; LICENSE is the EUPL-1.2 text. All offline.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import yaml
 
 from .conftest import ROOT
 
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ISSUE_FORMS = sorted(p for p in (GITHUB / "ISSUE_TEMPLATE").glob("*.yml") if p.name != "config.yml")
 NAMES = [p.name for p in WORKFLOWS]
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
@@ -28,12 +35,15 @@ EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 UNTRUSTED = re.compile(r"github\.event\.|github\.head_ref|inputs\.|steps\.[\w-]+\.outputs")
 
 
-def actionlint() -> str:
-    found = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which(
-        "actionlint"
-    )
-    assert found, "actionlint ontbreekt: installeer de test-extra (pip install -e '.[test]')."
+def tool(name: str) -> str:
+    """A command of the test extra: next to this Python first, else on PATH."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    assert found, f"{name} ontbreekt: installeer de test-extra (pip install -e '.[test]')."
     return found
+
+
+def actionlint() -> str:
+    return tool("actionlint")
 
 
 def load(path: Path) -> dict:
@@ -174,11 +184,6 @@ def test_pull_request_checks_never_get_a_write_token() -> None:
         assert "actions/checkout" not in steps, "de reactie-taak mag geen code uitchecken"
 
 
-def test_dependabot_watches_actions_and_pip() -> None:
-    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
-    assert {u["package-ecosystem"] for u in config["updates"]} >= {"github-actions", "pip"}
-
-
 def step_script(workflow: str, name: str) -> str:
     for job in load(ROOT / ".github" / "workflows" / workflow)["jobs"].values():
         for step in job["steps"]:
@@ -280,23 +285,383 @@ def test_the_taken_ids_step_works_without_any_intake_branch(tmp_path: Path) -> N
     assert (tmp_path / "bezet.txt").read_text() == ""
 
 
-def test_pull_requests_close_their_issue_with_an_english_keyword() -> None:
-    # GitHub only knows English closing keywords: "Sluit #12" leaves issue 12 open.
-    keywords = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?) #", re.IGNORECASE)
-    bodies = [
-        (path.name, line)
-        for path in WORKFLOWS
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if "--body" in line and "#$ISSUE_NUMBER" in line
-    ]
-    assert bodies, "no pull request body names its issue"
-    for name, line in bodies:
-        assert keywords.search(line) and not re.search(r"\bSluit #", line), (name, line)
-
-
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
 def test_every_job_has_a_timeout(path: Path) -> None:
     # GitHub's default is 360 minutes: a hung job would hold a runner for six hours.
     for name, job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].items():
         minutes = job.get("timeout-minutes")
         assert isinstance(minutes, int) and 0 < minutes <= 60, (path.name, name, minutes)
+
+
+# --- GitHub's own schemas (check-jsonschema vendors SchemaStore's) --------------------------
+
+SCHEMAS = {
+    "vendor.github-workflows": WORKFLOWS,
+    "vendor.github-issue-forms": ISSUE_FORMS,
+    "vendor.github-issue-config": [GITHUB / "ISSUE_TEMPLATE" / "config.yml"],
+    "vendor.dependabot": [GITHUB / "dependabot.yml"],
+}
+
+
+def check_jsonschema(schema: str, paths: list[Path]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", schema, *map(str, paths)],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize("schema", SCHEMAS)
+def test_files_match_githubs_schemas(schema: str) -> None:
+    assert SCHEMAS[schema], f"geen bestanden voor {schema}"
+    done = check_jsonschema(schema, SCHEMAS[schema])
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_schemas_do_find_problems(tmp_path: Path) -> None:
+    form = tmp_path / "form.yml"
+    form.write_text(
+        "name: x\ndescription: x\nbody:\n- type: dropdown\n  id: a\n  attributes: {label: A}\n"
+    )
+    dependabot = tmp_path / "dependabot.yml"
+    dependabot.write_text(
+        "version: 2\nupdates:\n- package-ecosystem: pip\n  directory: /\n"
+        "  schedule: {interval: weekly}\n  groups: {a: {patterns: ['*'], update-types: [huge]}}\n"
+    )
+    workflow = tmp_path / "workflow.yml"
+    workflow.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n")
+    for schema, path in (
+        ("vendor.github-issue-forms", form),
+        ("vendor.dependabot", dependabot),
+        ("vendor.github-workflows", workflow),
+    ):
+        done = check_jsonschema(schema, [path])
+        assert done.returncode == 1, (schema, done.stdout + done.stderr)
+
+
+# --- actions at their current major -----------------------------------------------------------
+
+#: The newest major of every action the workflows use, checked on 2026-12-02 against the
+#: actions' own release tags and other projects' pins of the same release (the commit that
+#: wrote this comment lists them). Dependabot may raise the pins; a new action needs a row.
+CURRENT_MAJORS = {
+    "actions/checkout": 7,
+    "actions/setup-python": 7,
+    "actions/github-script": 9,
+    "actions/upload-artifact": 7,
+    "actions/download-artifact": 8,
+    "actions/configure-pages": 6,
+    "actions/upload-pages-artifact": 5,
+    "actions/deploy-pages": 5,
+    "actions/create-github-app-token": 3,
+    "peter-evans/create-pull-request": 8,
+}
+
+
+def test_actions_are_at_their_current_major_or_newer() -> None:
+    for path in WORKFLOWS:
+        for action in uses_lines(path):
+            name, rest = action.split("@", 1)
+            assert name in CURRENT_MAJORS, f"{path.name}: {name} staat niet in CURRENT_MAJORS"
+            major = int(rest.split("# v", 1)[1].split(".")[0])
+            assert major >= CURRENT_MAJORS[name], f"{path.name}: {action}"
+
+
+# --- pull requests opened by a workflow -------------------------------------------------------
+
+APP_ACTION = "actions/create-github-app-token"
+#: The token every push and pull request of a workflow uses: the app's, else GITHUB_TOKEN.
+APP_TOKEN = "${{ steps.%s.outputs.token || github.token }}"
+#: What the pull request and the job summary say when the app is not set up.
+FALLBACK_NOTE = "de controles zijn niet vanzelf gestart"
+
+
+def action_name(step: dict) -> str:
+    return str(step.get("uses", "")).split("@", 1)[0]
+
+
+def opens_a_pull_request(step: dict) -> bool:
+    return "gh pr create" in step.get("run", "") or (
+        action_name(step) == "peter-evans/create-pull-request"
+    )
+
+
+def pull_request_steps() -> list[tuple[str, str, dict, int]]:
+    """(workflow, job name, job, step index) of every step that opens a pull request."""
+    found = []
+    for path in WORKFLOWS:
+        for name, job in load(path)["jobs"].items():
+            for index, step in enumerate(job.get("steps", [])):
+                if opens_a_pull_request(step):
+                    found.append((path.name, name, job, index))
+    return found
+
+
+def test_the_workflows_that_open_pull_requests() -> None:
+    assert {workflow for workflow, *_ in pull_request_steps()} == {
+        "casus-uit-issue.yml",
+        "bronnen.yml",
+    }
+
+
+@pytest.mark.parametrize("where", pull_request_steps(), ids=lambda w: f"{w[0]}-{w[1]}")
+def test_pull_requests_use_the_app_token_when_there_is_one(where: tuple) -> None:
+    """GitHub starts no workflow for events made with GITHUB_TOKEN: a pull request opened with
+    it gets no PR-controle. So the app's installation token pushes and opens it."""
+    workflow, name, job, index = where
+    steps = job["steps"]
+    apps = [i for i, s in enumerate(steps) if action_name(s) == APP_ACTION]
+    assert len(apps) == 1 and apps[0] < index, f"{workflow}/{name}: geen app-token vooraf"
+    app = steps[apps[0]]
+    token = APP_TOKEN % app["id"]
+    assert app["with"]["client-id"] == "${{ vars.KB_APP_CLIENT_ID }}"
+    assert app["with"]["private-key"] == "${{ secrets.KB_APP_PRIVATE_KEY }}"
+    # 'if:' cannot read secrets: the job states whether the key is set, the step tests that.
+    assert job["env"]["KB_APP_KEY_SET"] == "${{ secrets.KB_APP_PRIVATE_KEY != '' }}"
+    assert "secrets." not in app["if"]
+    assert {"vars.KB_APP_CLIENT_ID != ''", "env.KB_APP_KEY_SET == 'true'"} <= {
+        part.strip() for part in app["if"].split("&&")
+    }
+    step = steps[index]
+    checkout = next(s for s in steps if action_name(s) == "actions/checkout")
+    assert steps.index(checkout) > apps[0]
+    if "run" in step:  # the script pushes with the checkout's credentials and runs gh
+        assert step["env"]["GH_TOKEN"] == token
+        assert checkout["with"]["token"] == token
+    else:  # create-pull-request pushes with its own token
+        assert step["with"]["token"] == token
+        assert checkout["with"]["persist-credentials"] is False
+    # Without the app the pull request says how a maintainer starts the checks.
+    texts = [s.get("run", "") for s in steps[: index + 1]]
+    note = [text for text in texts if FALLBACK_NOTE in text]
+    assert note and "Reopen pull request" in note[0] and '"$MET_APP" != "true"' in note[0]
+    met_app = [s["env"]["MET_APP"] for s in steps[: index + 1] if "MET_APP" in s.get("env", {})]
+    assert met_app == [f"${{{{ steps.{app['id']}.outputs.token != '' }}}}"]
+
+
+def test_pull_requests_close_their_issue_with_an_english_keyword() -> None:
+    # GitHub only knows English closing keywords: "Sluit #12" leaves issue 12 open.
+    keyword = re.compile(r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?) #\$ISSUE_NUMBER\b", re.I)
+    from_issues = [
+        w for w in pull_request_steps() if "issues" in load(GITHUB / "workflows" / w[0])["on"]
+    ]
+    assert from_issues, "geen workflow maakt een pull request uit een issue"
+    for workflow, name, job, index in from_issues:
+        text = job["steps"][index]["run"]
+        assert keyword.search(text) and not re.search(r"\bSluit #", text), (workflow, name)
+
+
+def test_sources_update_one_fixed_branch_per_network() -> None:
+    data = load(GITHUB / "workflows" / "bronnen.yml")
+    job = data["jobs"]["bijwerken"]
+    assert job["needs"] == "lijst"
+    assert job["strategy"]["matrix"]["netwerk"] == "${{ fromJSON(needs.lijst.outputs.netwerken) }}"
+    assert job["strategy"]["fail-fast"] is False
+    steps = {s.get("id") or s.get("name"): s for s in job["steps"]}
+    assert 'kb bronnen bijwerken --netwerk "$NETWERK"' in steps["Bron bijwerken"]["run"]
+    pr = steps["pr"]
+    assert action_name(pr) == "peter-evans/create-pull-request"
+    assert pr["with"]["branch"] == "bronnen/${{ matrix.netwerk }}"  # fixed: no date, no run id
+    # The lock bump and the ledger entries of new cases travel in one pull request.
+    assert pr["with"]["add-paths"].splitlines() == [
+        "content/casussen/${{ matrix.netwerk }}/",
+        "content/bronnen.lock.yml",
+        "content/gepubliceerd.yml",
+    ]
+    # A source that is down changes nothing, so its open pull request is left alone.
+    assert pr["if"] == "steps.wijziging.outputs.gewijzigd == 'true'"
+    assert not any("date " in text or "$(date" in text for _, text in scripts(data))
+
+
+def fake_venv_python(folder: Path) -> None:
+    """`.venv/bin/python` in folder, running this test's Python (and its packages)."""
+    python = folder / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+
+
+def run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    path = cwd / "stap.sh"
+    path.write_text(script, encoding="utf-8")
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(path)],
+        cwd=cwd,
+        env={"PATH": os.environ["PATH"], "HOME": str(cwd), **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_source_list_names_the_networks_with_a_source(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    fake_venv_python(tmp_path)
+    script = step_script("bronnen.yml", "Netwerken met een bron zoeken")
+    output = tmp_path / "output"
+    done = run_step(script, tmp_path, {"GITHUB_OUTPUT": str(output)})
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == "netwerken=[]\n"  # the starter content: no network has one
+    registry = tmp_path / "content" / "netwerken.yml"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(
+        text.replace(
+            "    voorvoegsel: zzd\n",
+            "    voorvoegsel: zzd\n    bron:\n      url: https://example.org/zzd.git\n"
+            "      ref: main\n      map: casussen\n",
+        ),
+        encoding="utf-8",
+    )
+    output.unlink()
+    done = run_step(script, tmp_path, {"GITHUB_OUTPUT": str(output)})
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == 'netwerken=["zorgzame-dorpen"]\n'
+
+
+@pytest.mark.parametrize("met_app", ["true", "false"])
+def test_the_source_pull_request_is_only_proposed_for_a_change(
+    tmp_path: Path, met_app: str
+) -> None:
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    work = tmp_path / "werk"
+    (work / "content").mkdir(parents=True)
+    (work / "content" / "bronnen.lock.yml").write_text("{}\n")
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=T", "-c", "user.email=t@e", "commit", "-qm", "x"],
+    ):
+        subprocess.run(["git", *args], cwd=work, env=env, check=True)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    (temp / "verslag.txt").write_text("Ongewijzigd: zorgzame-dorpen staat al op commit abc.\n")
+    script = step_script("bronnen.yml", "Wijzigingen bekijken")
+    outputs = {
+        "GITHUB_OUTPUT": str(tmp_path / "output"),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+        "RUNNER_TEMP": str(temp),
+        "NETWERK": "zorgzame-dorpen",
+        "MET_APP": met_app,
+    }
+    done = run_step(script, work, outputs)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "output").read_text() == "gewijzigd=false\n"
+    assert not (temp / "beschrijving.md").exists()
+    (work / "content" / "bronnen.lock.yml").write_text("zorgzame-dorpen: {commit: abc}\n")
+    (tmp_path / "output").unlink()
+    done = run_step(script, work, outputs)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "output").read_text() == "gewijzigd=true\n"
+    body = (temp / "beschrijving.md").read_text()
+    assert "`zorgzame-dorpen`" in body and "content/gepubliceerd.yml" in body
+    assert (FALLBACK_NOTE in body) == (met_app == "false")
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+LABELS = GITHUB / "labels.yml"
+
+
+def declared_labels() -> list[dict]:
+    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+
+
+def used_labels() -> set[str]:
+    """Every label an issue form sets or a workflow matches, adds, removes or creates."""
+    used: set[str] = set()
+    for form in ISSUE_FORMS:
+        used.update(yaml.safe_load(form.read_text(encoding="utf-8")).get("labels") or [])
+    for path in WORKFLOWS:
+        text = path.read_text(encoding="utf-8")
+        used.update(re.findall(r"label\.name == '([^']+)'", text))
+        used.update(re.findall(r"--(?:add-|remove-)?label[ =]\"?([a-z0-9-]+)", text))
+        for job in load(path)["jobs"].values():
+            for step in job.get("steps", []):
+                if action_name(step) == "peter-evans/create-pull-request":
+                    used.update(re.split(r"[,\s]+", str(step["with"].get("labels", "")).strip()))
+    return used - {""}
+
+
+def test_every_label_in_use_is_declared_once() -> None:
+    labels = declared_labels()
+    names = [label["name"] for label in labels]
+    assert len(names) == len(set(names))
+    for label in labels:
+        assert re.fullmatch(r"[a-z0-9-]+", label["name"]), label
+        assert re.fullmatch(r"[0-9a-f]{6}", label["color"]), label
+        assert 0 < len(label["description"]) <= 100, label
+    used = used_labels()
+    assert {"casus", "casus-klaar"} <= used
+    assert used <= set(names), f"niet in .github/labels.yml: {sorted(used - set(names))}"
+
+
+def test_the_label_workflow_creates_every_declared_label(tmp_path: Path) -> None:
+    (tmp_path / ".github").mkdir()
+    shutil.copy(LABELS, tmp_path / ".github" / "labels.yml")
+    fake_venv_python(tmp_path)
+    calls = tmp_path / "gh.log"
+    fake = tmp_path / "bin" / "gh"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\0" "$@" >> "{calls}"\nprintf "\\n" >> "{calls}"\n')
+    fake.chmod(0o755)
+    env = {
+        "PATH": f"{fake.parent}:{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+    }
+    done = run_step(step_script("labels.yml", "Labels maken of bijwerken"), tmp_path, env)
+    assert done.returncode == 0, done.stderr
+    made = [line.split("\0")[:-1] for line in calls.read_text().splitlines()]
+    assert made == [
+        [
+            "label",
+            "create",
+            label["name"],
+            "--color",
+            label["color"],
+            "--description",
+            label["description"],
+            "--force",
+        ]
+        for label in declared_labels()
+    ]
+    on = load(GITHUB / "workflows" / "labels.yml")["on"]
+    assert "workflow_dispatch" in on and on["push"]["paths"] == [".github/labels.yml"]
+
+
+# --- Dependabot and the licence -----------------------------------------------------------------
+
+
+def test_dependabot_keeps_major_updates_apart() -> None:
+    config = yaml.safe_load((GITHUB / "dependabot.yml").read_text(encoding="utf-8"))
+    updates = {u["package-ecosystem"]: u for u in config["updates"]}
+    assert set(updates) >= {"github-actions", "pip", "npm"}
+    assert updates["pip"]["directory"] == "/"  # the pip-compile lock file is at the top level
+    for ecosystem, update in updates.items():
+        kinds = []
+        for name, group in update["groups"].items():
+            # A group without update-types takes majors too, beside the minor updates.
+            assert "update-types" in group, (ecosystem, name)
+            types = set(group["update-types"])
+            assert types == {"major"} or "major" not in types, (ecosystem, name)
+            kinds.append(types)
+        assert {"major"} in kinds and any({"minor", "patch"} <= k for k in kinds), ecosystem
+
+
+def test_the_licence_is_the_eupl_1_2() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    flat = " ".join(text.split())
+    assert text.splitlines()[:2] == [
+        "EUROPEAN UNION PUBLIC LICENCE v. 1.2",
+        "EUPL © the European Union 2007, 2016",
+    ]
+    for sentence in (
+        "This European Union Public Licence (the ‘EUPL’) applies to the Work (as defined below)"
+        " which is provided under the terms of this Licence.",
+        "The Licensor hereby grants You a worldwide, royalty-free, non-exclusive, sublicensable"
+        " licence to do the following, for the duration of copyright vested in the Original Work:",
+        "The Work is a work in progress, which is continuously improved by numerous Contributors.",
+        "All other changes or additions to this Appendix require the production of a new EUPL"
+        " version.",
+    ):
+        assert sentence in flat, sentence
+    assert "EUPL-1.2" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")

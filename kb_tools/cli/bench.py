@@ -1,4 +1,4 @@
-"""``kb bench``: measure the whole pipeline on a generated corpus (the measuring itself
+"""``kb meten``: measure the whole pipeline on a generated corpus (the measuring itself
 lives in ``kb_tools.bench``; this module only parses and prints).
 """
 
@@ -9,24 +9,24 @@ import json
 import sys
 from pathlib import Path
 
-from kb_tools.cli.shared import EXIT_OK, AddCommand, Commands, add_json_option
+from kb_tools.cli.shared import EXIT_OK, AddCommand, Commands, add_json_option, whole_number
 
 
 def add_bench(commands: Commands) -> None:
     bench = commands.add_parser(
-        "bench",
+        "meten",
         help="Meet de snelheid en grootte van de hele pijplijn.",
         description="Maak een nep-verzameling casussen (altijd dezelfde) in een tijdelijke map en\n"
-        "meet kb check, elke stap van de build, de grootte van de website, en dezelfde\n"
+        "meet kb controleer, elke stap van de build, de grootte van de website, en dezelfde\n"
         "pagina's gebouwd met standaard Material (ter vergelijking). Meet ook of kb zoek en\n"
         "de zoekpagina de juiste casus vinden voor de zoekvragen van helpdesks\n"
         "(kb_tools/bench/zoekvragen.yml, op de startinhoud). Een meting, geen test.",
-        epilog="Voorbeelden:\n  kb bench --cases 1000\n"
-        "  kb bench --cases 1000 10000 --out bench.json --markdown bench.md\n",
+        epilog="Voorbeelden:\n  kb meten --cases 1000\n"
+        "  kb meten --cases 1000 10000 --out bench.json --markdown bench.md\n",
     )
     bench.add_argument(
         "--cases",
-        type=int,
+        type=whole_number,
         nargs="+",
         default=[1000],
         metavar="AANTAL",
@@ -40,7 +40,7 @@ def add_bench(commands: Commands) -> None:
     bench.add_argument(
         "--zonder-vijandig",
         action="store_true",
-        help="Sla de meting met vijandige casussen over (kb check en build met één casus "
+        help="Sla de meting met vijandige casussen over (kb controleer en build met één casus "
         "die de website zwaar maakt).",
     )
     bench.set_defaults(handler=cmd_bench)
@@ -51,7 +51,7 @@ def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     root = Path.cwd()
     if not (root / "mkdocs.yml").is_file() or not (root / "content").is_dir():
-        parser.error("start kb bench in de map van de kennisbank (met mkdocs.yml en content/).")
+        parser.error("start kb meten in de map van de kennisbank (met mkdocs.yml en content/).")
     if any(n < 2 for n in args.cases):
         parser.error("--cases moet minstens 2 zijn.")
     quiet = args.json
@@ -70,4 +70,4 @@ def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, AddCommand] = {"bench": add_bench}
+COMMANDS: dict[str, AddCommand] = {"meten": add_bench}

@@ -39,7 +39,7 @@ def add_sources(commands: Commands) -> None:
         "bijwerken",
         help="Haal elke bron op, controleer hem en leg de versie vast.",
         description="Haal de bron van elk netwerk op, controleer alle bestanden zoals\n"
-        "'kb check' dat doet, en zet ze in content/casussen/<netwerk>/. Lukt dat niet\n"
+        "'kb controleer' dat doet, en zet ze in content/casussen/<netwerk>/. Lukt dat niet\n"
         "(bron onbereikbaar of fouten), dan blijft de vorige goede versie staan.\n\n"
         "Uitkomst: 0 = klaar (ook als een bron niet lukte, behalve met --strict), "
         "1 = een bron lukte niet en --strict staat aan.",
@@ -59,7 +59,6 @@ def add_sources(commands: Commands) -> None:
     )
     add_content_option(update)
     update.set_defaults(handler=cmd_sources_update)
-    sources_cmd.set_defaults(handler=None)
 
 
 def cmd_sources_update(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

@@ -32,22 +32,22 @@ from kb_tools.progress import counter
 from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
-# -- kb check ------------------------------------------------------------------------------
+# -- kb controleer -------------------------------------------------------------------------
 
 
 def add_check(commands: Commands) -> None:
     check = commands.add_parser(
-        "check",
+        "controleer",
         help="Controleer casussen, woordenlijsten en netwerken.",
         description="Controleer alle inhoud, of alleen de bestanden of mappen die u noemt.\n"
         "Alle problemen komen in één keer op het scherm, met bestand, regel en een tip.\n"
         "Er wordt niets veranderd.\n\n"
         "Uitkomst: 0 = alles in orde, 1 = er zijn fouten, 2 = verkeerd gebruik van kb.",
         epilog="Voorbeelden:\n"
-        "  kb check\n"
-        "  kb check content/casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge.md\n"
-        "  kb check --format json > bevindingen.json\n"
-        '  kb check --format github --samenvatting "$GITHUB_STEP_SUMMARY"\n',
+        "  kb controleer\n"
+        "  kb controleer content/casussen/amsterdamse-stadsdorpen/elsrijk-right-to-challenge.md\n"
+        "  kb controleer --format json > bevindingen.json\n"
+        '  kb controleer --format github --samenvatting "$GITHUB_STEP_SUMMARY"\n',
     )
     check.add_argument(
         "paths",
@@ -213,7 +213,7 @@ def add_addresses(commands: Commands) -> None:
         type=Path,
         metavar="BESTAND",
         help="Schrijf alle adressen die deze versie online houdt als JSON, voor "
-        "'kb check --vorige' op een latere versie.",
+        "'kb controleer --vorige' op een latere versie.",
     )
     add_content_option(addresses)
     addresses.set_defaults(handler=cmd_addresses)
@@ -275,7 +275,7 @@ def add_new(commands: Commands) -> None:
         "Bij een keuzelijst typt u het nummer (of meer nummers met komma's). Verplichte\n"
         "vragen komen terug tot ze zijn beantwoord; bij andere vragen slaat Enter over.\n"
         "Het nummer van de casus vult kb zelf in. Aan het eind wordt de casus\n"
-        "gecontroleerd zoals bij 'kb check' en opgeslagen.",
+        "gecontroleerd zoals bij 'kb controleer' en opgeslagen.",
         epilog="Voorbeelden:\n  kb nieuw\n  kb nieuw --netwerk omzien-naar-elkaar\n",
     )
     add_network_option(new, "Het netwerk (anders vraagt kb het).")
@@ -310,7 +310,7 @@ def cmd_new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 COMMANDS: dict[str, AddCommand] = {
-    "check": add_check,
+    "controleer": add_check,
     "schema": add_schema,
     "adressen": add_addresses,
     "nieuw": add_new,

@@ -1,4 +1,4 @@
-"""The site engine behind ``kb build`` and ``kb serve``: ProperDocs when it is installed
+"""The site engine behind ``kb bouw`` and ``kb bekijk``: ProperDocs when it is installed
 (the maintained continuation of MkDocs 1.6), else MkDocs; ``KB_ENGINE`` overrides.
 
 The engine always runs as its own process, so the CLI never depends on its internals. It
@@ -75,7 +75,7 @@ def engine_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     extra = dict(extra_env or {})
     env = {
         **os.environ,
-        # Material's banner is in English and about other tools; kb build prints one Dutch
+        # Material's banner is in English and about other tools; kb bouw prints one Dutch
         # line on the theme's end of life instead (END_OF_LIFE).
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
@@ -100,7 +100,7 @@ INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
 _NOISE = ("Aborted with a BuildError!", "Aborted with ")
 _LEVEL = re.compile(r"^(?:(?:ERROR|WARNING|INFO|DEBUG)\s+-\s+)?(?:\[\d\d:\d\d:\d\d\]\s+)?")
 _SETTING = re.compile(r"^Config value '([^']*)': ")
-#: The engine's own lines during kb serve that kb says in Dutch (mkdocs/livereload).
+#: The engine's own lines during kb bekijk that kb says in Dutch (mkdocs/livereload).
 _DUTCH = {
     "An error happened during the rebuild.": "De website in uw browser blijft zoals hij was "
     "tot de fouten hierboven zijn opgelost.",
@@ -141,7 +141,7 @@ def run_engine(
     """Run ``engine`` (a name from ENGINES) with ``args`` until it ends or kb is stopped.
 
     The plugin's reports go to ``shown`` (and ``on_report``) as they arrive; with ``live``
-    (kb serve, which runs until stopped) so do the engine's own lines worth showing. Ctrl-C or
+    (kb bekijk, which runs until stopped) so do the engine's own lines worth showing. Ctrl-C or
     SIGTERM stops the engine with everything it started (its own session); its temp folder
     (TMPDIR for the engine: the search index's work folder, MkDocs' serve folder) is removed
     on every exit.

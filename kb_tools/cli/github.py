@@ -21,25 +21,27 @@ from kb_tools.cli.shared import (
     add_network_option,
     add_summary_option,
     check_network,
+    decimal_number,
     registry_or_exit,
     require_content,
+    whole_number,
 )
 from kb_tools.enrich import ledger
 from kb_tools.load.registry import load_registry
 from kb_tools.validate import report
 
-# -- kb forms ------------------------------------------------------------------------------
+# -- kb formulieren ------------------------------------------------------------------------
 
 
 def add_forms(commands: Commands) -> None:
     forms = commands.add_parser(
-        "forms",
+        "formulieren",
         help="Maak het GitHub-formulier voor een nieuwe casus.",
         description="Maak het GitHub-formulier (issue form) waarmee vrijwilligers een casus\n"
         "voorstellen zonder Git. De vragen en keuzes komen uit het casusformaat en de\n"
         "woordenlijsten. Voer dit opnieuw uit als een woordenlijst of netwerk verandert,\n"
         "en voeg de bestanden toe aan uw wijziging.",
-        epilog="Voorbeelden:\n  kb forms\n  kb forms --out /tmp/formulier\n",
+        epilog="Voorbeelden:\n  kb formulieren\n  kb formulieren --out /tmp/formulier\n",
     )
     forms.add_argument(
         "--out",
@@ -65,23 +67,23 @@ def cmd_forms(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-# -- kb from-issue -------------------------------------------------------------------------
+# -- kb uit-issue --------------------------------------------------------------------------
 
 
 def add_from_issue(commands: Commands) -> None:
     from_issue = commands.add_parser(
-        "from-issue",
+        "uit-issue",
         help="Maak een casus van een ingevuld GitHub-formulier.",
         description="Lees de tekst van een issue dat met het formulier 'Nieuwe casus' is\n"
         "gemaakt, en maak er een casusbestand van. Geplakte tekst uit Word wordt\n"
         "opgeschoond. Het nummer is het volgende vrije nummer van het netwerk. Het bestand\n"
-        "wordt gecontroleerd zoals bij 'kb check'. Zonder --schrijf wordt er niets\n"
+        "wordt gecontroleerd zoals bij 'kb controleer'. Zonder --schrijf wordt er niets\n"
         "opgeslagen. De meldingen zijn geschreven als reactie op het issue.\n\n"
         "Uitkomst: 0 = de casus is in orde, 1 = er moet iets worden aangepast.",
-        epilog="Voorbeelden:\n  kb from-issue issue.md\n"
-        "  kb from-issue issue.md --netwerk amsterdamse-stadsdorpen --schrijf\n"
-        "  kb from-issue issue.md --bezet utr-0007,utr-0008 --schrijf\n"
-        "  gh issue view 12 --json body --jq .body | kb from-issue - --json\n",
+        epilog="Voorbeelden:\n  kb uit-issue issue.md\n"
+        "  kb uit-issue issue.md --netwerk amsterdamse-stadsdorpen --schrijf\n"
+        "  kb uit-issue issue.md --bezet utr-0007,utr-0008 --schrijf\n"
+        "  gh issue view 12 --json body --jq .body | kb uit-issue - --json\n",
     )
     from_issue.add_argument(
         "bestand", metavar="BESTAND", help="De tekst van het issue (Markdown); - is invoer."
@@ -204,17 +206,17 @@ def cmd_codeowners(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     return EXIT_OK
 
 
-# -- kb links ------------------------------------------------------------------------------
+# -- kb linkcontrole -----------------------------------------------------------------------
 
 
 def add_links(commands: Commands) -> None:
     links = commands.add_parser(
-        "links",
+        "linkcontrole",
         help="Controleer de links naar andere websites in de gebouwde website.",
         description="Zoek alle links naar andere websites in de gebouwde website (map site/)\n"
         "en probeer ze één keer. Dode links komen in een lijst. De uitkomst is altijd 0:\n"
-        "een dode link houdt de website niet tegen. Bouw eerst met 'kb build'.",
-        epilog="Voorbeelden:\n  kb links\n  kb links site --samenvatting links.md --json\n",
+        "een dode link houdt de website niet tegen. Bouw eerst met 'kb bouw'.",
+        epilog="Voorbeelden:\n  kb linkcontrole\n  kb linkcontrole site --samenvatting links.md --json\n",
     )
     links.add_argument(
         "site",
@@ -226,14 +228,14 @@ def add_links(commands: Commands) -> None:
     )
     links.add_argument(
         "--tijd",
-        type=float,
+        type=decimal_number,
         default=10.0,
         metavar="SECONDEN",
         help="Hoe lang één link hoogstens mag duren, alles samen (standaard: 10).",
     )
     links.add_argument(
         "--totaal",
-        type=float,
+        type=decimal_number,
         default=300.0,
         metavar="SECONDEN",
         help="Hoe lang de hele controle hoogstens mag duren (standaard: 300). Links die dan "
@@ -241,7 +243,7 @@ def add_links(commands: Commands) -> None:
     )
     links.add_argument(
         "--tegelijk",
-        type=int,
+        type=whole_number,
         default=8,
         metavar="N",
         help="Hoeveel links tegelijk proberen (standaard: 8).",
@@ -255,7 +257,7 @@ def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.tooling import linkcheck as links
 
     if not args.site.is_dir():
-        parser.error(f"de map '{args.site}' bestaat niet. Bouw eerst de website met 'kb build'.")
+        parser.error(f"de map '{args.site}' bestaat niet. Bouw eerst de website met 'kb bouw'.")
     if args.tegelijk < 1 or args.tijd <= 0 or args.totaal <= 0:
         parser.error("--tegelijk, --tijd en --totaal moeten groter dan 0 zijn.")
     own = os.environ.get("KB_SITE_URL", "").strip()
@@ -269,8 +271,8 @@ def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 COMMANDS: dict[str, AddCommand] = {
-    "forms": add_forms,
-    "from-issue": add_from_issue,
+    "formulieren": add_forms,
+    "uit-issue": add_from_issue,
     "codeowners": add_codeowners,
-    "links": add_links,
+    "linkcontrole": add_links,
 }

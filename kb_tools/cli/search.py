@@ -21,26 +21,35 @@ from kb_tools.cli.shared import (
     add_count_option,
     add_json_option,
     add_network_option,
+    check_network,
+    check_term,
     require_content,
 )
 from kb_tools.enrich import build_corpus
-from kb_tools.facets import FACETS, KIND_FILTER, KINDS, SEARCH_FILTERS
+from kb_tools.facets import (
+    FACETS,
+    FACETS_BY_NAME,
+    KIND_FILTER,
+    KINDS,
+    NETWORK_FILTER,
+    SEARCH_FILTERS,
+)
 from kb_tools.progress import redraws
 from kb_tools.validate import check_content, report
 
-SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb serve shows it
+SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb bekijk shows it
 
-# -- kb link -------------------------------------------------------------------------------
+# -- kb webadres ---------------------------------------------------------------------------
 
 
 def add_link(commands: Commands) -> None:
     link = commands.add_parser(
-        "link",
+        "webadres",
         help="Toon de vaste link van een casus of antwoord, om te plakken in een e-mail.",
         description="Toon de vaste link van een casus (/c/<nummer>/) of een helpdeskantwoord "
         "(/a/<nummer>/), met een regel om ernaar te verwijzen: titel, wie het publiceerde, "
         "link. Het adres van de website komt uit KB_SITE_URL.",
-        epilog="Voorbeelden:\n  kb link ams-0001\n  kb link hd-0002 --json\n",
+        epilog="Voorbeelden:\n  kb webadres ams-0001\n  kb webadres hd-0002 --json\n",
     )
     link.add_argument("item_id", metavar="NUMMER", help="Het nummer, zoals ams-0001 of hd-0002.")
     add_json_option(link)
@@ -62,7 +71,7 @@ def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     elif item_id in corpus.answers_by_id:
         view = answer_view(corpus.answers_by_id[item_id], corpus, site_url, {})
     else:
-        parser.error(f"'{args.item_id}' bestaat niet (of heeft fouten; zie 'kb check').")
+        parser.error(f"'{args.item_id}' bestaat niet (of heeft fouten; zie 'kb controleer').")
     link = absolute(site_url, short_link(item_id))
     if args.json:
         print(
@@ -78,18 +87,18 @@ def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-# -- kb similar ----------------------------------------------------------------------------
+# -- kb vergelijkbaar ----------------------------------------------------------------------
 
 
 def add_similar(commands: Commands) -> None:
     similar = commands.add_parser(
-        "similar",
+        "vergelijkbaar",
         help="Toon de casussen die op een casus lijken, met de reden.",
         description="Toon de casussen die het meest lijken op een casus, met een score en de\n"
         "reden in gewone taal. Met --pairs: casussen die waarschijnlijk dubbel zijn\n"
         "(hetzelfde initiatief, gepubliceerd door twee netwerken).",
-        epilog="Voorbeelden:\n  kb similar ams-0001\n  kb similar ams-0001 --aantal 10 --json\n"
-        "  kb similar --pairs\n",
+        epilog="Voorbeelden:\n  kb vergelijkbaar ams-0001\n  kb vergelijkbaar ams-0001 --aantal 10 --json\n"
+        "  kb vergelijkbaar --pairs\n",
     )
     similar.add_argument("case_id", nargs="?", metavar="NUMMER", help="Het nummer van de casus.")
     add_count_option(similar, 5, "Hoeveel casussen (standaard: 5).")
@@ -110,7 +119,7 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     require_content(parser, args.content)
     if not args.pairs and not args.case_id:
         parser.error(
-            "noem een casusnummer, bijvoorbeeld 'kb similar ams-0001', of gebruik --pairs."
+            "noem een casusnummer, bijvoorbeeld 'kb vergelijkbaar ams-0001', of gebruik --pairs."
         )
     if args.aantal < 1:
         parser.error("--aantal moet minstens 1 zijn.")
@@ -135,7 +144,7 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         return EXIT_OK
     case_id = args.case_id.strip().lower()
     if case_id not in corpus.by_id:
-        parser.error(f"casus '{args.case_id}' bestaat niet (of heeft fouten; zie 'kb check').")
+        parser.error(f"casus '{args.case_id}' bestaat niet (of heeft fouten; zie 'kb controleer').")
     matches = Similarity(corpus).similar(case_id, args.aantal)
     if args.json:
         print(
@@ -219,6 +228,7 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         parser.error("geef een of meer zoekwoorden, of een filter zoals --thema.")
     if args.aantal < 1:
         parser.error("--aantal moet minstens 1 zijn.")
+    _check_filters(parser, args.content, filters)
     index = SearchIndex(args.content, args.cache or CACHE_DIR)
     started = time.monotonic()
     read, _ = index.update(progress=_Progress(sys.stderr))
@@ -245,7 +255,7 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     if index.skipped:
         print(
             f"Let op: {len(index.skipped)} bestanden met fouten zijn niet doorzocht "
-            f"(zie 'kb check'): {', '.join(index.skipped[:3])}",
+            f"(zie 'kb controleer'): {', '.join(index.skipped[:3])}",
             file=sys.stderr,
         )
     if hits.also:
@@ -258,6 +268,22 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         print(f"   {hit.id} · {hit.network} · /{hit.link}")
         print(f"   {hit.snippet}")
     return EXIT_OK
+
+
+def _check_filters(
+    parser: argparse.ArgumentParser, content: Path, filters: dict[str, str | None]
+) -> None:
+    """Unknown terms and networks are usage errors (with did-you-mean), not "Niets gevonden"."""
+    from kb_tools.load.registry import load_registry
+
+    if not any(value for name, value in filters.items() if name != KIND_FILTER):
+        return  # nothing to check: no need to read the registers
+    registry = load_registry(content)[0]
+    for name, value in filters.items():
+        if name == NETWORK_FILTER:
+            check_network(parser, registry, value)
+        elif name in FACETS_BY_NAME:
+            check_term(parser, registry, name, value)
 
 
 class _Progress:
@@ -278,7 +304,7 @@ class _Progress:
 
 
 COMMANDS: dict[str, AddCommand] = {
-    "link": add_link,
-    "similar": add_similar,
+    "webadres": add_link,
+    "vergelijkbaar": add_similar,
     "zoek": add_search,
 }

@@ -1,5 +1,6 @@
-"""What every ``kb`` command shares: the Dutch argparse parser, the exit codes, the
-options several commands take (declared once here) and small helpers for the handlers.
+"""What every ``kb`` command shares: the exit codes, the options several commands take
+(declared once here) and small helpers for the handlers. The Dutch parser itself is in
+``kb_tools.cli.usage``.
 """
 
 from __future__ import annotations
@@ -11,59 +12,24 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from kb_tools.cli.usage import (  # noqa: F401 - the commands import them from here
+    EXIT_USAGE,
+    Commands,
+    DutchParser,
+    add_subcommands,
+    decimal_number,
+    shown,
+    whole_number,
+)
 from kb_tools.load.registry import load_registry
 from kb_tools.model import Registry
+from kb_tools.suggest import Suggester, did_you_mean
 from kb_tools.validate import report
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_CONTENT = 0, 1  # EXIT_USAGE (2) comes from usage
 
 # The subparsers object of a parser, and what each command group hands to build_parser.
-Commands = argparse._SubParsersAction
 AddCommand = Callable[[Commands], None]
-
-_ARGPARSE_NL = {
-    "the following arguments are required: %s": "deze argumenten ontbreken: %s",
-    "unrecognized arguments: %s": "onbekende argumenten: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "ongeldige keuze: %(value)r "
-    "(kies uit %(choices)s)",
-    "argument %(argument_name)s: %(message)s": "bij %(argument_name)s: %(message)s",
-    "expected one argument": "hier hoort één waarde bij",
-    "invalid %(type)s value: %(value)r": "ongeldige waarde: %(value)r",
-}
-
-
-class DutchFormatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse API
-        # argparse passes prefix="" when it builds a subcommand's prog: keep that empty.
-        super().add_usage(usage, actions, groups, "Gebruik: " if prefix is None else prefix)
-
-
-class DutchParser(argparse.ArgumentParser):
-    """argparse with Dutch headings, help and error messages."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("formatter_class", DutchFormatter)
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self._positionals.title = "Argumenten"
-        self._optionals.title = "Opties"
-        self.add_argument("-h", "--help", action="help", help="Toon deze hulp en stop.")
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        for english, dutch in _ARGPARSE_NL.items():
-            head = english.split("%")[0]
-            if head and message.startswith(head):
-                message = dutch.split("%")[0] + message[len(head) :]
-                break
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"kb: fout: {message}\nKijk bij 'kb --help' voor uitleg.\n")
-
-
-def add_subcommands(parser: argparse.ArgumentParser, dest: str) -> Commands:
-    """The subcommands of ``parser``, with Dutch headings; the chosen name goes to ``dest``."""
-    return parser.add_subparsers(
-        dest=dest, title="Opdrachten", metavar="OPDRACHT", parser_class=DutchParser
-    )
 
 
 # -- options that several commands share -------------------------------------------------
@@ -115,7 +81,7 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 
 def add_count_option(parser: argparse.ArgumentParser, default: int, text: str) -> None:
     """``--aantal N``: how many results."""
-    parser.add_argument("--aantal", type=int, default=default, metavar="N", help=text)
+    parser.add_argument("--aantal", type=whole_number, default=default, metavar="N", help=text)
 
 
 def add_summary_option(parser: argparse.ArgumentParser, text: str) -> None:
@@ -145,10 +111,34 @@ def registry_or_exit(parser: argparse.ArgumentParser, content: Path) -> tuple[Re
 
 
 def check_network(parser: argparse.ArgumentParser, registry: Registry, network: str | None) -> None:
-    if network and network not in registry.networks:
-        parser.error(
-            f"het netwerk '{network}' bestaat niet. Kies uit: {', '.join(registry.networks)}."
-        )
+    """A usage error, with did-you-mean, when ``--netwerk`` names no network."""
+    if network is None or network in registry.networks:
+        return
+    names = {n.name: n.id for n in registry.networks.values()} | {n: n for n in registry.networks}
+    close = Suggester(names).close(network) or [
+        n for n in registry.networks if n.startswith(network)
+    ]
+    hint = did_you_mean(close[:3])
+    parser.error(
+        f"het netwerk '{shown(network)}' bestaat niet. {hint} "
+        f"Kies uit: {', '.join(registry.networks)}.".replace("  ", " ")
+    )
+
+
+def check_term(
+    parser: argparse.ArgumentParser, registry: Registry, vocabulary: str, value: str | None
+) -> None:
+    """A usage error, with did-you-mean over the term ids, labels and synonyms, when an
+    option such as ``--wet`` names a term that is not in ``vocabulary``."""
+    vocab = registry.vocabularies.get(vocabulary)
+    if value is None or vocab is None or vocab.get(value) is not None:
+        return
+    aliases = {alias: t.id for t in vocab.terms for alias in (*t.synonyms, t.label, t.id)}
+    hint = did_you_mean(Suggester(aliases).close(value))
+    parser.error(
+        f"--{vocabulary} '{shown(value)}' staat niet in de lijst '{vocab.name}'. {hint} "
+        f"Alle termen staan in {vocab.path or 'content/vocabulaires/'}.".replace("  ", " ")
+    )
 
 
 def today() -> date:

@@ -2,7 +2,7 @@
 (ProperDocs or MkDocs, see ``kb_tools.cli.engine``); the plugin does the work.
 
 kb checks what it can before the engine starts (the network, the port), so a mistake is a
-Dutch usage error. ``kb build`` builds into a new folder beside the site and swaps it in at
+Dutch usage error. ``kb bouw`` builds into a new folder beside the site and swaps it in at
 the end: an error or Ctrl-C leaves the previous site as it was.
 """
 
@@ -31,10 +31,11 @@ from kb_tools.cli.shared import (
     Commands,
     add_config_option,
     add_network_option,
+    check_network,
+    whole_number,
 )
 from kb_tools.load.registry import load_registry
 from kb_tools.progress import number, seconds
-from kb_tools.suggest import Suggester, did_you_mean
 
 
 def _engine_or_none() -> str | None:
@@ -79,18 +80,8 @@ def _check_network(parser: argparse.ArgumentParser, content: Path, network: str)
     if not content.is_dir():
         return
     registry, findings = load_registry(content)
-    if network in registry.networks or any(f.severity == "error" for f in findings):
-        return
-    ids = list(registry.networks)
-    hint = did_you_mean(
-        Suggester({i: i for i in ids} | {n.name: i for i, n in registry.networks.items()}).close(
-            network
-        )
-    )
-    parser.error(
-        f"het netwerk '{network[:60]}' bestaat niet. {hint + ' ' if hint else ''}"
-        f"Kies uit: {', '.join(ids)}."
-    )
+    if not any(f.severity == "error" for f in findings):
+        check_network(parser, registry, network)
 
 
 def _unsafe_site(site: Path, config: Path, content: Path) -> bool:
@@ -112,7 +103,7 @@ def _remove(folder: Path) -> None:
 
 
 def _sweep(site: Path) -> None:
-    """Remove what a killed ``kb build`` left beside ``site`` (its new or old folder)."""
+    """Remove what a killed ``kb bouw`` left beside ``site`` (its new or old folder)."""
     for kind in (".kb-nieuw-", ".kb-oud-"):
         for folder in site.parent.glob(f"{glob.escape(site.name)}{kind}*"):
             pid = folder.name.rsplit("-", 1)[1]
@@ -138,17 +129,17 @@ def _swap(new: Path, site: Path) -> None:
             signal.signal(sig, handler)
 
 
-# -- kb build ------------------------------------------------------------------------------
+# -- kb bouw -------------------------------------------------------------------------------
 
 
 def add_build(commands: Commands) -> None:
     build = commands.add_parser(
-        "build",
+        "bouw",
         help="Bouw de website in de map site/.",
         description="Controleer alle inhoud en bouw de website. Bij fouten in de inhoud\n"
-        "wordt er niets gebouwd; u ziet dezelfde meldingen als bij 'kb check'.",
-        epilog="Voorbeeld:\n  kb build\n  kb build --site /tmp/mijn-site\n"
-        "  kb build --netwerk zorgzame-dorpen\n",
+        "wordt er niets gebouwd; u ziet dezelfde meldingen als bij 'kb controleer'.",
+        epilog="Voorbeeld:\n  kb bouw\n  kb bouw --site /tmp/mijn-site\n"
+        "  kb bouw --netwerk zorgzame-dorpen\n",
     )
     add_config_option(build)
     build.add_argument(
@@ -235,20 +226,24 @@ def _engine_failed(outcome: engine.Outcome, name: str, kept: bool = False) -> No
         print("De vorige website is niet veranderd.", file=sys.stderr)
 
 
-# -- kb serve ------------------------------------------------------------------------------
+# -- kb bekijk -----------------------------------------------------------------------------
 
 
 def add_serve(commands: Commands) -> None:
     serve = commands.add_parser(
-        "serve",
+        "bekijk",
         help="Bouw de website en bekijk hem in uw browser.",
         description="Bouw de website en start een kleine webserver op uw eigen computer.\n"
         "Als u een casus bewaart, wordt de pagina vanzelf ververst.",
-        epilog="Voorbeeld:\n  kb serve\n  kb serve --poort 8001\n",
+        epilog="Voorbeeld:\n  kb bekijk\n  kb bekijk --poort 8001\n",
     )
     add_config_option(serve)
     serve.add_argument(
-        "--poort", type=int, default=8000, metavar="NUMMER", help="Poortnummer (standaard: 8000)."
+        "--poort",
+        type=whole_number,
+        default=8000,
+        metavar="NUMMER",
+        help="Poortnummer (standaard: 8000).",
     )
     serve.set_defaults(handler=cmd_serve)
 
@@ -263,7 +258,7 @@ def _port_problem(port: int) -> str | None:
         except PermissionError:
             return f"poort {port} mag alleen de beheerder van deze computer gebruiken."
         except OSError:
-            return f"poort {port} is al in gebruik, misschien door een andere 'kb serve'."
+            return f"poort {port} is al in gebruik, misschien door een andere 'kb bekijk'."
     return None
 
 
@@ -284,7 +279,7 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if problem is not None:
         other = _free_port(max(args.poort, 1024)) or 8001
         print(
-            f"kb: fout: {problem}\nKies een andere poort, bijvoorbeeld: kb serve --poort {other}",
+            f"kb: fout: {problem}\nKies een andere poort, bijvoorbeeld: kb bekijk --poort {other}",
             file=sys.stderr,
         )
         return EXIT_CONTENT
@@ -333,4 +328,4 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, AddCommand] = {"build": add_build, "serve": add_serve}
+COMMANDS: dict[str, AddCommand] = {"bouw": add_build, "bekijk": add_serve}

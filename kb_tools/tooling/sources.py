@@ -352,7 +352,7 @@ def update(
     errors = [f for f in findings if f.severity == ERROR]
     if errors:
         raise SourceError(
-            "De registers hebben fouten; los die eerst op ('kb check').\n"
+            "De registers hebben fouten; los die eerst op ('kb controleer').\n"
             + "\n".join(f"{f.file}:{f.line}: {f.message}" for f in errors)
         )
     lock = read_lock(content_dir)
