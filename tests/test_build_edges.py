@@ -399,3 +399,9 @@ def test_the_engines_lines_kb_already_said_are_left_out() -> None:
     rebuild = "[06:21:12] An error happened during the rebuild. The server will appear stuck."
     assert outcome.worth_showing(rebuild).startswith("De website in uw browser blijft")
     assert outcome.worth_showing("WARNING  -  Iets anders") == "Iets anders"
+
+
+def test_the_end_of_life_line_names_a_readme_section_that_exists() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"\n### {engine.END_OF_LIFE_SECTION}\n" in readme
+    assert "5 May 2027" in readme and "5 mei 2027" in engine.END_OF_LIFE

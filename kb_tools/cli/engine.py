@@ -89,11 +89,13 @@ def engine_env(extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: The README section (developers) on the theme's end of life and the plan.
+END_OF_LIFE_SECTION = "The theme's end of life"
 #: What Material's banner says (material/templates/__init__.py: "Material for MkDocs reaches
-#: end of life on May 5, 2027"), in one Dutch line; README has the plan.
+#: end of life on May 5, 2027"), in one Dutch line.
 END_OF_LIFE = (
     "Let op: het thema Material for MkDocs krijgt na 5 mei 2027 geen onderhoud meer. "
-    "Zie README, 'Material for MkDocs: einde onderhoud'."
+    f"Zie README, '{END_OF_LIFE_SECTION}'."
 )
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
 #: The engine's own words that kb has already said in its own form, or that say nothing.
