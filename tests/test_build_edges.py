@@ -405,3 +405,56 @@ def test_the_end_of_life_line_names_a_readme_section_that_exists() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"\n### {engine.END_OF_LIFE_SECTION}\n" in readme
     assert "5 May 2027" in readme and "5 mei 2027" in engine.END_OF_LIFE
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie waiting to be reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_the_engine_ends_when_kb_is_killed_outright(tmp_path: Path) -> None:
+    """kill -9 gives kb no chance to stop its engine; the engine ends by itself."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    kb = subprocess.Popen(
+        [*KB, "bekijk", "--poort", str(port)],
+        cwd=ROOT,
+        env=env_for(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert kb.stdout is not None
+        for line in kb.stdout:
+            if line.startswith("De website staat klaar"):
+                break
+        engines = children(kb.pid)
+        assert engines, "kb runs its engine as a child process"
+        kb.kill()
+        kb.wait(timeout=10)
+        deadline = time.monotonic() + 20
+        while any(running(pid) for pid in engines):
+            assert time.monotonic() < deadline, "the engine outlived kb"
+            time.sleep(0.2)
+    finally:
+        if kb.poll() is None:
+            kb.kill()

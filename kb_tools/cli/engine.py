@@ -9,6 +9,7 @@ engine's own lines only when the build fails without saying why.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
@@ -97,6 +98,7 @@ END_OF_LIFE = (
     "Let op: het thema Material for MkDocs krijgt na 5 mei 2027 geen onderhoud meer. "
     f"Zie README, '{END_OF_LIFE_SECTION}'."
 )
+_PR_SET_PDEATHSIG = 1  # prctl option, linux/prctl.h
 INTERRUPTED = 130  # the exit code of a command stopped by Ctrl-C
 #: The engine's own words that kb has already said in its own form, or that say nothing.
 _NOISE = ("Aborted with a BuildError!", "Aborted with ")
@@ -176,6 +178,7 @@ def run_engine(
             encoding="utf-8",
             errors="replace",
             start_new_session=hasattr(os, "killpg"),
+            preexec_fn=_die_with_kb if sys.platform.startswith("linux") else None,
         )
         running.append(process)
         if outcome.interrupted:  # stopped while the engine was being started
@@ -227,6 +230,15 @@ def sweep_temp() -> None:
         pid = folder.name.split("-")[1]
         if folder.is_dir() and pid.isdigit() and gone(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _die_with_kb() -> None:
+    """In the engine's process, before it starts (Linux): SIGTERM when kb ends, even by
+    kill -9, so that no ``serve`` keeps running without the kb that started it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # then only Ctrl-C and SIGTERM to kb stop it, as elsewhere
 
 
 def _signal_group(process: subprocess.Popen[str], sig: int) -> None:
