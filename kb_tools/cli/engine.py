@@ -178,7 +178,7 @@ def run_engine(
             encoding="utf-8",
             errors="replace",
             start_new_session=hasattr(os, "killpg"),
-            preexec_fn=_die_with_kb if sys.platform.startswith("linux") else None,
+            preexec_fn=_death_signal(),
         )
         running.append(process)
         if outcome.interrupted:  # stopped while the engine was being started
@@ -232,13 +232,22 @@ def sweep_temp() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _die_with_kb() -> None:
-    """In the engine's process, before it starts (Linux): SIGTERM when kb ends, even by
-    kill -9, so that no ``serve`` keeps running without the kb that started it."""
+def _death_signal() -> Callable[[], None] | None:
+    """What the engine's process runs before it starts (Linux): ask for SIGTERM when kb
+    ends, even by kill -9, so that no ``serve`` outlives the kb that started it. The C
+    library is looked up here, in kb: the child, forked from a process with threads,
+    only makes the call."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass  # then only Ctrl-C and SIGTERM to kb stop it, as elsewhere
+        return None  # then only Ctrl-C and SIGTERM to kb stop it, as elsewhere
+
+    def ask() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return ask
 
 
 def _signal_group(process: subprocess.Popen[str], sig: int) -> None:
