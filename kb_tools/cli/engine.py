@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.util import find_spec
@@ -119,7 +120,8 @@ class Outcome:
     interrupted: bool = False  # stopped by Ctrl-C or SIGTERM
     failed: str | None = None  # the plugin's own reason, already shown
     finished: dict[str, Any] | None = None  # the plugin's counts of the last build
-    lines: list[str] = field(default_factory=list)  # the engine's own output
+    #: The engine's own output: its last lines (kb bekijk may run for days).
+    lines: deque[str] = field(default_factory=lambda: deque(maxlen=1000))
 
     def engine_says(self) -> list[str]:
         """The engine's lines worth showing: without log levels, and without what kb
