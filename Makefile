@@ -33,7 +33,8 @@ NODE_STAMP := node_modules/.installed
 
 # A fresh venv (--clear: nothing left from an older lock), every file of the lock hash-checked
 # and without a resolver, then the project itself without dependencies; setuptools, its build
-# backend, is in the lock, so no build environment is fetched.
+# backend, is in the lock, so no build environment is fetched. pip stays the one the venv
+# comes with (no unpinned upgrade): with every file pinned by hash it chooses nothing.
 define install-locked
 	$(PYTHON) -m venv --clear $(1)
 	$(1)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(2)
