@@ -90,13 +90,13 @@ $(NODE_STAMP): package.json package-lock.json | $(NPM)
 	touch $(NODE_STAMP)
 
 serve: $(STAMP)
-	$(BIN)/kb serve
+	$(BIN)/kb bekijk
 
 build: $(STAMP)
-	$(BIN)/kb build
+	$(BIN)/kb bouw
 
 check: $(STAMP)
-	$(BIN)/kb check
+	$(BIN)/kb controleer
 
 test: $(STAMP) $(PD_STAMP) $(CHROMIUM) $(JAVA) $(NODE_STAMP)
 	$(BIN)/ruff check kb_tools tests

@@ -665,3 +665,19 @@ def test_the_licence_is_the_eupl_1_2() -> None:
     ):
         assert sentence in flat, sentence
     assert "EUPL-1.2" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_workflows_call_kb_by_its_dutch_command_names() -> None:
+    # The old English names still work as hidden aliases, but what a maintainer reads in a
+    # workflow log should be the names `kb --help` shows.
+    from kb_tools.cli import ALIASES
+
+    used = re.compile(r"\bkb (" + "|".join(map(re.escape, ALIASES)) + r")\b")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / ".github").rglob("*.y*ml"))
+        + [ROOT / ".github/pull_request_template.md", ROOT / "Makefile"]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if used.search(line)
+    ]
+    assert not found, "\n".join(found)

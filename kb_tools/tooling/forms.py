@@ -1,6 +1,6 @@
 """The GitHub issue form for a new case, generated from ``schema.FIELDS`` and the vocabularies.
 
-A volunteer fills in the form on GitHub; ``kb from-issue`` turns the issue body back into a
+A volunteer fills in the form on GitHub; ``kb uit-issue`` turns the issue body back into a
 case file. Both sides use ``form_elements``, so a label in the form always maps back to a field
 and every dropdown option maps back to a vocabulary id.
 """
@@ -23,7 +23,7 @@ CONFIG_FILE = "config.yml"
 ISSUE_LABEL = "casus"
 CONSENT_ID = "toestemming"
 
-#: Fields the volunteer never fills in: kb from-issue sets them.
+#: Fields the volunteer never fills in: kb uit-issue sets them.
 AUTOMATIC = {
     "id": "het volgende vrije nummer van het netwerk",
     "gepubliceerd": "de datum van vandaag",
@@ -222,8 +222,8 @@ def form(registry: Registry) -> dict[str, Any]:
 CONFIG = {"blank_issues_enabled": True}
 
 HEADER = (
-    "# Gemaakt door 'kb forms' uit kb_tools/schema.py en content/vocabulaires/.\n"
-    "# Niet met de hand aanpassen: voer 'kb forms' opnieuw uit.\n"
+    "# Gemaakt door 'kb formulieren' uit kb_tools/schema.py en content/vocabulaires/.\n"
+    "# Niet met de hand aanpassen: voer 'kb formulieren' opnieuw uit.\n"
 )
 
 
