@@ -9,8 +9,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 from kb_tools.cli import shared
+from kb_tools.cli.jsonout import dumps
 from kb_tools.cli.shared import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -134,7 +136,7 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     files = len(paths) if paths is not None else result.files
     cases, answers = result.reported[CASE], result.reported[ANSWER]
     if args.format == "json":
-        print(report.as_json(result.findings))
+        print(report.as_json(result.findings, files, cases, answers))
     elif args.format == "github":
         print(report.as_github(result.findings, files, cases))
     else:
@@ -186,6 +188,13 @@ def cmd_schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 # -- kb adressen ---------------------------------------------------------------------------
 
 
+class AddressesJson(TypedDict):
+    """``kb adressen --json``."""
+
+    ontbreekt: list[str]
+    bevindingen: list[report.FindingJson]
+
+
 def add_addresses(commands: Commands) -> None:
     addresses = commands.add_parser(
         "adressen",
@@ -227,13 +236,10 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if args.bijwerken and absent and not problems:
         ledger.write(args.content, entries, corpus)
     if args.json:
-        print(
-            json.dumps(
-                {"ontbreekt": absent, "bevindingen": [f.as_dict() for f in problems]},
-                ensure_ascii=False,
-                indent=2,
-            )
+        data = AddressesJson(
+            ontbreekt=absent, bevindingen=[report.finding_json(f) for f in problems]
         )
+        print(dumps(data))
     else:
         if problems:
             print(report.as_text(problems, 1, 0))
