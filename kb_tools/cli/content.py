@@ -224,8 +224,10 @@ def add_addresses(commands: Commands) -> None:
 def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     require_content(parser, args.content)
     result = check_content(args.content)
-    if result.errors:
-        print(report.as_text(result.errors, result.files, 0))
+    if result.errors:  # with --json, stdout stays for JSON only
+        print(
+            report.as_text(result.errors, result.files, 0), file=sys.stderr if args.json else None
+        )
         return EXIT_CONTENT
     corpus = build_corpus(result.registry, result.cases, result.answers)
     entries, _, problems = ledger.review(args.content, corpus)

@@ -174,8 +174,10 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if args.aantal < 1:
         parser.error("--aantal moet minstens 1 zijn.")
     result = check_content(args.content)
-    if result.errors:
-        print(report.as_text(result.errors, result.files, 0))
+    if result.errors:  # with --json, stdout stays for JSON only
+        print(
+            report.as_text(result.errors, result.files, 0), file=sys.stderr if args.json else None
+        )
         return EXIT_CONTENT
     corpus = build_corpus(result.registry, result.cases, result.answers)
     if args.pairs:
