@@ -103,9 +103,42 @@ def _paths_to_check(parser: argparse.ArgumentParser, raw_paths: list[str]) -> li
     return paths
 
 
+def _not_content(paths: list[Path], content: Path) -> list[Path]:
+    """The files kb check cannot check: outside ``content`` and not a draft of a case (a
+    .md file that starts with a kop), such as README.md or mkdocs.yml."""
+    root = content.resolve()
+    strangers = []
+    for path in paths:
+        if path.resolve().is_relative_to(root):
+            continue
+        if path.suffix.lower() == ".md" and path.is_file():
+            with path.open("rb") as file:
+                if file.read(4).lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+                    continue  # a draft: checked like a case
+        strangers.append(path)
+    return strangers
+
+
 def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     require_content(parser, args.content)
     paths = _paths_to_check(parser, args.paths)
+    strangers = _not_content(paths or [], args.content)
+    named = {Path(raw) for raw in args.paths if not Path(raw).is_dir()}
+    refused = [p for p in strangers if p in named] or (strangers if strangers == paths else [])
+    if refused:
+        what = (
+            f"'{refused[0].as_posix()}' is geen casus, antwoord of pagina van de handleiding"
+            if refused[0] in named
+            else f"in '{args.paths[0]}' staat geen casus, antwoord of pagina van de handleiding"
+        )
+        parser.error(
+            f"{what}. kb check controleert de bestanden in {args.content.as_posix()}/: casussen in "
+            "casussen/<netwerk>/, antwoorden in antwoorden/ en de handleiding in "
+            "handleiding/. Een concept van een casus mag ergens anders staan, als het "
+            "begint met een kop tussen twee regels ---."
+        )
+    if strangers:  # a folder with other files too (kb check .): only what kb can check
+        paths = [p for p in paths if p not in strangers]
     previous = None
     if args.vorige:
         previous, problem = ledger.read_previous(args.vorige)
