@@ -87,3 +87,25 @@ def test_bench_refuses_a_corpus_of_one(monkeypatch) -> None:
 
 def test_stages_are_named_in_dutch() -> None:
     assert set(bench.STAGES) <= set(bench.STAGE_NL)
+
+
+def test_without_chromium_kb_bench_says_what_is_missing_and_measures_the_rest(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from kb_tools.bench import attacks
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("KB_CHROMIUM", str(tmp_path / "geen-chromium"))
+    for table in (attacks.REFUSED, attacks.ACCEPTED):
+        for name in list(table)[1:]:
+            monkeypatch.delitem(table, name)
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--cases", "12", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert "Chromium ontbreekt" in captured.err and "apt-get install chromium" in captured.err
+    run = json.loads(out.read_text())["runs"][0]
+    assert "apt-get install chromium" in run["site"]["browser_fout"]
+    assert run["site"]["query_bytes"] is None and run["site"]["search_index_bytes"] > 0
+    assert run["check"]["seconds"] > 0 and run["build"]["seconds"] > 0 and run["zoek"]
+    assert "Niet gemeten in de browser: Chromium ontbreekt" in captured.out

@@ -48,6 +48,7 @@ def add_bench(commands: Commands) -> None:
 
 def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.bench import benchmark as bench
+    from kb_tools.bench.searchcost import browser_missing
 
     root = Path.cwd()
     if not (root / "mkdocs.yml").is_file() or not (root / "content").is_dir():
@@ -60,6 +61,9 @@ def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if not quiet:
             print(message, file=sys.stderr, flush=True)
 
+    missing = browser_missing()
+    if missing:  # the rest is measured; the figures of the browser say "n.v.t."
+        print(missing, file=sys.stderr, flush=True)
     result = bench.run(args.cases, root, say, with_hostile=not args.zonder_vijandig)
     text = bench.table(result)
     if args.out:
