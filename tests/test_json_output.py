@@ -22,7 +22,7 @@ from kb_tools.validate import report
 from .conftest import CONTENT, FIXTURES, ROOT, case_folder
 from .test_links import make_site, server  # noqa: F401 - server is a fixture
 
-GUIDE = CONTENT / "handleiding" / "json-uitvoer.md"
+GUIDES = (CONTENT / "handleiding" / "json-uitvoer.md", CONTENT / "handleiding" / "json-meten.md")
 BENCH = "kb meten --json"
 
 #: The documented types: a check per word in the guide's "type" column.
@@ -51,7 +51,8 @@ def guide_tables() -> dict[str, dict[str, str]]:
     """Per section heading (its command, in backticks): documented key -> type."""
     tables: dict[str, dict[str, str]] = {}
     current = None
-    for line in GUIDE.read_text(encoding="utf-8").splitlines():
+    lines = [line for guide in GUIDES for line in guide.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         heading = re.match(r"## `([^`]+)`", line)
         if heading:
             current = tables.setdefault(heading.group(1), {})
@@ -269,8 +270,8 @@ def test_kb_meten_json_has_the_documented_keys(
 
 
 def test_every_key_kb_meten_declares_is_documented() -> None:
-    from kb_tools.bench import report as bench_report
+    from kb_tools.bench import jsonkeys as bench_report
 
     named = {part.removesuffix("[]") for path in guide_tables()[BENCH] for part in path.split(".")}
     declared = set(bench_report.KEYS.values()) | set(bench_report.IN_CONTEXT.values())
-    assert declared - named == set(), "kb_tools/bench/report.py names keys the guide does not"
+    assert declared - named == set(), "kb_tools/bench/jsonkeys.py names keys the guide does not"

@@ -48,7 +48,7 @@ def add_bench(commands: Commands) -> None:
 
 def cmd_bench(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.bench import benchmark as bench
-    from kb_tools.bench.report import as_output
+    from kb_tools.bench.jsonkeys import as_output
     from kb_tools.bench.searchcost import browser_missing
 
     root = Path.cwd()

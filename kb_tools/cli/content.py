@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TypedDict
@@ -106,10 +107,10 @@ def _paths_to_check(parser: argparse.ArgumentParser, raw_paths: list[str]) -> li
 def _not_content(paths: list[Path], content: Path) -> list[Path]:
     """The files kb check cannot check: outside ``content`` and not a draft of a case (a
     .md file that starts with a kop), such as README.md or mkdocs.yml."""
-    root = content.resolve()
+    root = Path(os.path.abspath(content))  # a link in content/ is content's (bestand-link)
     strangers = []
     for path in paths:
-        if path.resolve().is_relative_to(root):
+        if Path(os.path.abspath(path)).is_relative_to(root):
             continue
         if path.suffix.lower() == ".md" and path.is_file():
             with path.open("rb") as file:

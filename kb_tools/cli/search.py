@@ -9,7 +9,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import TextIO, TypedDict
+from typing import TYPE_CHECKING, TextIO, TypedDict
 
 from kb_tools.cli import jsonout
 from kb_tools.cli.shared import (
@@ -26,6 +26,11 @@ from kb_tools.cli.shared import (
 from kb_tools.enrich import build_corpus
 from kb_tools.facets import FACETS, KIND_FILTER, KINDS, SEARCH_FILTERS
 from kb_tools.validate import check_content, report
+
+if TYPE_CHECKING:
+    from kb_tools.enrich.corpus import Corpus
+    from kb_tools.index.helpdesk import Hit
+    from kb_tools.validate.duplicates import Duplicate
 
 # -- kb link -------------------------------------------------------------------------------
 
@@ -150,7 +155,7 @@ class PairsJson(TypedDict):
     paren: list[PairJson]
 
 
-def _pair_json(pair, corpus) -> PairJson:  # noqa: ANN001 - a Duplicate and its Corpus
+def _pair_json(pair: Duplicate, corpus: Corpus) -> PairJson:
     ids = (pair.first, pair.second)
     return PairJson(
         eerste=pair.first,
@@ -291,7 +296,7 @@ class SearchJson(TypedDict):
 _MARKED = re.compile(r"\*\*(.+?)\*\*")
 
 
-def _hit_json(hit) -> HitJson:  # noqa: ANN001 - a kb_tools.index.helpdesk.Hit
+def _hit_json(hit: Hit) -> HitJson:
     """The text view marks the words found with **…**; JSON has plain text and the words."""
     found = list(dict.fromkeys(_MARKED.findall(hit.snippet)))
     return HitJson(

@@ -1,7 +1,7 @@
 """The JSON of ``kb bench`` (``--json``, ``--out``): the measurement of ``benchmark.run``
 with the Dutch keys of every other ``kb --json`` output. The measuring modules keep their
 own (English) names; this table is the one place where the output's keys are declared,
-and content/handleiding/json-uitvoer.md documents each of them."""
+and content/handleiding/json-meten.md documents each of them."""
 
 from __future__ import annotations
 
