@@ -143,7 +143,7 @@ def test_kb_link_prints_the_link_and_a_citation(monkeypatch, capsys) -> None:
     assert link == "https://kennisbank.example/a/hd-0002/"
     assert line.endswith(link) and "Helpdeskantwoord" in line
     assert main(["link", "AMS-0001", "--content", str(CONTENT), "--json"]) == 0
-    assert '"link": "https://kennisbank.example/c/ams-0001/"' in capsys.readouterr().out
+    assert '"url": "https://kennisbank.example/c/ams-0001/"' in capsys.readouterr().out
     with pytest.raises(SystemExit) as exit_info:
         main(["link", "hd-9999", "--content", str(CONTENT)])
     assert exit_info.value.code == 2

@@ -45,30 +45,30 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
     out, md = tmp_path / "bench.json", tmp_path / "bench.md"
     assert main(["bench", "--cases", "12", "24", "--out", str(out), "--markdown", str(md)]) == 0
     report = json.loads(out.read_text())
-    assert report["machine"]["cores"] >= 1 and report["machine"]["python"]
-    assert [r["cases"] for r in report["runs"]] == [12, 24]
-    for run in report["runs"]:
-        assert run["check"]["seconds"] > 0 and run["build"]["peak_mb"] > 0
-        folder = run["check_folder"]
-        assert folder["seconds"] > 0 and 0 < folder["cases"] < run["cases"]
-        for stage in ("load", "enrich", "pages", "render", "opendata"):
-            assert run["build"]["stages"][stage] is not None, stage
-        assert run["site"]["case_page_bytes"]["median"] > 1000
-        assert run["site"]["search_index_bytes"] > 0
-        assert run["site"]["query_bytes"] > 0 and run["site"]["first_result_ms"] >= 0
-        assert {q["query"] for q in run["site"]["queries"]} == set(QUERIES)
-        assert all(q["startup_bytes"] > 0 for q in run["site"]["queries"])
-        assert run["build"]["stages"]["search"] is not None
-        assert set(run["build"]["background"]) == {"background", "documents", "pagefind"}
-        assert run["zoek"]["index_build"]["seconds"] > 0
-        assert set(run["zoek"]["query_ms"]) == set(QUERIES)
-        assert run["stock"]["site"]["search_index_bytes"] > 0
-        assert run["ratio"]["build_seconds"] > 0
-    assert report["growth"]["cases_factor"] == 2
-    hostile = report["hostile"]
-    assert hostile["base"]["check"] > 0 and hostile["base"]["build"] > 0
-    assert {v["soort"] for v in hostile["shapes"].values()} == {"geweigerd", "toegestaan"}
-    assert all("build" in v for v in hostile["shapes"].values())
+    assert report["machine"]["kernen"] >= 1 and report["machine"]["python"]
+    assert [r["casussen"] for r in report["metingen"]] == [12, 24]
+    for run in report["metingen"]:
+        assert run["controle"]["seconden"] > 0 and run["bouw"]["piek_mb"] > 0
+        folder = run["controle_map"]
+        assert folder["seconden"] > 0 and 0 < folder["casussen"] < run["casussen"]
+        for stage in ("laden", "verrijken", "paginas", "weergave", "open_data"):
+            assert run["bouw"]["stappen"][stage] is not None, stage
+        assert run["website"]["casuspagina_bytes"]["mediaan"] > 1000
+        assert run["website"]["zoekindex_bytes"] > 0
+        assert run["website"]["zoekvraag_bytes"] > 0 and run["website"]["eerste_resultaat_ms"] >= 0
+        assert {q["zoekvraag"] for q in run["website"]["zoekvragen"]} == set(QUERIES)
+        assert all(q["opstart_bytes"] > 0 for q in run["website"]["zoekvragen"])
+        assert run["bouw"]["stappen"]["zoekindex"] is not None
+        assert set(run["bouw"]["achtergrond"]) == {"samen", "zoekdocumenten", "pagefind"}
+        assert run["zoek"]["index_maken"]["seconden"] > 0
+        assert set(run["zoek"]["zoekvraag_ms"]) == set(QUERIES)
+        assert run["stock"]["website"]["zoekindex_bytes"] > 0
+        assert run["verhouding"]["bouw_seconden"] > 0
+    assert report["groei"]["factor_casussen"] == 2
+    hostile = report["vijandig"]
+    assert hostile["basis"]["controle"] > 0 and hostile["basis"]["bouw"] > 0
+    assert {v["soort"] for v in hostile["vormen"].values()} == {"geweigerd", "toegestaan"}
+    assert all("bouw" in v for v in hostile["vormen"].values())
     table = md.read_text()
     assert "### 24 casussen" in table and "stock Material" in table
     assert "kb zoek: index maken" in table and "eenmalig per bezoek" in table
@@ -87,3 +87,25 @@ def test_bench_refuses_a_corpus_of_one(monkeypatch) -> None:
 
 def test_stages_are_named_in_dutch() -> None:
     assert set(bench.STAGES) <= set(bench.STAGE_NL)
+
+
+def test_without_chromium_kb_bench_says_what_is_missing_and_measures_the_rest(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from kb_tools.bench import attacks
+
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("KB_CHROMIUM", str(tmp_path / "geen-chromium"))
+    for table in (attacks.REFUSED, attacks.ACCEPTED):
+        for name in list(table)[1:]:
+            monkeypatch.delitem(table, name)
+    out = tmp_path / "bench.json"
+    assert main(["bench", "--cases", "12", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert "Chromium ontbreekt" in captured.err and "apt-get install chromium" in captured.err
+    run = json.loads(out.read_text())["metingen"][0]
+    assert "apt-get install chromium" in run["website"]["browser_fout"]
+    assert run["website"]["zoekvraag_bytes"] is None and run["website"]["zoekindex_bytes"] > 0
+    assert run["controle"]["seconden"] > 0 and run["bouw"]["seconden"] > 0 and run["zoek"]
+    assert "Niet gemeten in de browser: Chromium ontbreekt" in captured.out

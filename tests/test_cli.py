@@ -76,7 +76,7 @@ def test_github_format_escapes_and_annotates(content: Path, capsys) -> None:
 
 def test_json_format_lists_objects(content: Path, capsys) -> None:
     code, out, _ = run(["check", "--json", "--content", str(content)], capsys)
-    assert code == 0 and json.loads(out) == []
+    assert code == 0 and json.loads(out)["bevindingen"] == []
 
 
 @pytest.mark.parametrize("command", [[], ["check"], ["schema"]])
@@ -153,3 +153,21 @@ def test_the_summary_counts_one_case_and_one_answer_in_the_singular() -> None:
         == "Alles in orde: 2 bestanden gecontroleerd, 1 casus en 1 antwoord goedgekeurd."
     )
     assert summary([], 1, 3) == "Alles in orde: 1 bestand gecontroleerd, 3 casussen goedgekeurd."
+
+
+def test_check_refuses_a_file_that_is_no_content(content: Path, tmp_path: Path, capsys) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Over dit project\n\nGeen casus.\n", encoding="utf-8")
+    for named in (
+        [str(readme)],
+        [str(case_folder(content)), str(readme)],
+        [str(ROOT / "mkdocs.yml")],
+    ):
+        code, out, err = run(["check", "--content", str(content), *named], capsys)
+        assert code == 2 and out == ""
+        assert "is geen casus, antwoord of pagina van de handleiding" in err
+        assert "casussen/<netwerk>/" in err
+    draft = tmp_path / "concept.md"  # a draft of a case outside content/ is still checked
+    draft.write_text((case_folder(content) / "ams-0900.md").read_text(), encoding="utf-8")
+    code, out, _ = run(["check", "--content", str(content), str(draft)], capsys)
+    assert "1 bestand gecontroleerd" in out

@@ -55,9 +55,9 @@ def test_kb_check_json_exits_1_with_a_finding_for_the_file(
     shutil.copy2(fixture, case_folder(content) / fixture.name)
     code = main(["check", "--format", "json", "--content", str(content)])
     out = capsys.readouterr().out
-    findings = json.loads(out)
+    findings = json.loads(out)["bevindingen"]
     assert code == 1
-    assert any(f["file"].endswith(fixture.name) and f["severity"] == "error" for f in findings)
+    assert any(f["bestand"].endswith(fixture.name) and f["ernst"] == "fout" for f in findings)
     for f in findings:
-        assert {"file", "line", "code", "severity", "message", "hint"} <= f.keys()
+        assert {"bestand", "regel", "code", "ernst", "melding", "tip"} <= f.keys()
     assert "Traceback" not in out

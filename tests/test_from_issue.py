@@ -79,7 +79,7 @@ def test_bad_issue_gets_dutch_messages_per_field_and_writes_nothing(content: Pat
     code, data = from_issue("fout.md", content, capsys, "--schrijf")
     assert code == 1 and not data["ok"] and not data["geschreven"] and data["bestand"] is None
     assert files(content) == before
-    errors = {m["veld"]: m["bericht"] for m in data["meldingen"] if m["ernst"] == "fout"}
+    errors = {m["veld"]: m["melding"] for m in data["meldingen"] if m["ernst"] == "fout"}
     assert "verplicht" in errors["Titel"]
     assert (
         "`Utrechtt` is geen keuze" in errors["Provincie"]

@@ -278,7 +278,7 @@ def test_a_bad_ledger_is_a_finding_in_kb_check(content: Path, kind: str, capsys)
     code = main(["check", "--content", str(content), "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 1
-    codes = {f["code"] for f in out if f["file"].endswith("gepubliceerd.yml")}
+    codes = {f["code"] for f in out["bevindingen"] if f["bestand"].endswith("gepubliceerd.yml")}
     assert codes & {"adressen-ongeldig", "register-dubbel"}, out
 
 
@@ -511,7 +511,7 @@ def test_numbers_too_long_for_python_in_registries_and_the_ledger(content: Path,
     code = main(["check", "--content", str(content), "--json"])
     out = capsys.readouterr().out
     assert code == 1 and "Traceback" not in out
-    found = {(Path(f["file"]).name, f["code"]) for f in json.loads(out)}
+    found = {(Path(f["bestand"]).name, f["code"]) for f in json.loads(out)["bevindingen"]}
     assert {("netwerken.yml", "yaml-syntax"), ("gepubliceerd.yml", "yaml-syntax")} <= found
 
 

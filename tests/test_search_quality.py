@@ -135,20 +135,21 @@ def test_the_search_page_puts_a_right_answer_in_the_top_five(
 
 
 def test_without_chromium_kb_bench_says_so_and_still_measures_kb_zoek(monkeypatch) -> None:
-    monkeypatch.setattr(quality, "CHROMIUM", ROOT / "geen-chromium")
+    monkeypatch.setenv("KB_CHROMIUM", str(ROOT / "geen-chromium"))
     said: list[str] = []
     report = quality.measure(ROOT, said.append)
     assert report["queries"] == len(quality.load_set().queries)
     assert 0 <= report["zoek"]["recall_at_5"] <= 1 and 0 <= report["zoek"]["mrr"] <= 1
-    assert "Chromium staat niet op" in report["page"]["fout"]
+    assert "Chromium ontbreekt" in report["page"]["fout"]
+    assert "apt-get install chromium" in report["page"]["fout"]
     table = benchmark.table({"machine": benchmark.machine(), "runs": [], "quality": report})
     assert "### Zoekkwaliteit" in table
-    assert "| kb zoek | " in table and "Chromium staat niet op" in table
+    assert "| kb zoek | " in table and "Chromium ontbreekt" in table
     assert said and all(line.startswith("[kwaliteit]") for line in said)
 
 
 def test_a_chromium_that_does_not_start_is_reported_not_raised(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr(quality, "CHROMIUM", ROOT / "README.md")  # there, but no browser
+    monkeypatch.setenv("KB_CHROMIUM", str(ROOT / "README.md"))  # there, but no browser
     report = quality.measure(ROOT, lambda line: None, site=tmp_path)
     assert "Chromium werkte niet" in report["page"]["fout"]
     assert report["zoek"]["queries"] == report["queries"]

@@ -203,7 +203,7 @@ def test_kb_similar_cli(capsys, similarity) -> None:
     assert out.startswith("Lijkt op utr-0101") and f"1. {first}" in out and "zelfde wet" in out
     assert "ams-0001" in out  # its gold pair
     assert main(["similar", "utr-0101", "--json", "--aantal", "2", "--content", str(CONTENT)]) == 0
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["resultaten"]
     expected = similarity.similar("utr-0101", 2)
     assert [d["id"] for d in data] == [m.case_id for m in expected]
     assert [d["redenen"] for d in data] == [list(m.reasons) for m in expected] and data[0][

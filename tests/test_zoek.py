@@ -106,7 +106,8 @@ def test_cli_text_and_json(tmp_path: Path, capsys) -> None:
     data = json.loads(capsys.readouterr().out)
     # The pgb answer and the Wijzelf case (pgb in its title) both lead; either may be first.
     top = {r["id"] for r in data["resultaten"][:2]}
-    assert top == {"hd-0006", "hzk-0101"} and data["resultaten"][0]["link"]
+    assert top == {"hd-0006", "hzk-0101"}
+    assert all(r["url"] in (f"/a/{r['id']}/", f"/c/{r['id']}/") for r in data["resultaten"])
 
 
 def test_cli_usage_errors(capsys) -> None:

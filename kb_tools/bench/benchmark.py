@@ -147,6 +147,8 @@ def table(report: dict[str, Any]) -> str:
             f"{_fmt_ms(r['site'].get('first_result_ms_max'))} | | |",
             "",
         ]
+        if r["site"].get("browser_fout"):
+            lines += [f"Niet gemeten in de browser: {r['site']['browser_fout']}", ""]
     h = report.get("hostile")
     if h:
         lines += [

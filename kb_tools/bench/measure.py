@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kb_tools.bench.metrics import gzip_size, page_sizes, run_measured, tree_size
-from kb_tools.bench.searchcost import helpdesk_search, query_cost
+from kb_tools.bench.searchcost import browser_missing, helpdesk_search, query_cost
 from kb_tools.bench.synthetic import generate
 
 #: Stages of our build, in pipeline order. "render" is MkDocs itself: total minus the rest.
@@ -123,9 +123,19 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
         "query_bytes": None,
         "first_result_ms": None,
     }
-    if index:
+    missing = browser_missing()
+    if index and missing:  # kb bench said so once; the figures say it per size
+        result["site"]["browser_fout"] = missing
+    elif index:
         say(f"[{cases}] Zoekvragen in de browser…")
-        result["site"].update(query_cost(site))
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            result["site"].update(query_cost(site))
+        except PlaywrightError as error:  # a Chromium that does not start or crashes
+            first = (str(error).strip().splitlines() or [""])[0]
+            result["site"]["browser_fout"] = f"Chromium werkte niet ({first})."
+            say(f"[{cases}] {result['site']['browser_fout']}")
 
     say(f"[{cases}] Helpdeskzoeken (kb zoek): index maken en zoekvragen…")
     result["zoek"] = helpdesk_search(content, work / "kb-zoek")

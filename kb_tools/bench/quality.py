@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from kb_tools.bench.searchcost import CHROMIUM, launch_chromium
+from kb_tools.bench.searchcost import browser_missing, launch_chromium
 
 QUERY_FILE = "zoekvragen.yml"
 #: The recurring helpdesk questions of the domain brief: the set must ask about each.
@@ -210,17 +210,6 @@ def build_site(root: Path, work: Path) -> Path:
     return project / "site"
 
 
-def browser_missing() -> str | None:
-    """Why the search page cannot be measured here (Dutch), or None."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is niet geïnstalleerd: de zoekpagina is niet gemeten."
-    if not CHROMIUM.exists():
-        return f"Chromium staat niet op {CHROMIUM}: de zoekpagina is niet gemeten."
-    return None
-
-
 def measure(root: Path, say: Callable[[str], None], site: Path | None = None) -> dict[str, Any]:
     """Recall@5 and MRR of ``kb zoek`` and of the search page on the starter content in
     ``root`` (the page of ``site`` when given, else of a site built in a temporary copy).
@@ -238,7 +227,7 @@ def measure(root: Path, say: Callable[[str], None], site: Path | None = None) ->
         )
         missing = browser_missing()
         if missing:
-            report["page"] = {"fout": missing}
+            report["page"] = {"fout": f"De zoekpagina is niet gemeten. {missing}"}
             return report
         if site is None:
             say("[kwaliteit] De website van de startinhoud bouwen…")

@@ -4,6 +4,7 @@ builds its index and answers (``helpdesk_search``)."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,33 @@ from typing import Any
 
 from kb_tools.bench.metrics import gzip_size, run_measured
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; KB_CHROMIUM names another
+
+
+def chromium_path() -> Path:
+    """The Chromium that kb bench drives: KB_CHROMIUM when set, else Debian's."""
+    return Path(os.environ.get("KB_CHROMIUM", "").strip() or CHROMIUM)
+
+
+def browser_missing() -> str | None:
+    """What is missing to measure in the browser (Dutch, with how to install it), or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return (
+            "Playwright ontbreekt: de metingen in de browser zijn overgeslagen. "
+            "Installeer het met: .venv/bin/pip install -e '.[test]'"
+        )
+    path = chromium_path()
+    if not path.is_file():
+        return (
+            f"Chromium ontbreekt (niet gevonden: {path}): de metingen in de browser zijn "
+            "overgeslagen. Installeer het met: sudo apt-get install chromium "
+            "(of zet het pad naar Chromium in KB_CHROMIUM)."
+        )
+    return None
+
+
 #: Helpdesk questions, each asked on a freshly opened search page: common words (in
 #: nearly every synthetic case: the worst case), a place, a phrase, a synonym, a typo, a
 #: compound part and whole questions as residents type them.
@@ -51,7 +78,7 @@ document.addEventListener("keydown", (event) => {
 def launch_chromium(playwright: Any) -> Any:
     """Headless Chromium as the bench drives it: Debian's when installed."""
     return playwright.chromium.launch(
-        executable_path=str(CHROMIUM) if CHROMIUM.exists() else None,
+        executable_path=str(chromium_path()),
         args=["--no-sandbox", "--disable-gpu"],
         headless=True,
     )

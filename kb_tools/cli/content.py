@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 from kb_tools.cli import shared
+from kb_tools.cli.jsonout import dumps
 from kb_tools.cli.shared import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -102,9 +105,42 @@ def _paths_to_check(parser: argparse.ArgumentParser, raw_paths: list[str]) -> li
     return paths
 
 
+def _not_content(paths: list[Path], content: Path) -> list[Path]:
+    """The files kb check cannot check: outside ``content`` and not a draft of a case (a
+    .md file that starts with a kop), such as README.md or mkdocs.yml."""
+    root = Path(os.path.abspath(content))  # a link in content/ is content's (bestand-link)
+    strangers = []
+    for path in paths:
+        if Path(os.path.abspath(path)).is_relative_to(root):
+            continue
+        if path.suffix.lower() == ".md" and path.is_file():
+            with path.open("rb") as file:
+                if file.read(4).lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+                    continue  # a draft: checked like a case
+        strangers.append(path)
+    return strangers
+
+
 def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     require_content(parser, args.content)
     paths = _paths_to_check(parser, args.paths)
+    strangers = _not_content(paths or [], args.content)
+    named = {Path(raw) for raw in args.paths if not Path(raw).is_dir()}
+    refused = [p for p in strangers if p in named] or (strangers if strangers == paths else [])
+    if refused:
+        what = (
+            f"'{refused[0].as_posix()}' is geen casus, antwoord of pagina van de handleiding"
+            if refused[0] in named
+            else f"in '{args.paths[0]}' staat geen casus, antwoord of pagina van de handleiding"
+        )
+        parser.error(
+            f"{what}. kb check controleert de bestanden in {args.content.as_posix()}/: casussen in "
+            "casussen/<netwerk>/, antwoorden in antwoorden/ en de handleiding in "
+            "handleiding/. Een concept van een casus mag ergens anders staan, als het "
+            "begint met een kop tussen twee regels ---."
+        )
+    if strangers:  # a folder with other files too (kb check .): only what kb can check
+        paths = [p for p in paths if p not in strangers]
     previous = None
     if args.vorige:
         previous, problem = ledger.read_previous(args.vorige)
@@ -141,7 +177,7 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     files = len(paths) if paths is not None else result.files
     cases, answers = result.reported[CASE], result.reported[ANSWER]
     if args.format == "json":
-        print(report.as_json(result.findings))
+        print(report.as_json(result.findings, files, cases, answers))
     elif args.format == "github":
         print(report.as_github(result.findings, files, cases))
     else:
@@ -193,6 +229,13 @@ def cmd_schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 # -- kb adressen ---------------------------------------------------------------------------
 
 
+class AddressesJson(TypedDict):
+    """``kb adressen --json``."""
+
+    ontbreekt: list[str]
+    bevindingen: list[report.FindingJson]
+
+
 def add_addresses(commands: Commands) -> None:
     addresses = commands.add_parser(
         "adressen",
@@ -222,8 +265,10 @@ def add_addresses(commands: Commands) -> None:
 def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     require_content(parser, args.content)
     result = check_content(args.content)
-    if result.errors:
-        print(report.as_text(result.errors, result.files, 0))
+    if result.errors:  # with --json, stdout stays for JSON only
+        print(
+            report.as_text(result.errors, result.files, 0), file=sys.stderr if args.json else None
+        )
         return EXIT_CONTENT
     corpus = build_corpus(result.registry, result.cases, result.answers)
     entries, _, problems = ledger.review(args.content, corpus)
@@ -234,13 +279,10 @@ def cmd_addresses(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if args.bijwerken and absent and not problems:
         ledger.write(args.content, entries, corpus)
     if args.json:
-        print(
-            json.dumps(
-                {"ontbreekt": absent, "bevindingen": [f.as_dict() for f in problems]},
-                ensure_ascii=False,
-                indent=2,
-            )
+        data = AddressesJson(
+            ontbreekt=absent, bevindingen=[report.finding_json(f) for f in problems]
         )
+        print(dumps(data))
     else:
         if problems:
             print(report.as_text(problems, 1, 0))

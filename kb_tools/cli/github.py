@@ -5,12 +5,12 @@ from a filled-in form), ``codeowners`` and ``links`` (external links of the buil
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
+from typing import TypedDict
 
-from kb_tools.cli import shared
+from kb_tools.cli import jsonout, shared
 from kb_tools.cli.shared import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -111,6 +111,23 @@ def add_from_issue(commands: Commands) -> None:
     from_issue.set_defaults(handler=cmd_from_issue)
 
 
+class FormMessageJson(TypedDict):
+    veld: str
+    ernst: str
+    melding: str
+    code: str
+
+
+class FromIssueJson(TypedDict):
+    """``kb from-issue --json``; the workflow casus-uit-issue.yml reads ``id`` and ``bestand``."""
+
+    ok: bool
+    bestand: str | None
+    id: str | None
+    geschreven: bool
+    meldingen: list[FormMessageJson]
+
+
 def cmd_from_issue(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.tooling import intake
 
@@ -134,14 +151,19 @@ def cmd_from_issue(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         outcome.path.write_text(outcome.text, encoding="utf-8")
         ledger.record(args.content, shared.today())  # the new address, in the same change
     if args.json:
-        data = {
-            "ok": outcome.ok,
-            "bestand": str(outcome.path) if outcome.ok else None,
-            "id": outcome.case_id if outcome.ok else None,
-            "geschreven": written,
-            "meldingen": outcome.messages,
-        }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        data = FromIssueJson(
+            ok=outcome.ok,
+            bestand=str(outcome.path) if outcome.ok else None,
+            id=outcome.case_id if outcome.ok else None,
+            geschreven=written,
+            meldingen=[
+                FormMessageJson(
+                    veld=m["veld"], ernst=m["ernst"], melding=m["bericht"], code=m.get("code", "")
+                )
+                for m in outcome.messages
+            ],
+        )
+        print(jsonout.dumps(data))
     else:
         print(intake.report(outcome, written))
     return EXIT_OK if outcome.ok else EXIT_CONTENT
@@ -253,6 +275,25 @@ def add_links(commands: Commands) -> None:
     links.set_defaults(handler=cmd_links)
 
 
+class LinkCheckJson(TypedDict):
+    url: str
+    status: str
+    http_code: int | None
+    reden: str
+    paginas: list[str]
+
+
+class LinksJson(TypedDict):
+    """``kb links --json``; the workflow links.yml reads it."""
+
+    links: list[LinkCheckJson]
+
+
+def _page_path(page: str) -> str:
+    """A built file ("casussen/x/index.html") as the site path a reader opens."""
+    return page.removesuffix("index.html")
+
+
 def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.tooling import linkcheck as links
 
@@ -266,7 +307,22 @@ def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.samenvatting:
         with args.samenvatting.open("a", encoding="utf-8") as out:
             out.write(links.as_markdown(results))
-    print(links.as_json(results) if args.json else links.as_text(results))
+    if not args.json:
+        print(links.as_text(results))
+        return EXIT_OK
+    data = LinksJson(
+        links=[
+            LinkCheckJson(
+                url=r.url,
+                status=r.status,
+                http_code=r.code,
+                reden=r.reason,
+                paginas=[jsonout.site_link(_page_path(page)) for page in r.pages],
+            )
+            for r in results
+        ]
+    )
+    print(jsonout.dumps(data))
     return EXIT_OK
 
 

@@ -5,13 +5,13 @@ and ``link`` (a case's or answer's permanent link, to paste in an e-mail).
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import re
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, TypedDict
 
+from kb_tools.cli import jsonout
 from kb_tools.cli.shared import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -37,7 +37,10 @@ from kb_tools.facets import (
 from kb_tools.progress import redraws
 from kb_tools.validate import check_content, report
 
-SITE_URL_DEFAULT = "http://127.0.0.1:8000/"  # as in mkdocs.yml: where kb bekijk shows it
+if TYPE_CHECKING:
+    from kb_tools.enrich.corpus import Corpus
+    from kb_tools.index.helpdesk import Hit
+    from kb_tools.validate.duplicates import Duplicate
 
 # -- kb webadres ---------------------------------------------------------------------------
 
@@ -57,6 +60,16 @@ def add_link(commands: Commands) -> None:
     link.set_defaults(handler=cmd_link)
 
 
+class LinkJson(TypedDict):
+    """``kb link --json``."""
+
+    id: str
+    titel: str
+    url: str
+    citaat: str
+    lokaal: bool
+
+
 def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.render.views import answer_view, case_view
     from kb_tools.urls import absolute, short_link
@@ -65,23 +78,32 @@ def cmd_link(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     result = check_content(args.content)
     corpus = build_corpus(result.registry, result.cases, result.answers)
     item_id = args.item_id.strip().lower()
-    site_url = os.environ.get("KB_SITE_URL", "").strip() or SITE_URL_DEFAULT
+    local = not jsonout.site_url()
+    site_url = jsonout.LOCAL_SITE_URL if local else jsonout.site_url()
     if item_id in corpus.by_id:
         view = case_view(corpus.by_id[item_id], corpus, site_url)
     elif item_id in corpus.answers_by_id:
         view = answer_view(corpus.answers_by_id[item_id], corpus, site_url, {})
     else:
         parser.error(f"'{args.item_id}' bestaat niet (of heeft fouten; zie 'kb controleer').")
-    link = absolute(site_url, short_link(item_id))
-    if args.json:
+    if local:
         print(
-            json.dumps(
-                {"id": item_id, "titel": view["title"], "link": link, "citaat": view["citation"]},
-                ensure_ascii=False,
-                indent=2,
-            )
+            f"Let op: {site_url} is een adres op deze computer (van 'kb bekijk'); het werkt "
+            "niet voor anderen. Zet het adres van de echte website in KB_SITE_URL, "
+            "bijvoorbeeld: export KB_SITE_URL=https://kennisbank.voorbeeld.nl/",
+            file=sys.stderr,
         )
+    if args.json:
+        data = LinkJson(
+            id=item_id,
+            titel=view["title"],
+            url=jsonout.site_link(short_link(item_id)),
+            citaat=view["citation"],
+            lokaal=local,
+        )
+        print(jsonout.dumps(data))
     else:
+        link = absolute(site_url, short_link(item_id))
         print(link)
         print(f"{view['citation']} {link}")
     return EXIT_OK
@@ -112,6 +134,49 @@ def add_similar(commands: Commands) -> None:
     similar.set_defaults(handler=cmd_similar)
 
 
+class SimilarCaseJson(TypedDict):
+    id: str
+    titel: str
+    url: str
+    score: float
+    redenen: list[str]
+
+
+class SimilarJson(TypedDict):
+    """``kb similar NUMMER --json``."""
+
+    id: str
+    titel: str
+    resultaten: list[SimilarCaseJson]
+
+
+class PairJson(TypedDict):
+    eerste: str
+    tweede: str
+    titels: list[str]
+    urls: list[str]
+    gelijke_tekst: float
+    reden: str
+
+
+class PairsJson(TypedDict):
+    """``kb similar --pairs --json``."""
+
+    paren: list[PairJson]
+
+
+def _pair_json(pair: Duplicate, corpus: Corpus) -> PairJson:
+    ids = (pair.first, pair.second)
+    return PairJson(
+        eerste=pair.first,
+        tweede=pair.second,
+        titels=[corpus.by_id[i].title for i in ids],
+        urls=[jsonout.site_link(corpus.urls[i]) for i in ids],
+        gelijke_tekst=pair.overlap,
+        reden=pair.reason,
+    )
+
+
 def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.enrich.similarity import Similarity
     from kb_tools.validate.duplicates import likely_duplicate_cases
@@ -124,14 +189,16 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if args.aantal < 1:
         parser.error("--aantal moet minstens 1 zijn.")
     result = check_content(args.content)
-    if result.errors:
-        print(report.as_text(result.errors, result.files, 0))
+    if result.errors:  # with --json, stdout stays for JSON only
+        print(
+            report.as_text(result.errors, result.files, 0), file=sys.stderr if args.json else None
+        )
         return EXIT_CONTENT
     corpus = build_corpus(result.registry, result.cases, result.answers)
     if args.pairs:
         pairs = likely_duplicate_cases(list(corpus.cases))
         if args.json:
-            print(json.dumps([p.__dict__ for p in pairs], ensure_ascii=False, indent=2))
+            print(jsonout.dumps(PairsJson(paren=[_pair_json(p, corpus) for p in pairs])))
         elif not pairs:
             print("Geen waarschijnlijk dubbele casussen gevonden.")
         else:
@@ -147,22 +214,21 @@ def cmd_similar(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         parser.error(f"casus '{args.case_id}' bestaat niet (of heeft fouten; zie 'kb controleer').")
     matches = Similarity(corpus).similar(case_id, args.aantal)
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "id": m.case_id,
-                        "titel": corpus.by_id[m.case_id].title,
-                        "score": m.score,
-                        "redenen": list(m.reasons),
-                        "url": corpus.urls[m.case_id],
-                    }
-                    for m in matches
-                ],
-                ensure_ascii=False,
-                indent=2,
-            )
+        data = SimilarJson(
+            id=case_id,
+            titel=corpus.by_id[case_id].title,
+            resultaten=[
+                SimilarCaseJson(
+                    id=m.case_id,
+                    titel=corpus.by_id[m.case_id].title,
+                    url=jsonout.site_link(corpus.urls[m.case_id]),
+                    score=m.score,
+                    redenen=list(m.reasons),
+                )
+                for m in matches
+            ],
         )
+        print(jsonout.dumps(data))
         return EXIT_OK
     print(f"Lijkt op {case_id}: {corpus.by_id[case_id].title}")
     for rank, m in enumerate(matches, 1):
@@ -217,6 +283,44 @@ def add_search(commands: Commands) -> None:
     search.set_defaults(handler=cmd_search)
 
 
+class HitJson(TypedDict):
+    positie: int
+    id: str
+    titel: str
+    netwerk: str
+    url: str
+    fragment: str
+    gevonden_woorden: list[str]
+    score: float
+
+
+class SearchJson(TypedDict):
+    """``kb zoek --json``."""
+
+    vraag: str
+    ook_gezocht_op: list[str]
+    resultaten: list[HitJson]
+    niet_doorzocht: list[str]
+
+
+_MARKED = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _hit_json(hit: Hit) -> HitJson:
+    """The text view marks the words found with **…**; JSON has plain text and the words."""
+    found = list(dict.fromkeys(_MARKED.findall(hit.snippet)))
+    return HitJson(
+        positie=hit.rank,
+        id=hit.id,
+        titel=hit.title,
+        netwerk=hit.network,
+        url=jsonout.site_link(hit.link),
+        fragment=_MARKED.sub(r"\1", hit.snippet),
+        gevonden_woorden=found,
+        score=hit.score,
+    )
+
+
 def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kb_tools.index.helpdesk import CACHE_DIR, SearchIndex
 
@@ -239,18 +343,13 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
         )
     hits = index.search(query, {k: v for k, v in filters.items() if v}, args.aantal)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "vraag": query,
-                    "ook_gezocht_op": hits.also,
-                    "resultaten": [h.__dict__ for h in hits],
-                    "niet_doorzocht": index.skipped,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
+        data = SearchJson(
+            vraag=query,
+            ook_gezocht_op=list(hits.also),
+            resultaten=[_hit_json(h) for h in hits],
+            niet_doorzocht=list(index.skipped),
         )
+        print(jsonout.dumps(data))
         return EXIT_OK
     if index.skipped:
         print(

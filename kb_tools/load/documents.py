@@ -191,7 +191,7 @@ def load_yaml_file(
     text, problems = read_text(path, rel, limit)
     if text is None:
         return None, {}, problems
-    parsed = yamlsafe.parse(text, max_nodes=yamlsafe.MAX_REGISTRY_NODES)
+    parsed = yamlsafe.parse(text, max_nodes=yamlsafe.MAX_REGISTRY_NODES, part="Dit bestand")
     if isinstance(parsed, yamlsafe.YamlProblem):
         return (
             None,

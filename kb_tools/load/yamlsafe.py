@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from kb_tools.load.yamlerrors import GENERIC, explain, reader_line
 from kb_tools.model import KeyPath
 
 _STR = "tag:yaml.org,2002:str"
@@ -110,82 +111,69 @@ def _nesting_bound(text: str) -> int:
     return lines + deepest
 
 
-def parse(text: str, max_nodes: int = MAX_NODES) -> ParsedYaml | YamlProblem:
-    """Parse one YAML document; lines and columns in the result are 0-based."""
+def parse(text: str, max_nodes: int = MAX_NODES, part: str = "De kop") -> ParsedYaml | YamlProblem:
+    """Parse one YAML document; lines and columns in the result are 0-based. ``part``
+    names the text in messages: a case's "kop", or a whole registry file."""
     if _nesting_bound(text) >= 200:
         # libyaml recurses in C and can crash on deep input; the pure-Python loader is
         # safe but slow on a large file. Nothing real nests this deep (MAX_DEPTH is 20).
         return YamlProblem(
             "yaml-te-groot",
-            "De kop is te diep genest.",
-            "Een casus heeft een korte kop met losse velden. Haal overbodige haakjes en "
-            "inspringing weg.",
+            f"{part} is te diep genest.",
+            "Haal overbodige haakjes en inspringing weg.",
             0,
             0,
         )
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the pure-Python reader checks the characters here
+    except yaml.reader.ReaderError as exc:
+        return _reader_problem(exc, text, part)
     try:
         node = loader.get_single_node()
         if node is None:
             return ParsedYaml(None, {}, ())
-        builder = _Builder(loader, text, max_nodes)
+        builder = _Builder(loader, text, max_nodes, part)
         value = builder.build(node, (), 0)
         return ParsedYaml(value, builder.lines, tuple(builder.duplicates))
     except _Refused as refused:
         return refused.problem
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "onleesbare YAML"
+        what, hint, mark = explain(exc, text)
         return YamlProblem(
             "yaml-syntax",
-            f"De kop is geen geldige YAML: {_dutch_problem(what)}.",
-            "Kijk op deze regel naar dubbele punten, aanhalingstekens en inspringing. "
-            "Zet tekst met een dubbele punt tussen aanhalingstekens.",
+            f"{part} is geen geldige YAML: {what}.",
+            hint,
             mark.line if mark else 0,
             mark.column if mark else 0,
         )
     except RecursionError:
         return YamlProblem(
             "yaml-te-groot",
-            "De kop is te diep genest.",
-            "Een casus heeft een korte kop met losse velden. Haal overbodige haakjes weg.",
+            f"{part} is te diep genest.",
+            "Haal overbodige haakjes en inspringing weg.",
             0,
             0,
         )
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+    except yaml.reader.ReaderError as exc:  # libyaml reads the characters while parsing
+        return _reader_problem(exc, text, part)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
         return YamlProblem(
-            "yaml-syntax",
-            f"De kop is geen geldige YAML ({type(exc).__name__}).",
-            "Controleer de kop tussen de twee regels met ---.",
-            0,
-            0,
+            "yaml-syntax", f"{part} is geen geldige YAML: {GENERIC[0]}.", GENERIC[1], 0, 0
         )
     finally:
         loader.dispose()
 
 
-_PROBLEMS = {
-    "mapping values are not allowed": "hier mag geen dubbele punt staan",
-    "could not determine a constructor": "er staat een onbekende !-code",
-    "did not find expected node content": "er ontbreekt een waarde of een haakje",
-    "did not find expected ',' or ']'": "een lijst met [ wordt niet goed afgesloten met ]",
-    "did not find expected key": "de inspringing klopt niet",
-    "merge keys": "samenvoegen met << is niet toegestaan",
-    "could not find expected ':'": "er ontbreekt een dubbele punt",
-    "found character '\\t' that cannot start any token": "er staat een tab; gebruik spaties",
-    "found undefined alias": "er staat een verwijzing (*) die niet bestaat",
-    "expected <block end>, but found": "de inspringing klopt niet",
-    "found unexpected end of stream": "de tekst houdt onverwacht op",
-    "found unknown escape character": "er staat een onbekende \\-code in de tekst",
-    "while scanning a quoted scalar": "een aanhalingsteken wordt niet afgesloten",
-}
-
-
-def _dutch_problem(problem: str) -> str:
-    for english, dutch in _PROBLEMS.items():
-        if problem.startswith(english) or english in problem:
-            return dutch
-    return f"'{problem}'"
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, part: str) -> YamlProblem:
+    """A control character that PyYAML's reader refuses."""
+    line, column = reader_line(text, exc.position)
+    return YamlProblem(
+        "yaml-syntax",
+        f"{part} is geen geldige YAML: er staat een onzichtbaar stuurteken in de tekst.",
+        "Haal het teken weg; het komt vaak mee bij kopiëren uit Word of een pdf.",
+        line,
+        column,
+    )
 
 
 MAX_NUMBER_TEXT = 30
@@ -207,8 +195,11 @@ class _Builder:
     and huge trees, so nothing an editor writes can make the build slow or unsafe.
     """
 
-    def __init__(self, loader: Any, text: str, max_nodes: int = MAX_NODES) -> None:
+    def __init__(
+        self, loader: Any, text: str, max_nodes: int = MAX_NODES, part: str = "De kop"
+    ) -> None:
         self.loader = loader
+        self.part = part
         self.max_nodes = max_nodes
         # Without & and * in the text there can be no alias, so no node can repeat.
         self.track = "*" in text or "&" in text
@@ -227,7 +218,7 @@ class _Builder:
                 raise self.refuse(
                     node,
                     "yaml-alias",
-                    "De kop gebruikt ankers of verwijzingen (& of *).",
+                    f"{self.part} gebruikt ankers of verwijzingen (& of *).",
                     "Schrijf elke waarde gewoon uit. Ankers en verwijzingen zijn niet toegestaan.",
                 )
             self.seen.add(id(node))
@@ -236,8 +227,8 @@ class _Builder:
             raise self.refuse(
                 node,
                 "yaml-te-groot",
-                "De kop is te groot of te diep genest.",
-                "Een casus heeft een korte kop met losse velden. Haal overbodige gegevens weg.",
+                f"{self.part} is te groot of te diep genest.",
+                "Haal overbodige gegevens en inspringing weg.",
             )
         tag = node.tag
         if tag == _STR:
@@ -256,7 +247,7 @@ class _Builder:
             raise self.refuse(
                 node,
                 "yaml-syntax",
-                "De kop is geen geldige YAML: er staat een onbekende !-code of <<.",
+                f"{self.part} is geen geldige YAML: er staat een onbekende !-code of <<.",
                 "Haal de code die met ! begint (of <<) weg en schrijf alleen de waarde.",
             )
         lines = self.lines

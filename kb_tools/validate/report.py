@@ -6,6 +6,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
+from typing import Literal, TypedDict
 
 from kb_tools.model import ERROR, Finding
 
@@ -51,8 +52,66 @@ def summary(findings: Sequence[Finding], files: int, cases: int, answers: int = 
     return f"{checked}: {' en '.join(parts)}. {verdict}"
 
 
-def as_json(findings: Sequence[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+class FindingJson(TypedDict):
+    """One finding in every ``--json`` output (``kb check``, ``kb adressen``)."""
+
+    bestand: str
+    regel: int | None
+    kolom: int | None
+    code: str
+    ernst: Literal["fout", "waarschuwing"]
+    melding: str
+    tip: str
+
+
+class CheckSummaryJson(TypedDict):
+    bestanden: int
+    casussen: int
+    antwoorden: int
+    fouten: int
+    waarschuwingen: int
+    bestanden_met_fouten: int
+    in_orde: bool
+
+
+class CheckJson(TypedDict):
+    """``kb check --json``."""
+
+    samenvatting: CheckSummaryJson
+    bevindingen: list[FindingJson]
+
+
+def finding_json(f: Finding) -> FindingJson:
+    return FindingJson(
+        bestand=f.file,
+        regel=f.line,
+        kolom=f.column,
+        code=f.code,
+        ernst="fout" if f.severity == ERROR else "waarschuwing",
+        melding=f.message,
+        tip=f.hint,
+    )
+
+
+def check_json(findings: Sequence[Finding], files: int, cases: int, answers: int = 0) -> CheckJson:
+    """The findings and the counts of ``summary``, for programs."""
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    return CheckJson(
+        samenvatting=CheckSummaryJson(
+            bestanden=files,
+            casussen=cases,
+            antwoorden=answers,
+            fouten=errors,
+            waarschuwingen=len(findings) - errors,
+            bestanden_met_fouten=len({f.file for f in findings if f.severity == ERROR}),
+            in_orde=errors == 0,
+        ),
+        bevindingen=[finding_json(f) for f in findings],
+    )
+
+
+def as_json(findings: Sequence[Finding], files: int, cases: int, answers: int = 0) -> str:
+    return json.dumps(check_json(findings, files, cases, answers), ensure_ascii=False, indent=2)
 
 
 def _escape_data(text: str) -> str:

@@ -1,0 +1,34 @@
+"""What every ``--json`` output of ``kb`` shares: how it is written and how a link in it
+looks. The keys of each output are declared once, as a ``TypedDict`` beside the handler
+that makes it; ``content/handleiding/json-uitvoer.md`` documents them and
+``tests/test_json_output.py`` holds code, output and guide together.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from kb_tools.urls import absolute
+
+#: Where ``kb serve`` shows the site (as in mkdocs.yml); only valid on this computer.
+LOCAL_SITE_URL = "http://127.0.0.1:8000/"
+
+
+def site_url() -> str:
+    """The public address of the site from ``KB_SITE_URL``, or "" when it is not set."""
+    return os.environ.get("KB_SITE_URL", "").strip()
+
+
+def site_link(path: str) -> str:
+    """A site path as every JSON output gives it: with a leading slash ("/c/ams-0001/"),
+    or the full address when ``KB_SITE_URL`` is set."""
+    path = path.lstrip("/")
+    base = site_url()
+    return absolute(base, path) if base else f"/{path}"
+
+
+def dumps(data: Any) -> str:
+    """JSON as kb prints it: UTF-8 text as it is (no \\u escapes), indented."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
