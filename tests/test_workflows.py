@@ -681,3 +681,26 @@ def test_workflows_call_kb_by_its_dutch_command_names() -> None:
         if used.search(line)
     ]
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("workflow", "variable", "shape"),
+    [
+        ("pr-comment.yml", "f", "kb_tools.validate.report:FindingJson"),
+        ("links.yml", "r", "kb_tools.cli.github:LinkCheckJson"),
+    ],
+)
+def test_workflow_scripts_read_only_the_documented_json_keys(
+    workflow: str, variable: str, shape: str
+) -> None:
+    # The scripts that read kb's --json output use the keys its TypedDict declares (the same
+    # keys content/handleiding/json-uitvoer.md documents); a renamed key fails here, not on
+    # GitHub.
+    import importlib
+
+    module, name = shape.split(":")
+    keys = set(getattr(importlib.import_module(module), name).__annotations__)
+    text = (GITHUB / "workflows" / workflow).read_text(encoding="utf-8")
+    used = set(re.findall(rf"\b{variable}\.([a-z_]+)\b", text))
+    assert used, f"{workflow} reads no {variable}.<key>"
+    assert used <= keys, f"{workflow} reads keys kb does not write: {sorted(used - keys)}"
