@@ -2,7 +2,7 @@
 
 Every file under ``content/`` comes from strangers through pull requests. This module is
 the one declaration of the layout that the loader walks (``load.scan_content``), that
-``kb check`` reports against and that the build publishes from: nothing outside it is
+``kb controleer`` reports against and that the build publishes from: nothing outside it is
 read or copied into the site.
 """
 

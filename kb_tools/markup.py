@@ -1,14 +1,14 @@
 """The Markdown dialect of the site, declared once, and its parser.
 
 MkDocs renders every page with these extensions (the plugin installs them), and
-``kb check`` parses bodies with the very same ``Markdown`` instance to find their links
+``kb controleer`` parses bodies with the very same ``Markdown`` instance to find their links
 and images: there is one parser, so the check and the site always agree on what a link
 is, however it is written (over two lines, in a blockquote, with nested brackets or a
 reference definition).
 
 Raw HTML is never passed through: it is shown as text. At render time a link whose
 target is not http(s), mailto or a path inside the site loses its address and becomes
-plain text (``kb check`` already refused it); an image from another host is shown as
+plain text (``kb controleer`` already refused it); an image from another host is shown as
 its description.
 """
 
@@ -80,7 +80,7 @@ class _SafeLinks(Treeprocessor):
 
 
 class _Collect(Treeprocessor):
-    """Records every link and image before _SafeLinks sees them (for kb check)."""
+    """Records every link and image before _SafeLinks sees them (for kb controleer)."""
 
     def __init__(self, md: Markdown, found: list[Link]) -> None:
         super().__init__(md)

@@ -2,7 +2,7 @@
 
 Every event only hands data from MkDocs to a stage and back; the work is in the stages:
 
-on_config    add the site's Markdown dialect (markup); for ``kb build --netwerk``, check
+on_config    add the site's Markdown dialect (markup); for ``kb bouw --netwerk``, check
              the network (enrich.publish) and name the site after it
 on_files     load + validate (once), enrich (enrich.publish: the corpus and the redirects),
              build page specs (render); replace the raw content files by generated pages;
@@ -16,7 +16,7 @@ on_post_build                        open data, feed, short-address copies and r
                                      pages; wait for the search index; write the stage times
 on_build_error                       stop the search index
 
-Options (``KbConfig``) come from mkdocs.yml, set by `kb build` and `kb bench` through ``!ENV``.
+Options (``KbConfig``) come from mkdocs.yml, set by `kb bouw` and `kb meten` through ``!ENV``.
 Stages, counts and findings go through ``kb_tools.progress.Reports``.
 """
 
@@ -101,9 +101,9 @@ class KbConfig(Config):
     """The options of the kb plugin, under ``plugins: - kb:`` in mkdocs.yml."""
 
     content = c.Optional(c.Dir(exists=True))  # default: the MkDocs docs_dir
-    network = EnvText()  # KB_NETWERK, `kb build --netwerk`: build only this network's site
-    timings = c.Optional(c.Type(str))  # KB_TIMINGS, `kb bench`: write stage times here (JSON)
-    progress = Switch()  # KB_PROGRESS, `kb build`/`serve`: stages and findings for kb
+    network = EnvText()  # KB_NETWERK, `kb bouw --netwerk`: build only this network's site
+    timings = c.Optional(c.Type(str))  # KB_TIMINGS, `kb meten`: write stage times here (JSON)
+    progress = Switch()  # KB_PROGRESS, `kb bouw`/`serve`: stages and findings for kb
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         # MkDocs only warns about an unknown option (an error under strict: true); a
@@ -140,20 +140,20 @@ class KbPlugin(BasePlugin[KbConfig]):
     # Priority 0 (the default): no other plugin depends on what this adds.
     @event_priority(0)
     def on_config(self, config: Any) -> Any:
-        # The site's Markdown dialect is declared once (markup), for kb check and the site.
+        # The site's Markdown dialect is declared once (markup), for kb controleer and the site.
         for name in EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
         for name, settings in EXTENSION_CONFIGS.items():
             config.mdx_configs.setdefault(name, {}).update(settings)
         config.markdown_extensions.append(SafeContentExtension())
-        # kb build and kb serve show stages and findings in their own form (kb_tools.progress).
+        # kb bouw and kb bekijk show stages and findings in their own form (kb_tools.progress).
         self.reports = Reports(self.config.progress, log)
-        # `kb build --netwerk <id>`: a site with only that network's cases, under its name.
+        # `kb bouw --netwerk <id>`: a site with only that network's cases, under its name.
         self.network = None
         if self.config.network is None and os.environ.get("KB_NETWERK"):
             # Only a check, the option is what counts: a mkdocs.yml without the line would
-            # quietly build the whole site where `kb build --netwerk` asked for one network.
+            # quietly build the whole site where `kb bouw --netwerk` asked for one network.
             raise self._fail(
                 "kb bouw --netwerk werkt alleen als mkdocs.yml bij de plugin kb de regel "
                 "'network: !ENV KB_NETWERK' heeft."
@@ -184,7 +184,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             gc.freeze()
         errors = result.errors
         for f in result.warnings:
-            # kb check passes content warnings; strict: true would fail on them in the log.
+            # kb controleer passes content warnings; strict: true would fail on them in the log.
             reports.warning(report.format_finding(f).splitlines()[0])
         if errors:
             for f in errors:
@@ -228,7 +228,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         with self._timed("pages"):
             # Of the files MkDocs found in content/ (it follows links), only checked guide
             # pages and images are published as they are; everything else is read by the
-            # pipeline or refused by kb check (links, .html, .js, devices, ...).
+            # pipeline or refused by kb controleer (links, .html, .js, devices, ...).
             docs = Path(os.path.abspath(config.docs_dir))
             if docs == Path(os.path.abspath(content)):
                 allowed = result.inventory.published_as_is()
@@ -251,7 +251,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         # MkDocs reads page settings (template, hide, author, status, ...) from the top of a
         # page, and Material prints some of them unescaped. No page keeps any it brought:
-        # generated pages get ours; guide pages only a title, escaped (kb check refuses a
+        # generated pages get ours; guide pages only a title, escaped (kb controleer refuses a
         # guide page with settings). Material prints meta title and description into HTML
         # without escaping; Markup carries our escaped text through.
         spec = self.specs.get(page.file.src_uri)
@@ -370,7 +370,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                     job.finish()
                 except sitesearch.SiteIndexError as error:
                     raise self._fail(str(error)) from error
-            # The child's own times (kb bench): it runs beside the other stages.
+            # The child's own times (kb meten): it runs beside the other stages.
             self.timings["search_background"] = job.seconds or 0.0
             for step, seconds in (job.steps or {}).items():
                 self.timings[f"search_{step}"] = seconds
@@ -387,12 +387,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.search_job = None
 
     def _fail(self, message: str) -> PluginError:
-        """The error that stops the build; kb build shows ``message`` in its own form."""
+        """The error that stops the build; kb bouw shows ``message`` in its own form."""
         return PluginError(self.reports.failed(message))
 
     @contextmanager
     def _timed(self, stage: str) -> Iterator[None]:
-        """Add the wall time of a block to a pipeline stage, for `kb bench`."""
+        """Add the wall time of a block to a pipeline stage, for `kb meten`."""
         started = time.perf_counter()
         try:
             yield

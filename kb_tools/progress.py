@@ -20,7 +20,7 @@ MARK = "kb-rapport: "
 #: Plain lines repeat a running count at most this often (seconds): a log stays short,
 #: and a stage of minutes still shows that it moves.
 LINE_EVERY = 10.0
-#: From this many files a stage takes a few seconds (kb check: 2,000 files in about 3 s):
+#: From this many files a stage takes a few seconds (kb controleer: 2,000 files in about 3 s):
 #: fewer, and a command stays quiet.
 MANY_FILES = 2000
 

@@ -79,7 +79,7 @@ def base_url(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright. Per module: a running Playwright
-    blocks other users of its sync API in the same process (kb bench's measurement)."""
+    blocks other users of its sync API in the same process (kb meten's measurement)."""
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
     with sync_playwright() as p:

@@ -1,4 +1,4 @@
-"""`kb bench` at a tiny size: it runs end to end and reports every figure.
+"""`kb meten` at a tiny size: it runs end to end and reports every figure.
 
 A benchmark is a measurement, not a test: nothing here asserts a wall time.
 """
@@ -33,7 +33,7 @@ def test_generated_corpora_are_valid_and_deterministic(tmp_path: Path) -> None:
 
 def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(ROOT)
-    # Two hostile shapes of each table keep this test short; kb bench measures them all.
+    # Two hostile shapes of each table keep this test short; kb meten measures them all.
     from kb_tools.bench import attacks
 
     for table in (attacks.REFUSED, attacks.ACCEPTED):
@@ -73,7 +73,7 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
     assert "### 24 casussen" in table and "stock Material" in table
     assert "kb zoek: index maken" in table and "eenmalig per bezoek" in table
     assert "Eén vijandige casus" in table
-    assert "kb check van één netwerkmap" in table
+    assert "kb controleer van één netwerkmap" in table
     assert "### 24 casussen" in capsys.readouterr().out
     assert not list(ROOT.glob("kb-bench-*"))
 

@@ -1,5 +1,5 @@
-"""`kb build` and `kb serve` at their edges: a usage error before the engine starts, content
-errors in kb check's form, Ctrl-C that keeps the previous site and leaves no temp folders,
+"""`kb bouw` and `kb bekijk` at their edges: a usage error before the engine starts, content
+errors in kb controleer's form, Ctrl-C that keeps the previous site and leaves no temp folders,
 a port in use, and no English from the engine in what the user reads.
 """
 
@@ -207,11 +207,11 @@ def test_a_build_replaces_the_site_and_reports_plain_stages(tmp_path: Path) -> N
     old_site(site)
     temp = tmp_path / "tmp"
     temp.mkdir()
-    # What a kb build killed with kill -9 left: swept by the next build.
+    # What a kb bouw killed with kill -9 left: swept by the next build.
     pid = dead_pid()
     (tmp_path / f"site.kb-nieuw-{pid}" / "pagefind").mkdir(parents=True)
     (temp / f"kb-{pid}-abc123" / "kb-zoekindex-def456").mkdir(parents=True)
-    (temp / "kb-zoekindex-van-iemand-anders").mkdir()  # not kb build's: left alone
+    (temp / "kb-zoekindex-van-iemand-anders").mkdir()  # not kb bouw's: left alone
     done = subprocess.run(
         [*KB, "bouw", "--site", str(site)],
         cwd=ROOT,
@@ -289,7 +289,7 @@ def test_stopping_a_build_keeps_the_old_site_and_no_temp_folders(
     assert list(temp.iterdir()) == []
 
 
-# -- kb serve ---------------------------------------------------------------------------------
+# -- kb bekijk ---------------------------------------------------------------------------------
 
 
 def test_serve_on_a_port_in_use_says_which_and_how_to_choose(monkeypatch, capsys) -> None:
@@ -316,7 +316,7 @@ def test_serve_on_a_port_that_does_not_exist_is_a_usage_error(monkeypatch, capsy
 
 
 def test_serve_speaks_dutch_serves_and_stops_cleanly(tmp_path: Path) -> None:
-    """A real kb serve: ready, a content error while it runs (in kb check's form, and in
+    """A real kb bekijk: ready, a content error while it runs (in kb controleer's form, and in
     Dutch what that means for the browser), Ctrl-C, and no temp folder left."""
     root = project(tmp_path)
     temp = tmp_path / "tmp"

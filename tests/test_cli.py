@@ -70,7 +70,7 @@ def test_github_format_escapes_and_annotates(content: Path, capsys) -> None:
     code, out, _ = run(["check", "--format", "github", "--content", str(content)], capsys)
     assert code == 1
     line = next(x for x in out.splitlines() if x.startswith("::error "))
-    assert "file=" in line and ",line=9," in line and "title=kb check [veld-leeg]" in line
+    assert "file=" in line and ",line=9," in line and "title=kb controleer [veld-leeg]" in line
     assert "%0ATip: " in line
 
 
@@ -125,7 +125,7 @@ def test_check_writes_all_findings_to_a_markdown_summary(content: Path, capsys, 
     code, out, _ = run([*args, "--content", str(content)], capsys)
     assert code == 1 and out.startswith("::error file=")
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("## Controle van de inhoud (kb check)")
+    assert text.startswith("## Controle van de inhoud (kb controleer)")
     assert "| Bestand | Regel | Soort | Melding | Tip |" in text
     row = next(line for line in text.splitlines() if "ams-0900.md" in line)
     assert "| 14 | fout |" in row and "<b>" not in row and "&lt;b&gt;" in row

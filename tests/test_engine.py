@@ -1,4 +1,4 @@
-"""`kb build` and `kb serve` run ProperDocs or MkDocs, whichever is installed: engine
+"""`kb bouw` and `kb bekijk` run ProperDocs or MkDocs, whichever is installed: engine
 selection as a unit, and a real build in a venv that has ProperDocs and no MkDocs,
 compared page by page with a build by MkDocs.
 """

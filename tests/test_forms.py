@@ -1,5 +1,5 @@
 """The GitHub issue form for a new case: generated from the case format, committed, and
-never offering a value that kb check would refuse."""
+never offering a value that kb controleer would refuse."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def registry():
 def test_committed_form_is_what_kb_forms_generates(registry) -> None:
     for name, text in forms.generate(registry).items():
         committed = (FORM_DIR / name).read_text(encoding="utf-8")
-        assert committed == text, f"{name} is outdated: run 'kb forms' and commit the result"
+        assert committed == text, f"{name} is outdated: run 'kb formulieren' and commit the result"
 
 
 def test_kb_forms_writes_both_files(tmp_path: Path, capsys) -> None:

@@ -1,4 +1,4 @@
-"""kb from-issue: an issue-form body becomes a case file that passes kb check, or Dutch
+"""kb uit-issue: an issue-form body becomes a case file that passes kb controleer, or Dutch
 messages per field that can be posted as an issue comment."""
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def test_hostile_answers_are_quoted_inert_and_short(content: Path, capsys) -> No
         "is geen keuze bij deze vraag." in out
     )
     assert "- **Thema**: En nog 497 meldingen bij deze vraag." in out
-    # what kb check says about the answers is quoted the same way
+    # what kb controleer says about the answers is quoted the same way
     assert "kent het veld `@everyone ![x](https` niet." in out
     assert "Beheerders zijn: `@zorgzame-kennisbank/redactie-utrecht`." in out
     # a heading the user typed is never taken for the name of a question

@@ -1,5 +1,5 @@
 """Content from a hostile pull request: every class of attack ends in a Dutch finding from
-`kb check`, and `kb build` refuses with the same finding, without a traceback. Nothing
+`kb controleer`, and `kb bouw` refuses with the same finding, without a traceback. Nothing
 from the build machine is read or published, no address reaches an href unless it is
 http(s) or mailto, and no published address is lost.
 
@@ -234,7 +234,7 @@ def test_maintainers_cannot_inject_codeowners_lines(content: Path) -> None:
 
 
 def test_a_network_site_escapes_its_name(tmp_path: Path) -> None:
-    """`kb build --netwerk` puts the name in the theme's header, which prints site_name
+    """`kb bouw --netwerk` puts the name in the theme's header, which prints site_name
     unescaped: a name with & and quotes (valid) comes out escaped."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
@@ -403,7 +403,7 @@ def test_bodies_that_would_render_for_minutes_are_refused(content: Path, shape: 
 
 @pytest.mark.parametrize("shape", sorted(ACCEPTED))
 def test_the_costliest_bodies_under_the_limits_pass_the_guard(content: Path, shape: str) -> None:
-    """kb bench measures these in kb check and the build (BENCHMARKS.md)."""
+    """kb meten measures these in kb controleer and the build (BENCHMARKS.md)."""
     assert "markdown-te-zwaar" not in hostile_case(content, ACCEPTED[shape]())
 
 

@@ -250,7 +250,7 @@ vragen:
 def test_kb_meten_json_has_the_documented_keys(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """kb bench at its smallest, once with Chromium and once without (then the browser's
+    """kb meten at its smallest, once with Chromium and once without (then the browser's
     figures say why they are missing); one hostile shape of each kind."""
     from kb_tools.bench import attacks, quality
 

@@ -1,4 +1,4 @@
-"""`kb links`: external links of the built site, checked against a local server only."""
+"""`kb linkcontrole`: external links of the built site, checked against a local server only."""
 
 from __future__ import annotations
 

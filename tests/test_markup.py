@@ -1,4 +1,4 @@
-"""One Markdown parser for kb check and the site: they agree on what a link is, and the
+"""One Markdown parser for kb controleer and the site: they agree on what a link is, and the
 renderer never breaks on a link it refuses (MkDocs asserts that every link it sees has an
 address)."""
 
@@ -107,7 +107,7 @@ TOKENS = st.sampled_from(
 @given(st.lists(TOKENS, max_size=80).map("".join))
 def test_check_and_site_agree_on_every_link(text: str) -> None:
     """Whatever the text, the site renders it, and every link the site refuses is one
-    that kb check reports (both come from the same parse)."""
+    that kb controleer reports (both come from the same parse)."""
     render(text)  # no assertion error from the MkDocs-like processor, no exception
     found = LinkParser().links(text)
     md = Markdown(
@@ -121,7 +121,7 @@ def test_check_and_site_agree_on_every_link(text: str) -> None:
 
 
 def test_mkdocs_itself_renders_refused_links_as_text(tmp_path: Path) -> None:
-    """The real engine, with only the site's dialect (no kb plugin, no kb check): before,
+    """The real engine, with only the site's dialect (no kb plugin, no kb controleer): before,
     MkDocs stopped on `assert url is not None`."""
     docs = tmp_path / "docs"
     docs.mkdir()

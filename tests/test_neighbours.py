@@ -1,4 +1,4 @@
-"""``kb check <folder>`` reads the other files only for their ids and fingerprints, and
+"""``kb controleer <folder>`` reads the other files only for their ids and fingerprints, and
 still reports on its files exactly what a check of everything reports on them: reused ids,
 links to cases elsewhere, likely duplicates in another network."""
 

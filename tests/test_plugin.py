@@ -42,7 +42,7 @@ def test_options_default_to_off(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_options_come_from_the_environment_variables_kb_sets(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The names `kb build` and `kb bench` set (cli.py, bench/run.py) stay the same."""
+    """The names `kb bouw` and `kb meten` set (cli.py, bench/run.py) stay the same."""
     timings = str(tmp_path / "timings.json")
     kb = options(
         monkeypatch,

@@ -1,6 +1,6 @@
 """A person's contact details without a recorded consent reach no output: not the pages
 (template data and Markdown), the JSON-LD, the open data (JSON and CSV), the feed or the
-search records. ``kb check`` refuses such a case (``contact-toestemming``), so the build
+search records. ``kb controleer`` refuses such a case (``contact-toestemming``), so the build
 never gets one; the rule that decides what is public still lives in one function
 (``enrich.privacy.public_contact``), which ``build_corpus`` applies before any output reads
 a case. This test hands the outputs such a case anyway and looks at every byte."""

@@ -1,5 +1,5 @@
 """enrich.publish without a site engine: the corpus of the whole site or of one network's site
-(`kb build --netwerk`), and every redirect the site gets."""
+(`kb bouw --netwerk`), and every redirect the site gets."""
 
 from __future__ import annotations
 

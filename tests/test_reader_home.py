@@ -42,7 +42,9 @@ RESIDENT_MENU = [
 EDITOR_GUIDES = [
     "Zo schrijft u een casus",
     "Zo schrijft u een helpdeskantwoord",
-    "Meldingen van kb check",
+    "Meldingen van kb controleer",
+    "Uitvoer voor programma's (JSON)",
+    "Uitvoer van kb meten (JSON)",
     "Een casus toevoegen zonder Git",
     "Casussen uit een eigen repository",
 ]

@@ -131,7 +131,7 @@ def test_the_search_page_puts_a_right_answer_in_the_top_five(
     )
 
 
-# -- kb bench -----------------------------------------------------------------------------
+# -- kb meten -----------------------------------------------------------------------------
 
 
 def test_without_chromium_kb_bench_says_so_and_still_measures_kb_zoek(monkeypatch) -> None:

@@ -1,6 +1,6 @@
 """The built site: every page is there, small, private, safe and reproducible, and
 published addresses never break. Built with plain ``mkdocs build --strict``, so the
-plugin must give the same site as ``kb build``.
+plugin must give the same site as ``kb bouw``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Networks with their own git repository: `kb bronnen bijwerken` and `kb build --netwerk`.
+"""Networks with their own git repository: `kb bronnen bijwerken` and `kb bouw --netwerk`.
 
 Every source is a bare git repository made here, reached through a file:// URL.
 """
@@ -173,7 +173,7 @@ def test_healthy_source_is_vendored_and_locked(
     assert (entry["url"], entry["ref"], entry["map"]) == (remote.url, "main", "casussen")
     assert entry["bestanden"] == 2 and entry["datum"] == TODAY.isoformat()
     assert "Bijgewerkt" in capsys.readouterr().out
-    # The vendored content passes kb check like any other content.
+    # The vendored content passes kb controleer like any other content.
     assert main(["check", "--content", str(sourced)]) == 0
     # Running again without a new commit changes nothing.
     assert update(sourced, tmp_path, "--strict") == 0
@@ -225,7 +225,7 @@ def test_unreachable_source_keeps_last_good_content(
     assert lock(sourced)[NETWORK]["commit"] == good
     assert vendored(sourced) == ["dorp-een.md"]
     assert update(sourced, tmp_path, "--strict") == 1
-    # The content that stays is complete: kb check passes without the network.
+    # The content that stays is complete: kb controleer passes without the network.
     assert main(["check", "--content", str(sourced)]) == 0
 
 
@@ -318,7 +318,7 @@ def test_one_failing_source_does_not_stop_another(
 
 
 def test_build_one_network(tmp_path: Path) -> None:
-    """`kb build --netwerk` on the real content: only that network's cases, its own title."""
+    """`kb bouw --netwerk` on the real content: only that network's cases, its own title."""
     site = tmp_path / "site"
     done = subprocess.run(
         [
@@ -493,4 +493,4 @@ def test_remote_values_in_findings_are_escaped(
     assert update(sourced, tmp_path, "--strict") == 1
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\u202e" not in err
-    assert "x1b[2J" in err and "rood" in err  # shown escaped (kb check escapes it first)
+    assert "x1b[2J" in err and "rood" in err  # shown escaped (kb controleer escapes it first)

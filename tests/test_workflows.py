@@ -252,7 +252,7 @@ def test_intake_reserves_the_ids_of_the_other_open_intake_branches(tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr
     assert (temp / "bezet.txt").read_text().split() == ["utr-0002", "utr-0003"]
-    # and the ids reach kb from-issue
+    # and the ids reach kb uit-issue
     run = step_script("casus-uit-issue.yml", "Casus maken uit de tekst van het issue")
     assert run.count('"${bezet[@]}"') == 2 and '--bezet-bestand "$RUNNER_TEMP/bezet.txt"' in run
 

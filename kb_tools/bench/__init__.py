@@ -1,4 +1,4 @@
-"""``kb bench``: the benchmark (``run``, ``measure``, ``search``, ``metrics``), its synthetic
+"""``kb meten``: the benchmark (``run``, ``measure``, ``search``, ``metrics``), its synthetic
 corpus (``synthetic``), the byte-counting static server (``static``) and the hostile shapes
 (``attacks``) that the tests and the benchmark share.
 """

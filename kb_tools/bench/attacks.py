@@ -1,10 +1,10 @@
-"""Hostile case bodies of up to 200 kB, for the tests and ``kb bench``.
+"""Hostile case bodies of up to 200 kB, for the tests and ``kb meten``.
 
 ``REFUSED`` are the shapes that made Python-Markdown or our own scanners take minutes
-(or crash with a RecursionError) before the limits in ``validate.limits``: ``kb check``
+(or crash with a RecursionError) before the limits in ``validate.limits``: ``kb controleer``
 must refuse each with ``markdown-te-zwaar``. ``ACCEPTED`` are the costliest bodies that
 still pass every limit, each costly construct exactly at its limit and repeated as often
-as the other limits allow: ``kb bench`` measures what each one costs ``kb check`` and the
+as the other limits allow: ``kb meten`` measures what each one costs ``kb controleer`` and the
 build. Never used for the published site.
 """
 

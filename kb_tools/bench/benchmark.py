@@ -1,4 +1,4 @@
-"""``kb bench``: ``run`` measures the whole pipeline on synthetic corpora, beside stock
+"""``kb meten``: ``run`` measures the whole pipeline on synthetic corpora, beside stock
 Material (``measure``), and ``table`` writes the result as Markdown. A benchmark measures;
 it never passes or fails."""
 
@@ -15,7 +15,7 @@ from kb_tools.bench import quality
 from kb_tools.bench.measure import STAGES, growth, hostile, measure
 
 STAGE_NL = {
-    "check": "kb check",
+    "check": "kb controleer",
     "load": "laden en controleren",
     "similarity": "vergelijkbare casussen",
     "enrich": "verrijken (links, facetten, adressen)",
@@ -101,12 +101,12 @@ def table(report: dict[str, Any]) -> str:
             "",
             "| meting | ons | stock Material | verhouding |",
             "|---|---|---|---|",
-            f"| kb check | {_fmt_s(r['check']['seconds'])} | | |",
+            f"| kb controleer | {_fmt_s(r['check']['seconds'])} | | |",
         ]
         if "check_folder" in r:
             folder = r["check_folder"]
             lines.append(
-                f"| kb check van één netwerkmap ({folder['cases']} casussen) "
+                f"| kb controleer van één netwerkmap ({folder['cases']} casussen) "
                 f"| {_fmt_s(folder['seconds'])} | | |"
             )
         for stage in STAGES:
@@ -154,7 +154,7 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             "### Eén vijandige casus (startinhoud, 200 kB per casus)",
             "",
-            "| vorm | soort | kb check | build |",
+            "| vorm | soort | kb controleer | build |",
             "|---|---|---|---|",
             f"| geen (gewone inhoud) | | {_fmt_s(h['base']['check'])} | {_fmt_s(h['base']['build'])} |",
         ]
@@ -166,7 +166,7 @@ def table(report: dict[str, Any]) -> str:
             lines.append(f"| {name} | {v['soort']} | {_fmt_s(v['check'])} ({verdict}) | {build} |")
         lines += [
             "",
-            f"Hoogstens {h['check_extra_max']:.2f} s extra voor kb check (doel: 2 s) en "
+            f"Hoogstens {h['check_extra_max']:.2f} s extra voor kb controleer (doel: 2 s) en "
             f"{h['build_extra_max']:.2f} s extra voor de build (doel: 10 s).",
             "",
         ]
@@ -178,7 +178,7 @@ def table(report: dict[str, Any]) -> str:
             "",
             "| onderdeel | kost zoveel keer meer |",
             "|---|---|",
-            f"| kb check | {g['check']}× |",
+            f"| kb controleer | {g['check']}× |",
         ]
         for stage in STAGES:
             lines.append(

@@ -1,4 +1,4 @@
-"""The JSON of ``kb bench`` (``--json``, ``--out``): the measurement of ``benchmark.run``
+"""The JSON of ``kb meten`` (``--json``, ``--out``): the measurement of ``benchmark.run``
 with the Dutch keys of every other ``kb --json`` output. The measuring modules keep their
 own (English) names; this table is the one place where the output's keys are declared,
 and content/handleiding/json-meten.md documents each of them."""

@@ -1,4 +1,4 @@
-"""The figures of ``kb bench`` for one corpus size (``measure``: kb check, our build per
+"""The figures of ``kb meten`` for one corpus size (``measure``: kb controleer, our build per
 stage, the built site, search, and stock Material beside it), the growth between sizes
 and the cost of one hostile case. ``run`` calls them."""
 
@@ -54,7 +54,7 @@ def our_project(content: Path, target: Path, root: Path) -> Path:
 
 def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> dict[str, Any]:
     """Every figure for one corpus size: cases generated (``synthetic.generate``), then
-    ``kb check``, our build per stage (the plugin reports them), the built site (page weights,
+    ``kb controleer``, our build per stage (the plugin reports them), the built site (page weights,
     search index, what a query costs in Chromium), ``kb zoek``, and the same case pages built
     by stock MkDocs + Material with its own search. Builds run as child processes, so each
     has its own wall time and peak memory."""
@@ -67,14 +67,14 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
         "generate_seconds": round(time.perf_counter() - started, 2),
     }
 
-    say(f"[{cases}] kb check…")
+    say(f"[{cases}] kb controleer…")
     result["check"] = run_measured(
         [sys.executable, "-m", "kb_tools.cli", "check", "--content", str(content)], cwd=work
     )
 
     # A network editor checks the folder of their own network: the largest one.
     folders = sorted((content / "casussen").iterdir(), key=lambda f: -len(list(f.glob("*.md"))))
-    say(f"[{cases}] kb check van één netwerkmap ({folders[0].name})…")
+    say(f"[{cases}] kb controleer van één netwerkmap ({folders[0].name})…")
     result["check_folder"] = {
         **run_measured(
             [
@@ -124,7 +124,7 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
         "first_result_ms": None,
     }
     missing = browser_missing()
-    if index and missing:  # kb bench said so once; the figures say it per size
+    if index and missing:  # kb meten said so once; the figures say it per size
         result["site"]["browser_fout"] = missing
     elif index:
         say(f"[{cases}] Zoekvragen in de browser…")
@@ -199,9 +199,9 @@ def growth(runs: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def hostile(root: Path, say: Callable[[str], None]) -> dict[str, Any]:
-    """What one hostile case costs: `kb check` and the build on the starter content with one
+    """What one hostile case costs: `kb controleer` and the build on the starter content with one
     case replaced by each shape of ``attacks`` (refused ones and the costliest accepted
-    ones), beside the same commands without it. Targets: at most 2 s more for kb check,
+    ones), beside the same commands without it. Targets: at most 2 s more for kb controleer,
     10 s more for the build."""
     from kb_tools.bench.attacks import ACCEPTED, REFUSED
 
@@ -224,7 +224,7 @@ def hostile(root: Path, say: Callable[[str], None]) -> dict[str, Any]:
                 ok = False  # a refused file: the command ends with an error, as it should
             return round(time.perf_counter() - started, 3), ok
 
-        say("[vijandig] kb check en build zonder vijandige casus…")
+        say("[vijandig] kb controleer en build zonder vijandige casus…")
         base = {"check": timed(check)[0], "build": timed(build)[0]}
         shapes: dict[str, Any] = {}
         worst_accepted = "alles op de grens"

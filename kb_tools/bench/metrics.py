@@ -1,4 +1,4 @@
-"""The basic measurements of ``kb bench``: a child process's wall time and peak memory, and
+"""The basic measurements of ``kb meten``: a child process's wall time and peak memory, and
 the sizes of built files (gzipped as a web host sends them). ``measure`` and ``search``
 use them."""
 

@@ -1,4 +1,4 @@
-"""Search quality for ``kb bench`` (issue 16): the evaluation set ``zoekvragen.yml``
+"""Search quality for ``kb meten`` (issue 16): the evaluation set ``zoekvragen.yml``
 (questions as residents and helpdesk staff type them, each with the cases and answers a
 helpdesk worker accepts) asked of ``kb zoek`` and of the site's search page in Chromium,
 scored as recall@5 and mean reciprocal rank. A measurement: the floor is in the tests."""

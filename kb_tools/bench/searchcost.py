@@ -1,4 +1,4 @@
-"""Search as readers and the helpdesk use it, for ``kb bench``: what one query costs on the
+"""Search as readers and the helpdesk use it, for ``kb meten``: what one query costs on the
 built site's search page in headless Chromium (``query_cost``) and how fast ``kb zoek``
 builds its index and answers (``helpdesk_search``)."""
 
@@ -16,7 +16,7 @@ CHROMIUM = Path("/usr/bin/chromium")  # Debian's; KB_CHROMIUM names another
 
 
 def chromium_path() -> Path:
-    """The Chromium that kb bench drives: KB_CHROMIUM when set, else Debian's."""
+    """The Chromium that kb meten drives: KB_CHROMIUM when set, else Debian's."""
     return Path(os.environ.get("KB_CHROMIUM", "").strip() or CHROMIUM)
 
 

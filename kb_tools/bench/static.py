@@ -1,4 +1,4 @@
-"""A quiet static file server for a built site on 127.0.0.1, for `kb bench` and tests.
+"""A quiet static file server for a built site on 127.0.0.1, for `kb meten` and tests.
 
 It counts the bytes it sends per path, so a measurement can say what a page cost the
 browser, whatever the browser did in workers.

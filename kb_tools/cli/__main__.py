@@ -1,4 +1,4 @@
-"""``python -m kb_tools.cli``: the same as the ``kb`` command (tests and kb bench use it)."""
+"""``python -m kb_tools.cli``: the same as the ``kb`` command (tests and kb meten use it)."""
 
 import sys
 

@@ -106,7 +106,7 @@ def _paths_to_check(parser: argparse.ArgumentParser, raw_paths: list[str]) -> li
 
 
 def _not_content(paths: list[Path], content: Path) -> list[Path]:
-    """The files kb check cannot check: outside ``content`` and not a draft of a case (a
+    """The files kb controleer cannot check: outside ``content`` and not a draft of a case (a
     .md file that starts with a kop), such as README.md or mkdocs.yml."""
     root = Path(os.path.abspath(content))  # a link in content/ is content's (bestand-link)
     strangers = []
@@ -134,12 +134,12 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             else f"in '{args.paths[0]}' staat geen casus, antwoord of pagina van de handleiding"
         )
         parser.error(
-            f"{what}. kb check controleert de bestanden in {args.content.as_posix()}/: casussen in "
+            f"{what}. kb controleer kijkt naar de bestanden in {args.content.as_posix()}/: casussen in "
             "casussen/<netwerk>/, antwoorden in antwoorden/ en de handleiding in "
             "handleiding/. Een concept van een casus mag ergens anders staan, als het "
             "begint met een kop tussen twee regels ---."
         )
-    if strangers:  # a folder with other files too (kb check .): only what kb can check
+    if strangers:  # a folder with other files too (kb controleer .): only what kb can check
         paths = [p for p in paths if p not in strangers]
     previous = None
     if args.vorige:

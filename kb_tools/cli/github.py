@@ -119,7 +119,7 @@ class FormMessageJson(TypedDict):
 
 
 class FromIssueJson(TypedDict):
-    """``kb from-issue --json``; the workflow casus-uit-issue.yml reads ``id`` and ``bestand``."""
+    """``kb uit-issue --json``; the workflow casus-uit-issue.yml reads ``id`` and ``bestand``."""
 
     ok: bool
     bestand: str | None
@@ -284,7 +284,7 @@ class LinkCheckJson(TypedDict):
 
 
 class LinksJson(TypedDict):
-    """``kb links --json``; the workflow links.yml reads it."""
+    """``kb linkcontrole --json``; the workflow links.yml reads it."""
 
     links: list[LinkCheckJson]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from kb_tools.urls import absolute
 
-#: Where ``kb serve`` shows the site (as in mkdocs.yml); only valid on this computer.
+#: Where ``kb bekijk`` shows the site (as in mkdocs.yml); only valid on this computer.
 LOCAL_SITE_URL = "http://127.0.0.1:8000/"
 
 

@@ -61,7 +61,7 @@ def add_link(commands: Commands) -> None:
 
 
 class LinkJson(TypedDict):
-    """``kb link --json``."""
+    """``kb webadres --json``."""
 
     id: str
     titel: str
@@ -143,7 +143,7 @@ class SimilarCaseJson(TypedDict):
 
 
 class SimilarJson(TypedDict):
-    """``kb similar NUMMER --json``."""
+    """``kb vergelijkbaar NUMMER --json``."""
 
     id: str
     titel: str
@@ -160,7 +160,7 @@ class PairJson(TypedDict):
 
 
 class PairsJson(TypedDict):
-    """``kb similar --pairs --json``."""
+    """``kb vergelijkbaar --pairs --json``."""
 
     paren: list[PairJson]
 

@@ -8,7 +8,7 @@ the id that replaces it; no key twice, nothing else.
 
 A build turns old URLs into redirects, fails when an address would disappear or now
 shows another case, and refuses an id that comes back for a different case (an id is
-never reused). ``kb check --vorige`` compares with the addresses of an earlier commit
+never reused). ``kb controleer --vorige`` compares with the addresses of an earlier commit
 (``kb adressen --export``), so a pull request cannot delete an entry together with its
 case. Every path that adds cases (``kb adressen --bijwerken``, the intake, network
 sources) writes the ledger with ``write``, through a YAML library.
@@ -37,7 +37,7 @@ __all__ = ["LEDGER_FILE", "Entry", "load_ledger", "review", "write"]
 
 HEADER = """\
 # Alle adressen die ooit op de website stonden, per casus en per helpdeskantwoord.
-# Een adres mag nooit verdwijnen: kb build maakt van een oud adres een doorverwijzing.
+# Een adres mag nooit verdwijnen: kb bouw maakt van een oud adres een doorverwijzing.
 # Is een casus verwijderd? Zet dan bij die casus: vervangen_door: <id van een andere casus>.
 # Nieuwe casussen voegt u toe met: kb adressen --bijwerken
 """
@@ -230,7 +230,7 @@ def published(ledger: dict[str, Entry], corpus: Corpus) -> dict[str, list[str]]:
 
 
 def export(ledger: dict[str, Entry], corpus: Corpus, pages: list[str] = ()) -> str:
-    """The published addresses as JSON, for ``kb check --vorige`` on a later commit: per
+    """The published addresses as JSON, for ``kb controleer --vorige`` on a later commit: per
     case and answer id its addresses, and the addresses of the guide pages (``pages``)."""
     data = {"adressen": published(ledger, corpus), "paginas": sorted(pages)}
     return json.dumps(data, indent=1, sort_keys=True) + "\n"

@@ -1,7 +1,7 @@
 """What one build publishes, part of enrich: the corpus and the redirects of the site.
 
 A normal build publishes every network's cases and the helpdesk answers, and turns the
-ledger's old addresses into redirects (``ledger``). ``kb build --netwerk <id>`` publishes
+ledger's old addresses into redirects (``ledger``). ``kb bouw --netwerk <id>`` publishes
 one network's cases only, as a site of its own: everything is validated as usual, links to
 other networks' cases become plain text (``links.resolve_links``), and the ledger stays the
 main site's (a network site has no old addresses). Both sites get the short, stable
@@ -54,7 +54,7 @@ class Published:
 
 
 def network(registry: Registry, network_id: str) -> Network:
-    """The network of ``kb build --netwerk``, or a ``NetworkError`` that lists the choices."""
+    """The network of ``kb bouw --netwerk``, or a ``NetworkError`` that lists the choices."""
     found = registry.networks.get(network_id)
     if found is None:
         raise NetworkError(

@@ -296,7 +296,7 @@ def _run_pagefind(docs: Path, out: Path) -> None:
 
 def write_index(work: Path, out: Path) -> dict[str, float]:
     """In the child: read ``work/invoer.json``, write the documents, run Pagefind.
-    Returns the seconds of each step, for `kb bench`."""
+    Returns the seconds of each step, for `kb meten`."""
     started = time.perf_counter()
     data = json.loads((work / "invoer.json").read_text(encoding="utf-8"))
     compounds = Compounds(parts=data["parts"])

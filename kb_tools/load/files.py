@@ -198,7 +198,7 @@ def kind_of(uri: str) -> str:
 
 
 def kind_of_path(path: Path) -> str:
-    """The kind of a file named outside a content folder (``kb check path``, the intake's
+    """The kind of a file named outside a content folder (``kb controleer path``, the intake's
     draft): by the last casussen/ or antwoorden/ in its path."""
     parts = path.parts
     for index in range(len(parts) - 1, -1, -1):

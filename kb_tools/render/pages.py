@@ -24,7 +24,7 @@ from kb_tools.urls import item_src, safe_href, term_url
 
 PER_PAGE = 50
 NEWEST = 20
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})  # kb serve, mkdocs.yml's default
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})  # kb bekijk, mkdocs.yml's default
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """A draft as a case file: the next free id, a file name from the title, frontmatter and
-story in the order of the case format, and the findings of ``kb check`` on that text. Used
+story in the order of the case format, and the findings of ``kb controleer`` on that text. Used
 by ``intake``; the checks are the validator's own.
 """
 
@@ -118,7 +118,7 @@ def field_label(starts: dict[int, str], finding: Finding) -> str:
 
 
 def check_text(content_dir: Path, network: str, name: str, text: str, today: date) -> list[Finding]:
-    """All findings of ``kb check`` for this text as ``casussen/<network>/<name>``, checked
+    """All findings of ``kb controleer`` for this text as ``casussen/<network>/<name>``, checked
     together with the real content (ids, references, likely duplicates)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / CASES_DIR / network / name

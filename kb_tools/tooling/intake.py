@@ -1,6 +1,6 @@
-"""New cases without Git: ``kb from-issue`` (an issue-form body) and ``kb nieuw`` (questions in
+"""New cases without Git: ``kb uit-issue`` (an issue-form body) and ``kb nieuw`` (questions in
 the terminal) turn answers (``form_answers``) into a case file (``casefile``) that passes
-``kb check``, and report what to fix in Dutch, ready for a GitHub comment."""
+``kb controleer``, and report what to fix in Dutch, ready for a GitHub comment."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ _ACTIVE = re.compile(r"@|<[a-zA-Z/!?]|!\[|\]\(|\]\[|`|://|www\.", re.I)
 
 
 def markdown_message(message: str) -> str:
-    """A message of ``kb check`` (our words around values in '...') for a Markdown comment:
+    """A message of ``kb controleer`` (our words around values in '...') for a Markdown comment:
     each quoted value goes through ``quote_user``, and so do team handles. If anything that
     Markdown makes active is still outside code (a value with ' in it, HTML the validator
     names without quotes), the whole message is quoted instead. The validator writes no
@@ -79,7 +79,7 @@ def build(
     today: date,
     reserved: Iterable[str] = (),
 ) -> Outcome:
-    """Fill in id, network and date, render the file and check it like ``kb check``.
+    """Fill in id, network and date, render the file and check it like ``kb controleer``.
     ``reserved``: ids that ``next_id`` must skip."""
     labels = {e.key: e.label for e in form_elements(registry)}
     messages = [

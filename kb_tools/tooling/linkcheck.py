@@ -1,4 +1,4 @@
-"""``kb links``: the external link checker (``enrich.links`` resolves the ``[[id]]`` links
+"""``kb linkcontrole``: the external link checker (``enrich.links`` resolves the ``[[id]]`` links
 between cases). Every ``http(s)`` link in the built site is tried once, with the standard
 library only; the result is a report, and a dead link never stops a build or publication.
 """

@@ -1,5 +1,5 @@
 """``kb bronnen bijwerken``: networks that keep their cases in their own git repository
-(``bron:`` in netwerken.yml). Their files are checked like ``kb check`` and vendored into
+(``bron:`` in netwerken.yml). Their files are checked like ``kb controleer`` and vendored into
 ``content/casussen/<netwerk>/``; ``gitfetch`` gets them."""
 
 from __future__ import annotations
@@ -265,7 +265,7 @@ def update_network(
        (``dorp-een.md``; not ``index.md``). Remote names are only ever shown through
        ``printable``, which escapes control, bidi and zero-width characters;
     3. write the files into a copy of the content folder, in place of the network's own folder,
-       and run the same validation as ``kb check`` (``check_content``) plus the ledger of
+       and run the same validation as ``kb controleer`` (``check_content``) plus the ledger of
        published addresses. The case rules already demand that every id carries the network's
        prefix and that the file's folder is the network's folder; an id that another network
        already uses is ``id-dubbel``;
@@ -274,7 +274,7 @@ def update_network(
 
     On any failure the vendored folder and the lock stay as they were: the site keeps that
     network's last good content, and every other network is unaffected. The build itself
-    (``kb build``) only reads the vendored files, so it needs no network and is reproducible
+    (``kb bouw``) only reads the vendored files, so it needs no network and is reproducible
     from the repository alone.
     """
     assert network.source is not None

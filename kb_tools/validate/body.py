@@ -2,7 +2,7 @@
 characters and personal data.
 
 Links and images are found by the site's own Markdown parser (``markup.LinkParser``), so
-``kb check`` and the site agree on what a link is. HTML and [[id]] links inside code are
+``kb controleer`` and the site agree on what a link is. HTML and [[id]] links inside code are
 shown as text on the site, so code is masked before those checks; personal data and
 invisible characters are looked for everywhere. Every scan here is linear in the size of
 the body, and bodies that Python-Markdown would take quadratic time on are refused first

@@ -1,6 +1,6 @@
 """Run every rule over a content folder: registries, each file, then the corpus.
 
-This is what ``kb check`` and the MkDocs plugin call. Each file is read once. Files
+This is what ``kb controleer`` and the MkDocs plugin call. Each file is read once. Files
 are independent until the corpus pass, so large corpora are checked on all cores.
 """
 
@@ -91,7 +91,7 @@ def check_file(
     """All single-file rules for one case, answer or guide page. Pure: safe to run in a
     worker process. ``files``: every path inside content/, for links to files.
 
-    ``keep_case=False`` drops the parsed case from the result: ``kb check`` only needs the
+    ``keep_case=False`` drops the parsed case from the result: ``kb controleer`` only needs the
     findings, and sending 10,000 parsed cases between processes costs seconds.
     """
     path, rel = item.path, item.rel

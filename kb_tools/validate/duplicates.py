@@ -1,6 +1,6 @@
 """Likely duplicates: the same initiative published twice, usually by two networks.
 
-Cheap enough for every ``kb check``: each case becomes a small fingerprint (its
+Cheap enough for every ``kb controleer``: each case becomes a small fingerprint (its
 initiative name, title and place, and a bottom-k sketch of its paragraphs), made where
 the file is read; only cases that share a name, title or place are compared. Paragraphs,
 not word pairs: a duplicate is pasted text, and hashing ~15 paragraphs per case is cheap.

@@ -1,4 +1,4 @@
-"""Validate, neighbours: what ``kb check <files>`` needs of the files it does not report on.
+"""Validate, neighbours: what ``kb controleer <files>`` needs of the files it does not report on.
 
 Checking one network's folder still needs every other file's id (a reused id, a link to a
 case elsewhere) and the fingerprint of every other case (a duplicate in another network),

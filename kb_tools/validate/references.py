@@ -1,7 +1,7 @@
 """Validate, references: the links, images and [[id]] references in one Markdown body.
 
 Links and images are found by the site's own Markdown parser (``markup.LinkParser``), so
-``kb check`` and the site agree on what a link is; code is masked first, because the site
+``kb controleer`` and the site agree on what a link is; code is masked first, because the site
 shows links inside code as text. [[id]] references are resolved later, across all files.
 """
 

@@ -14,7 +14,7 @@ SEVERITY_NL = {"error": "fout", "warning": "waarschuwing"}
 
 
 def format_finding(f: Finding) -> str:
-    """One finding as `kb check` prints it: file:line:column, severity, code, message, tip."""
+    """One finding as `kb controleer` prints it: file:line:column, severity, code, message, tip."""
     where = f.file
     if f.line:
         where += f":{f.line}"
@@ -53,7 +53,7 @@ def summary(findings: Sequence[Finding], files: int, cases: int, answers: int = 
 
 
 class FindingJson(TypedDict):
-    """One finding in every ``--json`` output (``kb check``, ``kb adressen``)."""
+    """One finding in every ``--json`` output (``kb controleer``, ``kb adressen``)."""
 
     bestand: str
     regel: int | None
@@ -75,7 +75,7 @@ class CheckSummaryJson(TypedDict):
 
 
 class CheckJson(TypedDict):
-    """``kb check --json``."""
+    """``kb controleer --json``."""
 
     samenvatting: CheckSummaryJson
     bevindingen: list[FindingJson]
@@ -132,7 +132,7 @@ def as_github(findings: Sequence[Finding], files: int, cases: int) -> str:
             props.append(f"line={f.line}")
         if f.column:
             props.append(f"col={f.column}")
-        props.append(f"title={_escape_property('kb check [' + f.code + ']')}")
+        props.append(f"title={_escape_property('kb controleer [' + f.code + ']')}")
         message = f.message + (f"\nTip: {f.hint}" if f.hint else "")
         lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
     lines.append(summary(findings, files, cases))
@@ -152,7 +152,7 @@ def _cell(text: str, limit: int = 300) -> str:
 
 def as_markdown(findings: Sequence[Finding], files: int, cases: int) -> str:
     """All findings as a Markdown table, for a GitHub job summary (annotations stop at 10)."""
-    lines = ["## Controle van de inhoud (kb check)", "", summary(findings, files, cases)]
+    lines = ["## Controle van de inhoud (kb controleer)", "", summary(findings, files, cases)]
     if findings:
         lines += [
             "",
