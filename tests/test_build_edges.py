@@ -139,6 +139,20 @@ def test_kb_build_never_replaces_a_file_by_the_site(monkeypatch, capsys, tmp_pat
     assert (tmp_path / "notities.txt").read_text(encoding="utf-8") == "van iemand\n"
 
 
+def test_kb_build_never_replaces_a_folder_that_is_no_website(monkeypatch, capsys, tmp_path) -> None:
+    # A mistyped --site (a folder of documents) must not be swapped out and removed.
+    no_engine(monkeypatch)
+    papers = tmp_path / "documenten"
+    papers.mkdir()
+    (papers / "brief.txt").write_text("van iemand\n", encoding="utf-8")
+    config = str(ROOT / "mkdocs.yml")
+    with pytest.raises(SystemExit) as stopped:
+        main(["bouw", "--config", config, "--site", str(papers)])
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "geen website" in err, err
+    assert (papers / "brief.txt").read_text(encoding="utf-8") == "van iemand\n"
+
+
 # -- content errors --------------------------------------------------------------------------
 
 

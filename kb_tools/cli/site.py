@@ -95,6 +95,18 @@ def _unsafe_site(site: Path, config: Path, content: Path) -> bool:
     return False
 
 
+def _not_a_website(site: Path) -> bool:
+    """Is ``site`` a folder with files but no website (no index.html, no sitemap.xml)?
+    The swap removes the old folder, so a mistyped --site must not be one of documents."""
+    if not site.is_dir() or site.is_symlink():
+        return False
+    try:
+        names = {entry.name for entry in site.iterdir()}
+    except OSError:
+        return True  # unreadable: it is not kb's to remove
+    return bool(names) and not names & {"index.html", "sitemap.xml"}
+
+
 def _remove(folder: Path) -> None:
     if folder.is_dir() and not folder.is_symlink():
         shutil.rmtree(folder, ignore_errors=True)
@@ -166,6 +178,11 @@ def cmd_build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
     if site.exists() and not site.is_dir():
         parser.error(f"'{site}' is een bestand, geen map. Kies met --site een map.")
+    if _not_a_website(site):
+        parser.error(
+            f"in de map '{site}' staan bestanden maar geen website; kb bouw zou ze "
+            "weghalen. Kies met --site een lege map of een nieuwe naam."
+        )
     name = _engine_or_none()
     if name is None:
         return EXIT_USAGE
