@@ -392,3 +392,14 @@ def test_hostile_arguments_give_a_usage_error_not_a_traceback(args, capsys) -> N
     assert code == 2
     assert not [w for w in ENGLISH if w in err.lower()], err
     assert len(err) < 3000 and "\x1b" not in err
+
+
+@pytest.mark.parametrize("text", ["١٢٣", "8_000", "８０", "1_0.5", "٣,٥", "0x50"])
+def test_numbers_are_plain_digits_only(text: str, capsys) -> None:
+    # Python's int() and float() take other scripts' digits and underscores: '--poort ١٢٣'
+    # served on port 123 and '--poort 8_000' said 'poort 8000' to someone who typed 8_000.
+    code, _, err = run(["bekijk", "--poort", text], capsys)
+    assert code == 2 and "geen heel getal" in err, err
+    code, _, err = run(["linkcontrole", "--tijd", text], capsys)
+    assert code == 2 and "geen getal" in err, err
+    assert usage.whole_number(" -12 ") == -12 and usage.decimal_number("2,5") == 2.5

@@ -118,20 +118,23 @@ _ARGUMENT_ERROR = _pattern("argument %(argument_name)s: %(message)s")
 # -- type functions with Dutch messages ----------------------------------------------------
 
 
+# Digits 0-9 only: int() and float() also take other scripts' digits ('١٢٣') and '8_000'.
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def whole_number(text: str) -> int:
     """A whole number, for options like ``--aantal``."""
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen heel getal.") from None
+    if not _WHOLE.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen heel getal.")
+    return int(text.strip())
 
 
 def decimal_number(text: str) -> float:
     """A number that may have decimals (a comma or a point), for ``--tijd``."""
-    try:
-        value = float(text.strip().replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen getal.") from None
+    if not _DECIMAL.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen getal.")
+    value = float(text.strip().replace(",", "."))
     if value != value or value in (float("inf"), float("-inf")):
         raise argparse.ArgumentTypeError(f"'{shown(text)}' is geen gewoon getal.")
     return value
