@@ -171,3 +171,18 @@ def test_check_refuses_a_file_that_is_no_content(content: Path, tmp_path: Path, 
     draft.write_text((case_folder(content) / "ams-0900.md").read_text(), encoding="utf-8")
     code, out, _ = run(["check", "--content", str(content), str(draft)], capsys)
     assert "1 bestand gecontroleerd" in out
+
+
+def test_check_never_reads_a_file_through_a_linked_folder(content: Path, tmp_path, capsys) -> None:
+    # 'kb controleer content/casussen/link/geheim.md' with link -> a folder elsewhere read
+    # that file as a case; a link named itself was reported twice.
+    outside = tmp_path / "elders"
+    outside.mkdir()
+    (outside / "geheim.md").write_text('---\ntitel: "wachtwoord hunter2\n---\n', encoding="utf-8")
+    (content / "casussen" / "link").symlink_to(outside, target_is_directory=True)
+    (content / "casussen" / "pw.md").symlink_to(outside / "geheim.md")
+    for named in ("link/geheim.md", "pw.md"):
+        path = content / "casussen" / named
+        code, out, err = run(["controleer", "--content", str(content), str(path)], capsys)
+        assert code == 1 and "hunter2" not in out + err, out
+        assert out.count("[bestand-link]") == 1 and "yaml" not in out, out

@@ -259,14 +259,23 @@ def scan_content(content_dir: Path) -> Inventory:
     return inventory
 
 
-def scan_path(path: Path) -> ContentFile | Finding:
-    """One file named on the command line (or a draft), checked like a file in the folder."""
+def scan_path(path: Path, root: Path | None = None) -> ContentFile | Finding:
+    """One file named on the command line (or a draft), checked like a file in the folder.
+    Inside ``root`` (content/), a file reached through a linked folder is a link too."""
     rel = display_path(path)
-    if path.is_symlink():
+    if path.is_symlink() or (root is not None and _through_link(path, root)):
         return link_finding(rel)
     if not path.is_file():
         return kind_finding(rel)
     return ContentFile(path, path.name, rel, kind_of_path(path))
+
+
+def _through_link(path: Path, root: Path) -> bool:
+    """Is one of the folders between ``root`` and ``path`` a symbolic link?"""
+    top, here = Path(os.path.abspath(root)), Path(os.path.abspath(path))
+    if not here.is_relative_to(top):
+        return False
+    return any(folder.is_symlink() for folder in here.parents if folder.is_relative_to(top))
 
 
 def _folder_problem(name: str, prefix: str) -> str | None:

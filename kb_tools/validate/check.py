@@ -211,13 +211,14 @@ def check_content(
     own_findings = list(inventory.findings)
     if paths is not None:
         by_rel = {f.rel: f for f in inventory.files}
+        flagged = {f.file for f in inventory.findings}  # a link in content/ is named there
         selected = set()
         for path in paths:
             rel = display_path(Path(path))
             selected.add(rel)
-            if rel in by_rel:
+            if rel in by_rel or rel in flagged:
                 continue
-            extra = scan_path(Path(path))  # a draft or a file outside content/
+            extra = scan_path(Path(path), content_dir)  # a draft or a file outside content/
             if isinstance(extra, Finding):
                 own_findings.append(extra)
             elif extra.kind in (CASE, ANSWER, GUIDE):
