@@ -275,3 +275,29 @@ def test_every_key_kb_meten_declares_is_documented() -> None:
     named = {part.removesuffix("[]") for path in guide_tables()[BENCH] for part in path.split(".")}
     declared = set(bench_report.KEYS.values()) | set(bench_report.IN_CONTEXT.values())
     assert declared - named == set(), "kb_tools/bench/jsonkeys.py names keys the guide does not"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "javascript:alert(1)",
+        "kennisbank.example",
+        "https://kennisbank.example/?a=1#f",
+        "https://kennis\x1b[2Jbank.example/",
+        "https://",
+        "ftp://kennisbank.example/",
+    ],
+)
+def test_a_hostile_site_address_is_a_usage_error(
+    value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # KB_SITE_URL went as it was into every url field and onto the terminal.
+    monkeypatch.setenv("KB_SITE_URL", value)
+    with pytest.raises(SystemExit) as stopped:
+        main(["webadres", "ams-0001", "--json", "--content", str(CONTENT)])
+    captured = capsys.readouterr()
+    assert stopped.value.code == 2 and captured.out == ""
+    assert "KB_SITE_URL" in captured.err and "\x1b" not in captured.err, captured.err
+    monkeypatch.setenv("KB_SITE_URL", " https://kennisbank.example  ")
+    link = run_json(["webadres", "ams-0001", "--json", "--content", str(CONTENT)], capsys)
+    assert link["url"] == "https://kennisbank.example/c/ams-0001/"

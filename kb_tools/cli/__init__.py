@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from kb_tools import __version__
 from kb_tools.cli import bench, bronnen, content, github, search, site
+from kb_tools.cli.jsonout import SiteUrlError
 from kb_tools.cli.shared import EXIT_OK, EXIT_USAGE, AddCommand
 from kb_tools.cli.usage import PARSER_ATTR, DutchParser, add_subcommands
 
@@ -91,3 +92,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except SiteUrlError as error:
+        at_hand.error(str(error))
