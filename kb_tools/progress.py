@@ -69,11 +69,11 @@ class Progress:
             self.done = self.total  # the next stage starts: this one is done
             self._draw()
         self._finish_line()
-        self.label, self.total, self.done = label, total, 0
+        self.label, self.total, self.done = plain(label), total, 0
         if self.redraw:
             self._draw()
         else:
-            self._write(f"{label} ({number(total)})" if total else label)
+            self._write(f"{self.label} ({number(total)})" if total else self.label)
             self.last_line = time.monotonic()
 
     def advance(self, done: int) -> None:
@@ -88,7 +88,7 @@ class Progress:
     def message(self, text: str) -> None:
         """A message of its own (a finding, a warning): never overwritten by the progress."""
         self._finish_line()
-        self._write(text)
+        self._write(plain(text))
 
     def close(self) -> None:
         self._finish_line()
@@ -120,6 +120,12 @@ class Progress:
     def _write(self, text: str) -> None:
         self.stream.write(text + "\n")
         self.stream.flush()
+
+
+def plain(text: str) -> str:
+    """``text`` with its line breaks and tabs, but every other control character (a
+    terminal's escape sequences, a carriage return) written as an escape."""
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in text)
 
 
 def counter(

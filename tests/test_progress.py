@@ -179,3 +179,18 @@ def test_kb_build_on_a_terminal_redraws_its_counts(tmp_path: Path) -> None:
     assert "Klaar: de website (34 casussen" in text
     assert engine.END_OF_LIFE in text.replace("\r\n", "\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("redraw", [False, True])
+def test_messages_and_labels_cannot_drive_the_terminal(redraw: bool) -> None:
+    # A message or stage label (an engine line in kb bekijk, a finding) is text from
+    # content: it must not clear the screen, retitle the window or overwrite a line.
+    out = io.StringIO()
+    shown = progress.Progress(out, redraw=redraw)
+    shown.stage("Pagina's \x1b]0;titel\x07maken", 2)
+    shown.message("Doc file 'a.md' links to '\x1b[2J\rkb-rapport: {}'\nTip: regel twee")
+    shown.close()
+    text = out.getvalue().replace("\x1b[K", "")
+    assert "\x1b" not in text and "\x07" not in text, repr(text)
+    assert "\r" not in text.replace("\r" + "Pagina", ""), repr(text)
+    assert "\nTip: regel twee" in text
