@@ -385,13 +385,16 @@ def test_the_messages_kb_has_no_command_for_yet(args, expected, capsys) -> None:
         ["zoek", "pgb", "--netwerk", "\x1b[2J", "--content", str(CONTENT)],
         ["--"],
         ["-"],
+        # handlers' own usage errors quote the argument too
+        ["webadres", "\x1b[2J", "--content", str(CONTENT)],
+        ["vergelijkbaar", "\x1b]0;titel\x07", "--content", str(CONTENT)],
     ],
 )
 def test_hostile_arguments_give_a_usage_error_not_a_traceback(args, capsys) -> None:
     code, _, err = run(args, capsys)
     assert code == 2
     assert not [w for w in ENGLISH if w in err.lower()], err
-    assert len(err) < 3000 and "\x1b" not in err
+    assert len(err) < 3000 and "\x1b" not in err and "\x07" not in err
 
 
 @pytest.mark.parametrize("text", ["١٢٣", "8_000", "８０", "1_0.5", "٣,٥", "0x50"])

@@ -212,6 +212,8 @@ class DutchParser(argparse.ArgumentParser):
         else:
             dutch = _translate(message, MESSAGES)
             text = message if dutch is None else self._complete(message, dutch)
+        # A handler's message may quote what was typed as it is: escape it here, once.
+        text = "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
         self.exit(EXIT_USAGE, f"{head}: {text}\nKijk bij '{self.prog} --help' voor uitleg.\n")
 
     # -- how each message is completed -----------------------------------------------------
