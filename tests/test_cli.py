@@ -186,3 +186,12 @@ def test_check_never_reads_a_file_through_a_linked_folder(content: Path, tmp_pat
         code, out, err = run(["controleer", "--content", str(content), str(path)], capsys)
         assert code == 1 and "hunter2" not in out + err, out
         assert out.count("[bestand-link]") == 1 and "yaml" not in out, out
+
+
+def test_a_summary_file_that_cannot_be_written_is_a_dutch_error(content, tmp_path, capsys) -> None:
+    # '--samenvatting /' (a folder) ended in an IsADirectoryError traceback.
+    for target in (tmp_path, tmp_path / "geen-map" / "samenvatting.md"):
+        code, _, err = run(
+            ["controleer", "--content", str(content), "--samenvatting", str(target)], capsys
+        )
+        assert code == 2 and "Traceback" not in err and "kan niet worden geschreven" in err, err

@@ -183,8 +183,11 @@ def cmd_check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     else:
         print(report.as_text(result.findings, files, cases, answers))
     if args.samenvatting:
-        with args.samenvatting.open("a", encoding="utf-8") as out:
-            out.write(report.as_markdown(result.findings, files, cases))
+        try:
+            with args.samenvatting.open("a", encoding="utf-8") as out:
+                out.write(report.as_markdown(result.findings, files, cases))
+        except OSError:  # a folder, a folder that does not exist, no permission
+            parser.error(f"het bestand '{args.samenvatting}' kan niet worden geschreven.")
     failing = result.findings if args.strict else result.errors
     return EXIT_CONTENT if failing else EXIT_OK
 
