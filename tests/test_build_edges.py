@@ -472,3 +472,20 @@ def test_the_engine_ends_when_kb_is_killed_outright(tmp_path: Path) -> None:
     finally:
         if kb.poll() is None:
             kb.kill()
+
+
+def test_kb_build_never_builds_into_a_folder_of_the_content(monkeypatch, capsys, tmp_path) -> None:
+    # 'kb bouw --site content/handleiding' passed the knowledge-base check (only parents
+    # of content/ were refused) and the swap would have removed the guide.
+    no_engine(monkeypatch)
+    root = project(tmp_path)
+    monkeypatch.chdir(root)
+    before = snapshot(root / "content" / "handleiding")
+    with pytest.raises(SystemExit) as stopped:
+        main(["bouw", "--site", "content/handleiding"])
+    assert stopped.value.code == 2 and "staat de kennisbank zelf" in capsys.readouterr().err
+    assert snapshot(root / "content" / "handleiding") == before
+    (root / "content" / "leeg").mkdir()  # an empty folder in content/ is no place either
+    with pytest.raises(SystemExit) as stopped:
+        main(["bouw", "--site", "content/leeg"])
+    assert stopped.value.code == 2 and "staat de kennisbank zelf" in capsys.readouterr().err

@@ -86,13 +86,14 @@ def _check_network(parser: argparse.ArgumentParser, content: Path, network: str)
 
 def _unsafe_site(site: Path, config: Path, content: Path) -> bool:
     """Would swapping ``site`` in replace the knowledge base itself (its settings file or
-    its content folder are inside it)?"""
+    its content folder are inside it, or it is inside the content folder)?"""
     target = Path(os.path.abspath(site))
     for inside in (config, content):
         path = Path(os.path.abspath(inside))
         if path == target or target in path.parents:
             return True
-    return False
+    # Inside content/ the site would be read as content by the next build.
+    return Path(os.path.abspath(content)) in target.parents
 
 
 def _not_a_website(site: Path) -> bool:
