@@ -195,3 +195,8 @@ def test_a_summary_file_that_cannot_be_written_is_a_dutch_error(content, tmp_pat
             ["controleer", "--content", str(content), "--samenvatting", str(target)], capsys
         )
         assert code == 2 and "Traceback" not in err and "kan niet worden geschreven" in err, err
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<!doctype html><title>x</title>\n", encoding="utf-8")
+    code, _, err = run(["linkcontrole", str(site), "--samenvatting", str(tmp_path)], capsys)
+    assert code == 2 and "kan niet worden geschreven" in err, err

@@ -305,8 +305,11 @@ def cmd_links(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     found = links.external_links(args.site, own)
     results = links.check_links(found, args.tijd, args.tegelijk, total=args.totaal)
     if args.samenvatting:
-        with args.samenvatting.open("a", encoding="utf-8") as out:
-            out.write(links.as_markdown(results))
+        try:
+            with args.samenvatting.open("a", encoding="utf-8") as out:
+                out.write(links.as_markdown(results))
+        except OSError:  # a folder, a folder that does not exist, no permission
+            parser.error(f"het bestand '{args.samenvatting}' kan niet worden geschreven.")
     if not args.json:
         print(links.as_text(results))
         return EXIT_OK
