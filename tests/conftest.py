@@ -128,3 +128,15 @@ def index(tmp_path_factory):
 def ids(hits) -> list[str]:
     """The ids of `kb zoek` hits, in order."""
     return [h.id for h in hits]
+
+
+def run_kb(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``kb args`` in this process: its exit code, stdout and stderr."""
+    from kb_tools.cli import main
+
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse exits for usage errors and --help
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err

@@ -329,15 +329,20 @@ def test_serve_on_a_port_that_does_not_exist_is_a_usage_error(monkeypatch, capsy
     assert "Kies een getal van 1 tot en met 65535" in capsys.readouterr().err
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_serve_speaks_dutch_serves_and_stops_cleanly(tmp_path: Path) -> None:
     """A real kb bekijk: ready, a content error while it runs (in kb controleer's form, and in
     Dutch what that means for the browser), Ctrl-C, and no temp folder left."""
     root = project(tmp_path)
     temp = tmp_path / "tmp"
     temp.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     kb = subprocess.Popen(
         [*KB, "bekijk", "--poort", str(port)],
         cwd=root,
@@ -445,9 +450,7 @@ def running(pid: int) -> bool:
 
 def test_the_engine_ends_when_kb_is_killed_outright(tmp_path: Path) -> None:
     """kill -9 gives kb no chance to stop its engine; the engine ends by itself."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     kb = subprocess.Popen(
         [*KB, "bekijk", "--poort", str(port)],
         cwd=ROOT,

@@ -13,15 +13,7 @@ import pytest
 from kb_tools.cli import build_parser, main
 
 from .conftest import CONTENT, ROOT, case_folder
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exc:  # argparse exits for usage errors and --help
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from .conftest import run_kb as run
 
 
 def test_clean_content_exits_0_with_a_dutch_summary(content: Path, capsys) -> None:

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from kb_tools.cli import ALIASES, ORDER, build_parser, main, usage
+from kb_tools.cli import ALIASES, ORDER, build_parser, usage
 from kb_tools.cli.usage import Commands, DutchParser
 from kb_tools.facets import FACETS, SEARCH_FILTERS
 from kb_tools.load.registry import load_registry
 
 from .conftest import CONTENT
+from .conftest import run_kb as run
 
 #: Words of argparse's English messages that must never reach a user.
 ENGLISH = (
@@ -33,15 +34,6 @@ ENGLISH = (
     "not allowed",
     "traceback",
 )
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = main(args)
-    except SystemExit as exc:  # argparse exits for usage errors and --help
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def walk(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):

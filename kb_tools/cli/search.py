@@ -8,8 +8,9 @@ import argparse
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from kb_tools.cli import jsonout
 from kb_tools.cli.shared import (
@@ -34,7 +35,7 @@ from kb_tools.facets import (
     NETWORK_FILTER,
     SEARCH_FILTERS,
 )
-from kb_tools.progress import redraws
+from kb_tools.progress import Progress, number, seconds
 from kb_tools.validate import check_content, report
 
 if TYPE_CHECKING:
@@ -335,10 +336,11 @@ def cmd_search(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     _check_filters(parser, args.content, filters)
     index = SearchIndex(args.content, args.cache or CACHE_DIR)
     started = time.monotonic()
-    read, _ = index.update(progress=_Progress(sys.stderr))
+    read, _ = index.update(progress=_index_progress())
     if read > 500 and not args.json:
         print(
-            f"Zoekindex bijgewerkt: {read} bestanden gelezen ({time.monotonic() - started:.1f} s).",
+            f"Zoekindex bijgewerkt: {number(read)} bestanden gelezen "
+            f"({seconds(time.monotonic() - started)}).",
             file=sys.stderr,
         )
     hits = index.search(query, {k: v for k, v in filters.items() if v}, args.aantal)
@@ -385,21 +387,21 @@ def _check_filters(
             check_term(parser, registry, name, value)
 
 
-class _Progress:
-    """How far a long index build is, on stderr: one line rewritten on a terminal, plain
-    lines otherwise (a log, a pipe)."""
+def _index_progress() -> Callable[[int, int], None]:
+    """``progress(done, total)`` for a long index build: the files read, then the writing
+    (the index tells only from PROGRESS_EVERY files on, so a small update stays quiet)."""
+    shown: list[Progress] = []
 
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.terminal = redraws(stream)  # not in CI (kb_tools.progress)
+    def report(done: int, total: int) -> None:
+        if not shown:
+            shown.append(Progress())
+            shown[0].stage("Zoekindex maken: bestanden lezen", total)
+        shown[0].advance(done)
+        if done >= total:
+            shown[0].stage("Zoekindex maken: opslaan")
+            shown[0].close()
 
-    def __call__(self, done: int, total: int) -> None:
-        line = f"Zoekindex maken: {done} van {total} bestanden gelezen…"
-        if not self.terminal:
-            print(line, file=self.stream, flush=True)
-            return
-        end = "\n" if done == total else ""
-        print(f"\r{line}", end=end, file=self.stream, flush=True)
+    return report
 
 
 COMMANDS: dict[str, AddCommand] = {
