@@ -492,3 +492,33 @@ def test_kb_build_never_builds_into_a_folder_of_the_content(monkeypatch, capsys,
     with pytest.raises(SystemExit) as stopped:
         main(["bouw", "--site", "content/leeg"])
     assert stopped.value.code == 2 and "staat de kennisbank zelf" in capsys.readouterr().err
+
+
+def test_two_builds_into_one_site_swap_one_after_the_other(tmp_path: Path) -> None:
+    """While one kb bouw swaps its site in (it holds the lock on the folder of the site), a
+    second waits instead of meeting a half-swapped folder (before: an OSError traceback)."""
+    import fcntl
+    import threading
+
+    from kb_tools.cli import site as site_cli
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("oud", encoding="utf-8")
+    new = tmp_path / "site.kb-nieuw-1"
+    new.mkdir()
+    (new / "index.html").write_text("nieuw", encoding="utf-8")
+    fd = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another kb bouw is swapping
+    try:
+        swapper = threading.Thread(target=site_cli._swap, args=(new, site))
+        swapper.start()
+        swapper.join(timeout=0.5)
+        assert swapper.is_alive(), "the swap did not wait for the other build's swap"
+        assert (site / "index.html").read_text(encoding="utf-8") == "oud"
+    finally:
+        os.close(fd)
+    swapper.join(timeout=10)
+    assert not swapper.is_alive()
+    assert (site / "index.html").read_text(encoding="utf-8") == "nieuw"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -9,6 +9,7 @@ the end: an error or Ctrl-C leaves the previous site as it was.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import os
 import shutil
@@ -17,6 +18,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +126,23 @@ def _sweep(site: Path) -> None:
                 _remove(folder)
 
 
+@contextlib.contextmanager
+def _one_swap_at_a_time(folder: Path) -> Iterator[None]:
+    """Two ``kb bouw`` runs into the same site build side by side but swap one after the
+    other: an exclusive lock on the folder that holds the site (not on Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def _swap(new: Path, site: Path) -> None:
     """Put ``new`` where ``site`` is, with renames: the old site is never half removed.
     Ctrl-C waits until the swap is done (a second or two to remove the old site)."""
@@ -132,14 +151,19 @@ def _swap(new: Path, site: Path) -> None:
     if threading.current_thread() is threading.main_thread():
         held = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        _remove(old)
-        if site.exists() or site.is_symlink():
-            site.rename(old)
-        new.rename(site)
-        _remove(old)
+        with _one_swap_at_a_time(site.parent):
+            _rename_into_place(new, site, old)
     finally:
         for sig, handler in held.items():
             signal.signal(sig, handler)
+
+
+def _rename_into_place(new: Path, site: Path, old: Path) -> None:
+    _remove(old)
+    if site.exists() or site.is_symlink():
+        site.rename(old)
+    new.rename(site)
+    _remove(old)
 
 
 # -- kb bouw -------------------------------------------------------------------------------
