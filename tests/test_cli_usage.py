@@ -326,8 +326,11 @@ def test_each_translation_reads_as_dutch(english: str) -> None:
 
 
 def tool_parser() -> DutchParser:
-    """A parser with the kinds of options kb's commands do not have (yet)."""
-    parser = DutchParser(prog="kb proef", epilog="Voorbeeld:\n  kb proef --paar 1 2 --a\n")
+    """A parser with the kinds of options kb's commands do not have (yet); with abbreviations,
+    which kb's own parsers refuse, so that the 'ambiguous option' message is covered too."""
+    parser = DutchParser(
+        prog="kb proef", epilog="Voorbeeld:\n  kb proef --paar 1 2 --a\n", allow_abbrev=True
+    )
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--a", action="store_true")
     group.add_argument("--b", action="store_true")
@@ -398,3 +401,10 @@ def test_numbers_are_plain_digits_only(text: str, capsys) -> None:
     code, _, err = run(["linkcontrole", "--tijd", text], capsys)
     assert code == 2 and "geen getal" in err, err
     assert usage.whole_number(" -12 ") == -12 and usage.decimal_number("2,5") == 2.5
+
+
+def test_abbreviated_options_are_refused_with_the_full_name(capsys) -> None:
+    # A script with --aan would break the day another option starts with 'aan'.
+    code, _, err = run(["zoek", "pgb", "--aan", "3", "--content", str(CONTENT)], capsys)
+    assert code == 2 and "de optie --aan bestaat niet bij kb zoek" in err
+    assert "Bedoelt u '--aantal'?" in err

@@ -183,6 +183,9 @@ class DutchParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", DutchFormatter)
         kwargs.setdefault("add_help", False)
+        # No abbreviated options (--aan for --aantal): a script that uses one would break the
+        # day another option starts the same; did-you-mean names the full option instead.
+        kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
         self._positionals.title = "Argumenten"
         self._optionals.title = "Opties"
