@@ -26,6 +26,14 @@ class Terminal(io.StringIO):
         return True
 
 
+@pytest.fixture(autouse=True)
+def _not_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests say themselves whether they run 'in CI'; the CI that runs them (CI=true,
+    maybe TERM=dumb) must not decide for them."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+
+
 def test_numbers_and_durations_are_written_the_dutch_way() -> None:
     assert progress.number(10000) == "10.000" and progress.number(12) == "12"
     assert progress.seconds(2.34) == "2,3 s"
