@@ -2,9 +2,11 @@
 
 ``fields`` checks the frontmatter of one case, ``body`` its Markdown, ``corpus``
 what only shows across files (duplicate ids, links to unknown cases).
-``check`` runs them all over a content folder.
+``check`` runs them all over a content folder; ``recheck`` runs them again after a save,
+reading only the files that changed.
 """
 
 from kb_tools.validate.check import CheckResult, check_content
+from kb_tools.validate.recheck import Changes, Rechecker
 
-__all__ = ["CheckResult", "check_content"]
+__all__ = ["Changes", "CheckResult", "Rechecker", "check_content"]

@@ -139,31 +139,39 @@ def _neighbour(item: ContentFile, wanted: set[tuple[str, str]]) -> FileResult:
     return FileResult(item.path, item.rel, (), None, True, item_id, position, (), print_)
 
 
-_worker: tuple[CaseValidator, frozenset[str] | None, bool] | None = None
+#: What each worker process checks with: the task (``check_file`` or a wrapper of it with
+#: the same arguments) and its arguments after the file.
+_worker: tuple[Callable, CaseValidator, frozenset[str] | None, bool] | None = None
 
 
-def _init_worker(validator: CaseValidator, known: frozenset[str] | None, keep_case: bool) -> None:
+def _init_worker(
+    task: Callable, validator: CaseValidator, known: frozenset[str] | None, keep_case: bool
+) -> None:
     global _worker
-    _worker = (validator, known, keep_case)
+    _worker = (task, validator, known, keep_case)
 
 
-def _check_chunk(items: list[ContentFile]) -> list[FileResult]:
+def _check_chunk(items: list[ContentFile]) -> list:
     assert _worker is not None
-    return [check_file(item, *_worker) for item in items]
+    task, *args = _worker
+    return [task(item, *args) for item in items]
 
 
-def _check_files(
+def check_files(
     files: list[ContentFile],
     validator: CaseValidator,
     known: frozenset[str] | None,
     keep_cases: bool,
     progress: Callable | None,
-) -> list[FileResult]:
+    task: Callable = check_file,
+) -> list:
+    """``task`` (by default ``check_file``) of every file, in order: on all cores when there
+    are many files. A ``task`` other than ``check_file`` must be a module-level function."""
     workers = min(os.cpu_count() or 1, 4)
     if len(files) < PARALLEL_FROM or workers < 2:
         results = []
         for index, path in enumerate(files, 1):
-            results.append(check_file(path, validator, known, keep_cases))
+            results.append(task(path, validator, known, keep_cases))
             if progress and index % CHUNK == 0:
                 progress(index, len(files))
         return results
@@ -174,7 +182,7 @@ def _check_files(
         workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(validator, known, keep_cases),
+        initargs=(task, validator, known, keep_cases),
     ) as pool:
         for chunk_results in pool.map(_check_chunk, chunks):
             results.extend(chunk_results)
@@ -228,7 +236,7 @@ def check_content(
     # (the intake's) has no neighbours to link to.
     if selected is not None and not full_neighbours:
         mine = [f for f in files if f.rel in selected]
-        checked = iter(_check_files(mine, validator, known, keep_cases, progress))
+        checked = iter(check_files(mine, validator, known, keep_cases, progress))
         own = {f.rel: next(checked) for f in mine}
         shared = Counter(k for r in own.values() if r.fingerprint for k in r.fingerprint.keys())
         wanted = {k for k, n in shared.items() if n < MAX_GROUP}  # else never compared
@@ -240,8 +248,17 @@ def check_content(
         ]
         result.files = len(mine)
     else:
-        results = _check_files(files, validator, known, keep_cases, progress)
+        results = check_files(files, validator, known, keep_cases, progress)
         result.files = len(results)
+    return combine(result, results, selected)
+
+
+def combine(
+    result: CheckResult, results: list[FileResult], selected: set[str] | None = None
+) -> CheckResult:
+    """The corpus pass: ids, references and likely duplicates across ``results`` (every file's
+    own result, in the order of the inventory), added to ``result``, which holds the
+    registry's and the inventory's findings. With ``selected``, report only on those files."""
     ids: dict[str, str] = {}
     report: list[Finding] = []
     for res in results:
