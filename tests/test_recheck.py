@@ -279,3 +279,19 @@ def test_a_same_size_edit_in_one_clock_tick_is_seen_by_its_text(
     assert path.stat().st_size == len(text.encode())
     assert_same(checker.run(corpus), corpus)
     assert checker.changes.rechecked == 1
+
+
+def test_the_first_run_on_all_cores_gives_the_same(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many files go to worker processes, as in check_content (here: every run)."""
+    from kb_tools.validate import check
+
+    monkeypatch.setattr(recheck, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(check, "PARALLEL_FROM", 1)
+    rng = random.Random(6)
+    checker = Rechecker(TODAY)
+    assert_same(checker.run(corpus), corpus)
+    for step in range(4):
+        edit(corpus, rng, step)
+        assert_same(checker.run(corpus), corpus)

@@ -155,19 +155,20 @@ class Rechecker:
         state.images = frozenset(f.uri for f in inventory.of(IMAGE))
         # Rebuilt from a tuple: a set left over from ^ keeps its big table, slow to scan.
         moved = frozenset(tuple(state.known ^ old.known)) if old is not None else frozenset()
-        stale: list[tuple[ContentFile, tuple[int, ...] | None, bytes | None]] = []
+        stale: list[tuple[ContentFile, tuple[int, ...] | None]] = []
         for item in files:
             stat = _stat(item)
             entry = previous.get(item.uri)
             if entry is not None and _still(entry, item, stat, moved):
                 state.entries[item.uri] = entry
             else:
-                digest = _digest(item.path) if _racy(stat, started) else None
-                if stat is not None and _racy(stat, started) and digest is None:
-                    stat = None  # unreadable now: read it again next time
-                stale.append((item, stat, digest))
+                stale.append((item, stat))
         checked = _check([s[0] for s in stale], state, progress)
-        for (item, stat, digest), (res, asked) in zip(stale, checked, strict=True):
+        for (item, stat), (res, asked, digest) in zip(stale, checked, strict=True):
+            if not _racy(stat, started):
+                digest = None  # its stat will tell
+            elif digest is None:
+                stat = None  # unreadable now: read it again next time
             state.entries[item.uri] = _Entry(item.kind, stat, digest, res, asked)
         result.findings.extend(inventory.findings)
         results = [state.entries[f.uri].result for f in files]
@@ -254,14 +255,18 @@ class _Probe(Collection[str]):
 
 def _probed(
     item: ContentFile, validator: CaseValidator, known: frozenset[str] | None, keep: bool
-) -> tuple[FileResult, frozenset[str]]:
+) -> tuple[FileResult, frozenset[str], bytes | None]:
+    """``check_file``, with the paths its links looked up and the hash of the text as it was
+    before the check read it (a change after that shows as a different hash next time)."""
+    digest = _digest(item.path)
     probe = _Probe(known or frozenset())
-    return check_file(item, validator, probe, keep), frozenset(probe.asked)  # type: ignore[arg-type]
+    result = check_file(item, validator, probe, keep)  # type: ignore[arg-type]
+    return result, frozenset(probe.asked), digest
 
 
 def _check(
     items: list[ContentFile], state: _State, progress: Callable | None
-) -> list[tuple[FileResult, frozenset[str]]]:
+) -> list[tuple[FileResult, frozenset[str], bytes | None]]:
     """A few files in this process; many (the first run) on all cores, as check_content."""
     if len(items) < PARALLEL_FROM:
         return [_probed(item, state.validator, state.known, True) for item in items]
