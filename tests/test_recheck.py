@@ -32,7 +32,7 @@ def corpus(tmp_path: Path) -> Path:
     return content
 
 
-def assert_same(got: CheckResult, content: Path) -> None:
+def assert_same(got: CheckResult, content: Path) -> CheckResult:
     """Field by field, so that a failure names what differs; then the whole result."""
     fresh = check_content(content, today=TODAY)
     assert [str(f) for f in got.findings] == [str(f) for f in fresh.findings]
@@ -44,6 +44,25 @@ def assert_same(got: CheckResult, content: Path) -> None:
     assert got.inventory == fresh.inventory
     assert (got.files, got.valid, got.reported) == (fresh.files, fresh.valid, fresh.reported)
     assert got == fresh
+    return fresh
+
+
+def assert_changes(
+    changes: recheck.Changes | None, before: CheckResult, after: CheckResult
+) -> None:
+    """What ``changes`` says matches what two full checks tell apart."""
+    assert changes is not None
+    for kind, was, now in (
+        ("cases", before.cases, after.cases),
+        ("answers", before.answers, after.answers),
+    ):
+        old, new = {c.id: c for c in was}, {c.id: c for c in now}
+        assert getattr(changes, f"{kind}_added") == new.keys() - old.keys()
+        assert getattr(changes, f"{kind}_removed") == old.keys() - new.keys()
+        modified = {i for i in new.keys() & old.keys() if new[i] != old[i]}
+        assert getattr(changes, f"{kind}_modified") == modified
+    if before.registry != after.registry:
+        assert changes.everything
 
 
 def cases(content: Path) -> list[Path]:
@@ -157,15 +176,16 @@ EDITS = (
 def test_after_any_edit_the_result_is_that_of_a_full_check(corpus: Path, seed: int) -> None:
     rng = random.Random(seed)
     checker = Rechecker(TODAY)
-    assert_same(checker.run(corpus), corpus)
+    before = assert_same(checker.run(corpus), corpus)
     done = []
     for step in range(30):
         done.append(edit(corpus, rng, step))
         try:
-            assert_same(checker.run(corpus), corpus)
+            after = assert_same(checker.run(corpus), corpus)
+            assert_changes(checker.changes, before, after)
         except AssertionError as exc:
             raise AssertionError(f"after {done}") from exc
-        assert checker.changes is not None
+        before = after
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -219,11 +239,13 @@ def test_a_registry_or_guide_change_means_everything_again(corpus: Path) -> None
     sources.write_text(sources.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     checker.run(corpus)
     assert checker.changes.everything and checker.changes.reasons == (recheck.REGISTRY_CHANGED,)
+    assert not checker.changes.files_modified  # all read again, none edited
     guide = corpus / "handleiding" / "casusformaat.md"
     guide.write_text(guide.read_text(encoding="utf-8") + "\nMeer tekst.\n", encoding="utf-8")
     checker.run(corpus)
     assert checker.changes.everything and checker.changes.reasons == (recheck.GUIDE_CHANGED,)
     assert checker.changes.rechecked == 1  # the guide itself; the cases are not read again
+    assert checker.changes.files_modified == {"handleiding/casusformaat.md"}
 
 
 def test_a_file_deleted_between_listing_and_reading(

@@ -69,6 +69,8 @@ class Changes:
     answers_modified: frozenset[str] = frozenset()
     answers_removed: frozenset[str] = frozenset()
     files_added: frozenset[str] = frozenset()
+    #: Files whose size, times, inode or text changed (not those only read again because
+    #: everything was, or because a file they link to appeared or disappeared).
     files_modified: frozenset[str] = frozenset()
     files_removed: frozenset[str] = frozenset()
     images_changed: bool = False  # an image was added or removed
@@ -164,7 +166,10 @@ class Rechecker:
             else:
                 stale.append((item, stat))
         checked = _check([s[0] for s in stale], state, progress)
+        edited = set()
         for (item, stat), (res, asked, digest) in zip(stale, checked, strict=True):
+            if old is not None and _edited(old.entries.get(item.uri), stat, digest):
+                edited.add(item.uri)
             if not _racy(stat, started):
                 digest = None  # its stat will tell
             elif digest is None:
@@ -174,9 +179,7 @@ class Rechecker:
         results = [state.entries[f.uri].result for f in files]
         result.files = len(results)
         combine(result, results)
-        self.changes = _changes(
-            reasons, old, state, previous, [s[0] for s in stale], self.result, result
-        )
+        self.changes = _changes(reasons, old, state, edited, len(stale), self.result, result)
         self._state, self.result = state, result
         return result
 
@@ -222,6 +225,15 @@ def _racy(stat: tuple[int, ...] | None, started: int) -> bool:
 def _digest(path: Path) -> bytes | None:
     data = read_bytes(path, MAX_FILE_BYTES)
     return None if isinstance(data, tuple) else hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _edited(entry: _Entry | None, stat: tuple[int, ...] | None, digest: bytes | None) -> bool:
+    """Was a file read again because it changed (not because everything is checked again)?"""
+    if entry is None:
+        return False  # added
+    if entry.stat is None or entry.stat != stat:
+        return True
+    return entry.digest is not None and entry.digest != digest
 
 
 def _still(entry: _Entry, item: ContentFile, stat: tuple[int, ...] | None, moved) -> bool:
@@ -277,15 +289,15 @@ def _changes(
     reasons: tuple[str, ...],
     old: _State | None,
     state: _State,
-    previous: dict[str, _Entry],
-    checked: list[ContentFile],
+    edited: set[str],
+    rechecked: int,
     before: CheckResult | None,
     after: CheckResult,
 ) -> Changes:
     old_entries = old.entries if old is not None else {}
     added = frozenset(state.entries) - frozenset(old_entries)
     removed = frozenset(old_entries) - frozenset(state.entries)
-    modified = frozenset(f.uri for f in checked) - added
+    modified = frozenset(edited)
     guides = {u for u in added | removed | modified if _kind(u, state, old) == GUIDE}
     if guides and not reasons:
         reasons = (GUIDE_CHANGED,)
@@ -311,7 +323,7 @@ def _changes(
         modified,
         removed,
         old is not None and state.images != old.images,
-        len(checked),
+        rechecked,
     )
 
 
