@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -85,7 +85,7 @@ class FileResult:
 def check_file(
     item: ContentFile,
     validator: CaseValidator,
-    files: frozenset[str] | None,
+    files: Collection[str] | None,
     keep_case: bool = True,
 ) -> FileResult:
     """All single-file rules for one case, answer or guide page. Pure: safe to run in a

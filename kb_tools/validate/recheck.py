@@ -116,7 +116,16 @@ class _State:
 class Rechecker:
     """Keep one for a whole ``kb bekijk`` session and call ``run`` after every save: its
     result equals ``check_content(content, today=today)``; ``changes`` says what changed
-    since the previous run. ``today``: fixed, or (None) the date of each run."""
+    since the previous run. ``today``: fixed, or (None) the date of each run.
+
+        checker = Rechecker()
+        result = checker.run(content)  # as check_content(content)
+        if checker.changes.everything: ...  # rebuild all
+        else: ...  # checker.changes.cases_modified, .cases_added, .cases_removed, ...
+
+    The result's cases and answers are the same objects as in the previous result when
+    their files did not change; do not change them in place.
+    """
 
     def __init__(self, today: date | None = None) -> None:
         self.today = today
@@ -272,7 +281,7 @@ def _probed(
     before the check read it (a change after that shows as a different hash next time)."""
     digest = _digest(item.path)
     probe = _Probe(known or frozenset())
-    result = check_file(item, validator, probe, keep)  # type: ignore[arg-type]
+    result = check_file(item, validator, probe, keep)
     return result, frozenset(probe.asked), digest
 
 
