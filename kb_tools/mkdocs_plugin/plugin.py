@@ -7,18 +7,18 @@ on_config    add the site's Markdown dialect (markup); for ``kb bouw --netwerk``
 on_files     load + validate (once), enrich (enrich.publish: the corpus and the redirects),
              build page specs (render); replace the raw content files by generated pages;
              stop the build on content errors; start the search index in the background
+on_nav       the pages outside the menu go to the workers (workers.py)
 on_page_markdown / on_page_context   hand each page its Markdown, template and data
 on_template_context                  the 404 page's data (newest cases, browse entries)
 on_env       the theme's own templates under ``theme/`` and the fragment cache, for
-             overrides/ (see BENCHMARKS.md)
+             overrides/ (see BENCHMARKS.md); fork the workers
 on_post_page / on_post_template     mend the theme's invalid markup (render.themefix)
-on_post_build                        open data, feed, short-address copies and redirect
-                                     pages; wait for the search index; write the stage times
-on_build_error                       stop the search index
+on_post_build    wait for the workers; open data, feed, short-address copies and redirect
+                 pages; wait for the search index; write the stage times
+on_build_error   stop the workers and the search index
 
-Options (``KbConfig``) come from mkdocs.yml, set by `kb bouw` and `kb meten` through ``!ENV``.
-Stages, counts and findings go through ``kb_tools.progress.Reports``.
-"""
+Options (``KbConfig``, options.py) come from mkdocs.yml, set by `kb bouw` and `kb meten`
+through ``!ENV``. Stages, counts and findings go through ``kb_tools.progress.Reports``."""
 
 from __future__ import annotations
 
@@ -33,10 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
@@ -49,6 +47,8 @@ from kb_tools.index import pagefind as sitesearch
 from kb_tools.layout import SCHEMA_FILE
 from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
+from kb_tools.mkdocs_plugin import workers
+from kb_tools.mkdocs_plugin.options import KbConfig
 from kb_tools.progress import Reports, number
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
@@ -66,63 +66,6 @@ THEME_PREFIX = "theme"
 STEP = 25  # report the count of pages read or made every STEP pages
 
 
-class EnvText(c.BaseConfigOption[Any]):
-    """Text from ``!ENV``, which reads a variable as YAML: '' is unset, and a value such as
-    '2024' or 'on' arrives as a number or a truth value, kept for the plugin to match."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.default = None
-
-    def run_validation(self, value: object) -> Any:
-        if value is None or value == "":
-            return None
-        if isinstance(value, (str, int, float, bool)):
-            return value
-        raise ValidationError(f"Verwacht een tekst, niet {type(value).__name__}.")
-
-
-class Switch(c.BaseConfigOption[bool]):
-    """On or off, also from ``!ENV``: true/false, 1/0, or '' (off)."""
-
-    def __init__(self, default: bool = False) -> None:
-        super().__init__()
-        self.default = default
-
-    def run_validation(self, value: object) -> bool:
-        if isinstance(value, bool):
-            return value
-        if value in (0, 1, "", None):
-            return bool(value)
-        raise ValidationError(f"Verwacht aan of uit (true of false, 1 of 0), niet {value!r}.")
-
-
-class KbConfig(Config):
-    """The options of the kb plugin, under ``plugins: - kb:`` in mkdocs.yml."""
-
-    content = c.Optional(c.Dir(exists=True))  # default: the MkDocs docs_dir
-    network = EnvText()  # KB_NETWERK, `kb bouw --netwerk`: build only this network's site
-    timings = c.Optional(c.Type(str))  # KB_TIMINGS, `kb meten`: write stage times here (JSON)
-    progress = Switch()  # KB_PROGRESS, `kb bouw`/`serve`: stages and findings for kb
-
-    def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
-        # MkDocs only warns about an unknown option (an error under strict: true); a
-        # misspelt option would silently build the wrong site, so it is always an error.
-        failed, warnings = super().validate()
-        known = {key for key, _ in self._schema}
-        for key in sorted(set(self) - known):
-            failed.append(
-                (
-                    key,
-                    ValidationError(
-                        f"De plugin kb kent de optie '{key}' niet. "
-                        f"Wel bekend: {', '.join(sorted(known))}."
-                    ),
-                )
-            )
-        return failed, [(key, message) for key, message in warnings if key in known]
-
-
 class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.rendered = self.read = self.pages = 0  # pages made, read, and to read and make
@@ -136,6 +79,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.search_job: sitesearch.SiteIndexJob | None = None
         self.network: str | None = None
         self.not_found: dict[str, Any] = {}
+        self.farmed: set[str] = set()  # generated pages that workers render (workers.py)
+        self.pool: workers.Pool | None = None
+        self.in_worker = False
+        self.nav: Any = None
+        self.skipped = workers.QuietSkips(self.farmed)
 
     # Priority 0 (the default): no other plugin depends on what this adds.
     @event_priority(0)
@@ -259,6 +207,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.read += 1
         if self.read % STEP == 0:
             self.reports.advance(self.read)
+        if page.file.src_uri in self.farmed and not self.in_worker:
+            # A worker reads and renders this page; the parent renders nothing for it.
+            page.meta["template"] = workers.ELSEWHERE
+            page.meta["title"] = Markup(html.escape(spec.title))
+            return ""
         if spec is None:
             heading = next(
                 (line[2:].strip(" #") for line in markdown.splitlines() if line.startswith("# ")),
@@ -283,6 +236,13 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.in_menu = {page.file.src_uri for page in nav.pages}
         self.fragments = {}
+        self.nav = nav
+        # Generated pages outside the menu go to workers, one per core (workers.py); pages in
+        # the menu stay with MkDocs, which reads their titles for every page's menu.
+        count = self.config.workers or workers.cores()
+        self.farmed.clear()
+        if count > 1 and workers.can_fork():
+            self.farmed.update(uri for uri in self.specs if uri not in self.in_menu)
         return nav
 
     # Priority 0 (the default): no other plugin changes the template environment.
@@ -292,15 +252,37 @@ class KbPlugin(BasePlugin[KbConfig]):
         # overrides/ may wrap a theme template: {% include "theme/partials/nav.html" %}.
         custom = config.theme.custom_dir
         theme_dirs = [d for d in config.theme.dirs if d != custom]
-        env.loader = ChoiceLoader(
-            [env.loader, PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})]
-        )
+        theme = PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})
+        env.loader = ChoiceLoader([env.loader, theme, DictLoader({workers.ELSEWHERE: ""})])
         env.globals["kb_cached"] = self.fragments_get
         env.globals["kb_store"] = self.fragments_put
         env.globals["kb_insert_before"] = insert_before
         # The helpdesk of mkdocs.yml (extra: helpdesk), checked: only safe links reach pages.
         env.globals["kb_helpdesk"] = helpdesk_view(config.extra.get("helpdesk"))
+        if self.farmed:
+            self._start_workers(env, config, files)
         return env
+
+    def _start_workers(self, env: Any, config: Any, files: Files) -> None:
+        """Fork the workers that render the farmed pages, with the engine's own functions
+        for reading and for building a page, as the engine's loop would call them."""
+        from mkdocs.commands import build as engine
+
+        pages = files.documentation_pages()
+        nav = self.nav
+
+        def render(uri: str) -> None:
+            page = files.get_file_from_path(uri).page
+            engine._populate_page(page, config, files)
+            engine._build_page(page, config, pages, nav, env)
+
+        def in_worker() -> None:
+            self.in_worker = True
+
+        count = self.config.workers or workers.cores()
+        farmed = [uri for uri in self.specs if uri in self.farmed]
+        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped)
+        self.pool = workers.Pool.start(workers.shares(farmed, count), render, in_worker, STEP)
 
     def fragments_get(self, key: str) -> Any:
         return self.fragments.get(key)
@@ -318,9 +300,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         # partials/nav.html).
         off_menu = page.file.src_uri not in self.in_menu
         context["kb_cache_key"] = f"off-menu:{context['base_url']}" if off_menu else None
+        if page.file.src_uri in self.farmed and not self.in_worker:
+            return context  # a worker renders and counts it
         self.rendered += 1
         if self.rendered % STEP == 0:
-            self.reports.advance(self.rendered)
+            self.reports.advance(self.rendered + (self.pool.poll() if self.pool else 0))
         return context
 
     # Priority 0 (the default): adds our data; no other plugin reads it.
@@ -348,6 +332,14 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_build(self, config: Any) -> None:
         if self.corpus is None:
             return
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            try:
+                self.rendered += pool.wait(lambda done: self.reports.advance(self.rendered + done))
+            except workers.WorkerError as error:
+                raise self._fail(str(error)) from error
+            finally:
+                logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped)
         site = Path(config.site_dir)
         self.reports.stage("Open data, feed en korte adressen schrijven")
         with self._timed("opendata"):
@@ -385,6 +377,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None
+        if self.pool is not None:
+            self.pool.cancel()
+            self.pool = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped)
 
     def _fail(self, message: str) -> PluginError:
         """The error that stops the build; kb bouw shows ``message`` in its own form."""
