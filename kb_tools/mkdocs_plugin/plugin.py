@@ -33,7 +33,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -47,7 +46,7 @@ from kb_tools.index import pagefind as sitesearch
 from kb_tools.layout import SCHEMA_FILE
 from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
-from kb_tools.mkdocs_plugin import workers
+from kb_tools.mkdocs_plugin import serving, theme, workers
 from kb_tools.mkdocs_plugin.options import KbConfig
 from kb_tools.progress import Reports, number
 from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
@@ -60,9 +59,6 @@ from kb_tools.validate import check_content, report
 
 log = logging.getLogger("mkdocs.plugins.kb")
 MAX_EXPLICIT = 3  # similar cases that are also explicit relations are shown once, there
-#: Templates may include the theme's own file under this prefix ("theme/partials/nav.html"),
-#: also where overrides/ has a file of the same name that wraps it.
-THEME_PREFIX = "theme"
 STEP = 25  # report the count of pages read or made every STEP pages
 
 
@@ -71,7 +67,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.rendered = self.read = self.pages = 0  # pages made, read, and to read and make
         self.reports = Reports(False, log)
         self.in_menu: set[str] = set()
-        self.fragments: dict[str, str] = {}
+        self.fragments = theme.Fragments()
         self.timings: dict[str, float] = {}
         self.corpus: Corpus | None = None
         self.specs: dict[str, PageSpec] = {}
@@ -84,6 +80,19 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.in_worker = False
         self.nav: Any = None
         self.skipped = workers.QuietSkips(self.farmed)
+        self.live: serving.Live | None = None  # `kb bekijk` (serve --dirty): serving.py
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # With this method the engine keeps one plugin object for a whole serve session.
+        self.live = serving.Live() if command == "serve" and dirty else None
+        if self.live is not None:
+            logging.getLogger("mkdocs.commands.build").addFilter(serving.QUIET_DIRTY)
+
+    def on_shutdown(self) -> None:
+        if self.live is not None:
+            self.live.stop_search()
+        self.live = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(serving.QUIET_DIRTY)
 
     # Priority 0 (the default): no other plugin depends on what this adds.
     @event_priority(0)
@@ -162,6 +171,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         with self._timed("search"):
             # The search index is made in a child process while we go on (sitesearch).
             markdown = case_markdown(corpus)
+            if self.live is not None:
+                self.live.stop_search()  # the previous save's index, if still being made
             self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
         reports.stage(f"Vergelijkbare casussen zoeken ({number(len(corpus.cases))} casussen)")
         with self._timed("similarity"):
@@ -183,14 +194,22 @@ class KbPlugin(BasePlugin[KbConfig]):
                 for file in list(files):
                     if _inside(file.abs_src_path, docs) and file.src_uri not in allowed:
                         files.remove(file)
+            live = self.live
+            if live is not None:
+                folders = [config.theme.custom_dir]
+                live.update(self.specs, serving.fingerprint(config.config_file_path, folders))
             for spec in self.specs.values():
                 existing = files.get_file_from_path(spec.src_uri)
                 if existing is not None:
                     files.remove(existing)
                 # The blank first line: MkDocs reads page settings from a page that starts
                 # with '---' or 'key: value'; a story that does is only text.
-                files.append(File.generated(config, spec.src_uri, content="\n" + spec.markdown))
-        self.pages = len(files.documentation_pages())
+                file = File.generated(config, spec.src_uri, content="\n" + spec.markdown)
+                if live is not None:
+                    serving.mark(file, spec.src_uri in live.modified)
+                files.append(file)
+        pages = files.documentation_pages()
+        self.pages = sum(1 for f in pages if f.is_modified()) if self.live else len(pages)
         reports.stage("Pagina's lezen", self.pages)
         return files
 
@@ -235,28 +254,24 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(0)
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.in_menu = {page.file.src_uri for page in nav.pages}
-        self.fragments = {}
+        self.fragments.reset(page.url for page in nav.pages)
         self.nav = nav
+        for page in nav.pages if self.live else ():
+            serving.mark(page.file, True)  # every page's menu shows their titles
         # Generated pages outside the menu go to workers, one per core (workers.py); pages in
         # the menu stay with MkDocs, which reads their titles for every page's menu.
         count = self.config.workers or workers.cores()
         self.farmed.clear()
         if count > 1 and workers.can_fork():
-            self.farmed.update(uri for uri in self.specs if uri not in self.in_menu)
+            todo = self.live.modified if self.live else self.specs
+            self.farmed.update(uri for uri in todo if uri not in self.in_menu)
         return nav
 
     # Priority 0 (the default): no other plugin changes the template environment.
     @event_priority(0)
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         self.reports.stage("Pagina's maken", self.pages)
-        # overrides/ may wrap a theme template: {% include "theme/partials/nav.html" %}.
-        custom = config.theme.custom_dir
-        theme_dirs = [d for d in config.theme.dirs if d != custom]
-        theme = PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})
-        env.loader = ChoiceLoader([env.loader, theme, DictLoader({workers.ELSEWHERE: ""})])
-        env.globals["kb_cached"] = self.fragments_get
-        env.globals["kb_store"] = self.fragments_put
-        env.globals["kb_insert_before"] = insert_before
+        theme.prepare(env, config.theme, self.fragments, {workers.ELSEWHERE: ""})
         # The helpdesk of mkdocs.yml (extra: helpdesk), checked: only safe links reach pages.
         env.globals["kb_helpdesk"] = helpdesk_view(config.extra.get("helpdesk"))
         if self.farmed:
@@ -264,32 +279,15 @@ class KbPlugin(BasePlugin[KbConfig]):
         return env
 
     def _start_workers(self, env: Any, config: Any, files: Files) -> None:
-        """Fork the workers that render the farmed pages, with the engine's own functions
-        for reading and for building a page, as the engine's loop would call them."""
-        from mkdocs.commands import build as engine
-
-        pages = files.documentation_pages()
-        nav = self.nav
-
-        def render(uri: str) -> None:
-            page = files.get_file_from_path(uri).page
-            engine._populate_page(page, config, files)
-            engine._build_page(page, config, pages, nav, env)
-
         def in_worker() -> None:
             self.in_worker = True
 
-        count = self.config.workers or workers.cores()
         farmed = [uri for uri in self.specs if uri in self.farmed]
+        count = self.config.workers or workers.cores()
         logging.getLogger("mkdocs.commands.build").addFilter(self.skipped)
-        self.pool = workers.Pool.start(workers.shares(farmed, count), render, in_worker, STEP)
-
-    def fragments_get(self, key: str) -> Any:
-        return self.fragments.get(key)
-
-    def fragments_put(self, key: str, html: str) -> str:
-        self.fragments[key] = html
-        return html
+        self.pool = workers.render_pages(
+            workers.shares(farmed, count), (env, config, files, self.nav), in_worker, STEP
+        )
 
     # Priority 0 (the default): adds our data; no other plugin reads it.
     @event_priority(0)
@@ -299,7 +297,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         # Pages outside the menu at the same depth share menu, tabs and footer (main.html,
         # partials/nav.html).
         off_menu = page.file.src_uri not in self.in_menu
-        context["kb_cache_key"] = f"off-menu:{context['base_url']}" if off_menu else None
+        context["kb_cache_key"] = self.fragments.key(page.url) if off_menu else None
         if page.file.src_uri in self.farmed and not self.in_worker:
             return context  # a worker renders and counts it
         self.rendered += 1
@@ -352,8 +350,17 @@ class KbPlugin(BasePlugin[KbConfig]):
             # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks); old
             # addresses from the ledger are redirect pages.
             short = short_pages(self.corpus)
-            write_short_pages(site, short, config.site_url or "")
+            live = self.live
+            write_short_pages(
+                site, live.short_to_write(short) if live else short, config.site_url or ""
+            )
+            if live is not None:
+                live.remove_stale(site, short)
             write_redirects(site, {k: v for k, v in self.redirects.items() if k not in short})
+        if self.live is not None and self.search_job is not None:
+            # kb bekijk: the page is on screen first; the search follows when its child is done.
+            self.live.finish_later(self.search_job, self.reports.error)
+            self.search_job = None
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
             self.reports.stage("Zoekindex afmaken")
@@ -374,6 +381,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     # Priority 0 (the default): only stops our own child process.
     @event_priority(0)
     def on_build_error(self, error: Exception) -> None:
+        if self.live is not None:
+            self.live.forget()
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None
@@ -394,18 +403,6 @@ class KbPlugin(BasePlugin[KbConfig]):
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
-
-
-def insert_before(text: str, marker: str, addition: str) -> str:
-    """``text`` with ``addition`` before the first ``marker``, for templates that add to a
-    theme partial instead of copying it. Fails the build when the theme changed."""
-    before, found, after = str(text).partition(marker)
-    if not found:
-        raise PluginError(
-            f"Het thema heeft geen '{marker}' meer waar overrides/ iets aan toevoegt. "
-            "Pas de sjabloon in overrides/partials/ aan de nieuwe versie van het thema aan."
-        )
-    return before + addition + found + after
 
 
 def _inside(path: str | None, folder: Path) -> bool:

@@ -28,6 +28,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 #: The template the parent renders for a page that a worker makes: empty, so not written.
 ELSEWHERE = "kb-elders-gemaakt.html"
@@ -215,6 +216,28 @@ def _receive(worker: _Worker, message: dict) -> None:
         worker.finished = True
     if "error" in message:
         worker.error = message["error"]
+
+
+def render_pages(
+    shares: list[list[str]],
+    build: tuple[Any, Any, Any, Any],
+    in_worker: Callable[[], None],
+    step: int,
+) -> Pool:
+    """Fork one worker per share of page sources; each reads and builds its pages with the
+    engine's own functions, as the engine's loop would call them. ``build`` is the engine's
+    (template environment, configuration, files, menu)."""
+    from mkdocs.commands import build as engine
+
+    env, config, files, nav = build
+    pages = files.documentation_pages()
+
+    def render(uri: str) -> None:
+        page = files.get_file_from_path(uri).page
+        engine._populate_page(page, config, files)
+        engine._build_page(page, config, pages, nav, env)
+
+    return Pool.start(shares, render, in_worker, step)
 
 
 def _stopped(status: int) -> str:
