@@ -3,6 +3,7 @@ process, a worker's warnings and errors reach the build, and a worker that dies 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
@@ -14,6 +15,7 @@ import pytest
 from mkdocs.config import load_config
 
 from kb_tools.mkdocs_plugin import KbPlugin, workers
+from kb_tools.progress import MARK
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="no safe fork on this platform")
@@ -138,3 +140,23 @@ def test_the_worker_setup_runs_only_in_the_worker(tmp_path: Path) -> None:
     pool = workers.Pool.start([["x"]], render, lambda: marks.append("werker"))
     pool.wait()
     assert (tmp_path / "x").read_text(encoding="utf-8") == "werker" and marks == []
+
+
+def test_progress_counts_the_workers_pages_once(tmp_path: Path) -> None:
+    """Under kb bouw the parent alone reports: whole report lines, a count that grows and
+    never passes the number of pages (a worker's own lines once mixed into them)."""
+    result = build(tmp_path / "site", KB_WERKERS="3", KB_PROGRESS="1")
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    reports = []
+    for line in lines:
+        if line.startswith(MARK):
+            reports.append(json.loads(line.removeprefix(MARK)))
+        else:
+            assert "kb-rapport" not in line, line
+    stages = [i for i, r in enumerate(reports) if r.get("stage") == "Pagina's maken"]
+    assert len(stages) == 1
+    total = reports[stages[0]]["total"]
+    counts = [r["done"] for r in reports[stages[0] + 1 :] if "done" in r]
+    assert counts and counts == sorted(counts) and counts[-1] <= total
+    assert reports[-1]["finished"]["pages"] == total

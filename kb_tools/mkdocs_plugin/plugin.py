@@ -280,7 +280,8 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def _start_workers(self, env: Any, config: Any, files: Files) -> None:
         def in_worker() -> None:
-            self.in_worker = True
+            # The parent reports the workers' counts; a worker's own lines would mix with them.
+            self.in_worker, self.reports = True, Reports(False, log)
 
         farmed = [uri for uri in self.specs if uri in self.farmed]
         count = self.config.workers or workers.cores()
