@@ -271,7 +271,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(0)
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         self.reports.stage("Pagina's maken", self.pages)
-        theme.prepare(env, config.theme, self.fragments, {workers.ELSEWHERE: ""})
+        compiled = self.live.compiled if self.live else None
+        theme.prepare(env, config.theme, self.fragments, {workers.ELSEWHERE: ""}, compiled)
         # The helpdesk of mkdocs.yml (extra: helpdesk), checked: only safe links reach pages.
         env.globals["kb_helpdesk"] = helpdesk_view(config.extra.get("helpdesk"))
         if self.farmed:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kb_tools.index.pagefind import SiteIndexError, SiteIndexJob
+from kb_tools.mkdocs_plugin.theme import CompiledTemplates
 from kb_tools.render.pages import PageSpec, url_of
 
 #: The engine's warning for every ``--dirty`` build (it counts as a failure under strict:
@@ -82,6 +83,7 @@ class Live:
         self.removed: set[str] = set()
         self.short: dict[str, str] = {}  # short address -> long address, as last written
         self.search: SiteIndexJob | None = None
+        self.compiled = CompiledTemplates()  # the theme's templates, compiled once per session
         self.waiter: threading.Thread | None = None
 
     def finish_later(self, job: SiteIndexJob, on_error: Callable[[str], None]) -> None:
@@ -91,7 +93,7 @@ class Live:
         def wait() -> None:
             try:
                 job.finish()
-            except SiteIndexError as error:
+            except (SiteIndexError, OSError) as error:
                 if self.search is job:  # not when a newer save stopped it
                     on_error(str(error))
 

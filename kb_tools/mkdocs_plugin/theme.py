@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, PrefixLoader
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+)
+from jinja2.bccache import Bucket
 from mkdocs.exceptions import PluginError
 
 #: Templates may include the theme's own file under this prefix ("theme/partials/nav.html"),
@@ -48,9 +56,33 @@ class Fragments:
         return html
 
 
-def prepare(env: Environment, theme: Any, fragments: Fragments, extra: dict[str, str]) -> None:
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory between the builds of one `kb bekijk` session: the
+    engine makes a new template environment per build, and compiling the theme's templates
+    again took ~0.7 s per save. Jinja checks each template's source before it reuses one."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.store.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def prepare(
+    env: Environment,
+    theme: Any,
+    fragments: Fragments,
+    extra: dict[str, str],
+    compiled: BytecodeCache | None = None,
+) -> None:
     """Give ``env`` the theme's own templates under ``theme/``, the ``extra`` templates
-    (name: source) and the functions overrides/ calls."""
+    (name: source), the functions overrides/ calls and, when given, compiled templates."""
+    if compiled is not None:
+        env.bytecode_cache = compiled
     # overrides/ may wrap a theme template: {% include "theme/partials/nav.html" %}.
     theme_dirs = [d for d in theme.dirs if d != theme.custom_dir]
     own = PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})
