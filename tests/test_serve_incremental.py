@@ -1,7 +1,7 @@
 """`kb bekijk` after a save (kb_tools/mkdocs_plugin/serving.py): only the pages whose content
 changed are made again, and the site is then the same, file for file, as a fresh build of
 the same content. Each edit is one an editor makes: a title, a theme, a new case, a removed
-case, a guide page, a broken head and its repair, a template."""
+case, a helpdesk answer, a guide page, a broken head and its repair, a template."""
 
 from __future__ import annotations
 
@@ -129,6 +129,11 @@ def test_each_save_makes_only_what_changed_and_the_site_equals_a_fresh_build(
         ).exists()
         assert not (session.site / "c/ams-0900").exists()
         same_as_fresh("removed case")
+
+        answer = content / "antwoorden/hd-0001-welke-rechtsvorm.md"
+        edit(answer, 'titel: "Welke rechtsvorm', 'titel: "Bewerkt: welke rechtsvorm')
+        session.build()
+        same_as_fresh("helpdesk answer")  # the case pages that list it show its new title
 
         guide = content / "handleiding/casusformaat.md"
         edit(guide, "# ", "# Bewerkt: ")

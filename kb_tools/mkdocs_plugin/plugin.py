@@ -179,7 +179,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
         reports.stage("Pagina's voorbereiden")
         with self._timed("pages"):
-            pages = build_pages(corpus, config.site_url or "", similar, markdown)
+            site_url = config.site_url or ""
+            pages = (
+                self.live.pages(corpus, site_url, similar, markdown)
+                if self.live
+                else build_pages(corpus, site_url, similar, markdown)
+            )
             self.specs = {p.src_uri: p for p in pages}
             self.not_found = not_found(corpus)
         self.rendered = self.read = self.pages = 0

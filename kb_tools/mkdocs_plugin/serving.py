@@ -24,9 +24,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from kb_tools.enrich.corpus import Corpus
+from kb_tools.enrich.similarity import Match
 from kb_tools.index.pagefind import SiteIndexError, SiteIndexJob
 from kb_tools.mkdocs_plugin.theme import CompiledTemplates
-from kb_tools.render.pages import PageSpec, url_of
+from kb_tools.render.pages import PageSpec, build_pages, case_cards, url_of
+from kb_tools.render.reuse import Memory
+from kb_tools.urls import item_src
 
 #: The engine's warning for every ``--dirty`` build (it counts as a failure under strict:
 #: true); the plugin keeps every page right, so the warning does not apply.
@@ -84,7 +88,25 @@ class Live:
         self.short: dict[str, str] = {}  # short address -> long address, as last written
         self.search: SiteIndexJob | None = None
         self.compiled = CompiledTemplates()  # the theme's templates, compiled once per session
+        self.memory = Memory()  # the case views of the last build (render.reuse)
         self.waiter: threading.Thread | None = None
+
+    def pages(
+        self,
+        corpus: Corpus,
+        site_url: str,
+        similar: dict[str, list[Match]],
+        markdown: dict[str, str],
+    ) -> list[PageSpec]:
+        """Every generated page, with the case views of the last build that this save
+        did not touch."""
+        reuse = self.memory.reuse(corpus, similar, site_url)
+        cards = case_cards(corpus, reuse)
+        pages = build_pages(corpus, site_url, similar, markdown, cards, reuse)
+        by_src = {p.src_uri: p for p in pages}
+        views = {c.id: by_src[item_src(c)].data["case"] for c in corpus.cases}
+        self.memory.remember(corpus, similar, site_url, views, cards)
+        return pages
 
     def finish_later(self, job: SiteIndexJob, on_error: Callable[[str], None]) -> None:
         """Let the search index finish after the build; its error is reported then."""
@@ -123,6 +145,7 @@ class Live:
     def forget(self) -> None:
         """After a failed build nothing on disk is trusted: the next build makes everything."""
         self.specs, self.fingerprint = {}, None
+        self.memory.forget()
 
     def modified_urls(self) -> set[str]:
         return {url_of(uri) for uri in self.modified}
