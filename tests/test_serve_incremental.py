@@ -30,8 +30,8 @@ def fresh(project: Path, site: Path) -> None:
 
 
 def site_files(root: Path) -> dict[str, bytes]:
-    """Every file but the sitemap (dates) and the search index (made after the page, in
-    the background, with file names that differ per run: tests/test_site.py)."""
+    """Every file but the sitemap (dates) and the search index (its file names differ per
+    run: tests/test_site.py; test_the_search_index_follows_the_page checks it)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in root.rglob("*")
@@ -59,6 +59,7 @@ class Session:
         assert plugin is self.plugin, "the engine keeps one plugin object per session"
         build(config, serve_url=SITE_URL, dirty=True)
         self.made.append(plugin.rendered)
+        plugin.live.wait()  # open data and the search index follow the pages
 
     def close(self) -> None:
         if self.plugin is not None:
@@ -163,5 +164,22 @@ def test_no_save_remakes_only_the_menu_pages(project: Path, tmp_path: Path) -> N
         session.build()
         # Only the pages in the menu: the engine knows a title only of a page it read.
         assert 0 < session.made[-1] <= 20
+    finally:
+        session.close()
+
+
+def test_the_search_index_follows_the_page(project: Path, tmp_path: Path) -> None:
+    """The page is on screen first; the search index of the new text follows in the
+    background, and a newer save stops an older index before it is done."""
+    session = Session(project, tmp_path / "live")
+    case = project / "content" / CASE
+    try:
+        session.build()
+        edit(case, "titel: Buurtjes in Elsrijk", "titel: Buurtjes in Elsrijk Zoekwoordtest")
+        session.build()
+        index = session.site / "pagefind"
+        assert (index / "pagefind-entry.json").is_file()
+        words = (index / "woorden").rglob("*.json")
+        assert any("Zoekwoordtest" in p.read_text(encoding="utf-8") for p in words)
     finally:
         session.close()

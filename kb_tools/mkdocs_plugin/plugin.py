@@ -30,6 +30,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,18 +44,16 @@ from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import TOP, Similarity
 from kb_tools.index import pagefind as sitesearch
-from kb_tools.layout import SCHEMA_FILE
 from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
 from kb_tools.mkdocs_plugin import serving, theme, workers
 from kb_tools.mkdocs_plugin.options import KbConfig
 from kb_tools.progress import Reports, number
-from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
+from kb_tools.render.opendata import write_site_data
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
 from kb_tools.render.shortlinks import short_pages, write_short_pages
 from kb_tools.render.themefix import valid_html
 from kb_tools.render.views import helpdesk_view
-from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -80,6 +79,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.in_worker = False
         self.nav: Any = None
         self.skipped = workers.QuietSkips(self.farmed)
+        self.markdown: dict[str, str] = {}  # case and answer id -> page Markdown
         self.live: serving.Live | None = None  # `kb bekijk` (serve --dirty): serving.py
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -90,7 +90,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_shutdown(self) -> None:
         if self.live is not None:
-            self.live.stop_search()
+            self.live.settle()
         self.live = None
         logging.getLogger("mkdocs.commands.build").removeFilter(serving.QUIET_DIRTY)
 
@@ -170,10 +170,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.redirects = site.redirects
         with self._timed("search"):
             # The search index is made in a child process while we go on (sitesearch).
-            markdown = case_markdown(corpus)
+            markdown = self.markdown = case_markdown(corpus)
             if self.live is not None:
-                self.live.stop_search()  # the previous save's index, if still being made
-            self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
+                self.live.settle()  # the previous save's data and index, if still being made
+            else:
+                self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
         reports.stage(f"Vergelijkbare casussen zoeken ({number(len(corpus.cases))} casussen)")
         with self._timed("similarity"):
             similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
@@ -345,29 +346,24 @@ class KbPlugin(BasePlugin[KbConfig]):
                 raise self._fail(str(error)) from error
             finally:
                 logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped)
-        site = Path(config.site_dir)
+        site, corpus, site_url = Path(config.site_dir), self.corpus, config.site_url or ""
         self.reports.stage("Open data, feed en korte adressen schrijven")
         with self._timed("opendata"):
-            write_open_data(self.corpus, site, config.site_url or "")
-            write_feed(self.corpus, site, config.site_url or "", html.unescape(config.site_name))
-            # Made from the registry, as `kb schema` makes content/casus.schema.json: no file
-            # from content/ is copied as it is.
-            schema = json.dumps(json_schema(self.corpus.registry), ensure_ascii=False, indent=2)
-            (site / "data" / SCHEMA_FILE).write_text(schema + "\n", encoding="utf-8")
             # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks); old
             # addresses from the ledger are redirect pages.
-            short = short_pages(self.corpus)
+            short = short_pages(corpus)
             live = self.live
-            write_short_pages(
-                site, live.short_to_write(short) if live else short, config.site_url or ""
-            )
+            write_short_pages(site, live.short_to_write(short) if live else short, site_url)
             if live is not None:
                 live.remove_stale(site, short)
-            write_redirects(site, {k: v for k, v in self.redirects.items() if k not in short})
-        if self.live is not None and self.search_job is not None:
-            # kb bekijk: the page is on screen first; the search follows when its child is done.
-            self.live.finish_later(self.search_job, self.reports.error)
-            self.search_job = None
+            redirects = {k: v for k, v in self.redirects.items() if k not in short}
+            args = (corpus, site, site_url, html.unescape(config.site_name), redirects)
+            if live is None:
+                write_site_data(*args)
+            else:  # kb bekijk: the page is on screen first; data and search follow
+                markdown = self.markdown
+                search = partial(sitesearch.start, corpus, markdown, site)
+                live.after(partial(write_site_data, *args), search, self.reports.error)
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
             self.reports.stage("Zoekindex afmaken")

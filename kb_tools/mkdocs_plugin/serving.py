@@ -90,6 +90,8 @@ class Live:
         self.compiled = CompiledTemplates()  # the theme's templates, compiled once per session
         self.memory = Memory()  # the case views of the last build (render.reuse)
         self.waiter: threading.Thread | None = None
+        self.lock = threading.Lock()
+        self.stopping = False
 
     def pages(
         self,
@@ -108,28 +110,45 @@ class Live:
         self.memory.remember(corpus, similar, site_url, views, cards)
         return pages
 
-    def finish_later(self, job: SiteIndexJob, on_error: Callable[[str], None]) -> None:
-        """Let the search index finish after the build; its error is reported then."""
-        self.search = job
+    def after(
+        self,
+        data: Callable[[], None],
+        search: Callable[[], SiteIndexJob],
+        on_error: Callable[[str], None],
+    ) -> None:
+        """After the build, in the background: write the open data (``data``), then make
+        the search index (``search`` starts its child). Errors are reported when they happen;
+        the next build first ``settle``s this."""
+        self.stopping = False
 
-        def wait() -> None:
+        def run() -> None:
             try:
+                data()
+                with self.lock:
+                    if self.stopping:
+                        return
+                    self.search = job = search()
                 job.finish()
             except (SiteIndexError, OSError) as error:
-                if self.search is job:  # not when a newer save stopped it
+                if not self.stopping:  # not when a newer save stopped it
                     on_error(str(error))
 
-        self.waiter = threading.Thread(target=wait, name="kb-zoekindex", daemon=True)
+        self.waiter = threading.Thread(target=run, name="kb-na-de-bouw", daemon=True)
         self.waiter.start()
 
-    def stop_search(self) -> None:
-        """Stop the previous build's search index if it is still being made."""
-        job, self.search = self.search, None
-        if job is not None:
-            job.cancel()
+    def wait(self) -> None:
+        """Wait until the background work of the last build is done."""
         if self.waiter is not None:
             self.waiter.join()
-            self.waiter = None
+
+    def settle(self) -> None:
+        """Stop the previous build's background work: its search index is outdated."""
+        with self.lock:
+            self.stopping = True
+            if self.search is not None:
+                self.search.cancel()
+        self.wait()
+        self.waiter = self.search = None
 
     def update(self, specs: dict[str, PageSpec], print_: tuple) -> set[str]:
         """Take this build's specs; returns the generated pages to make again (all of them
