@@ -51,7 +51,7 @@ from kb_tools.mkdocs_plugin.options import KbConfig
 from kb_tools.progress import Reports, number
 from kb_tools.render.opendata import write_site_data
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
-from kb_tools.render.shortlinks import short_pages, write_short_pages
+from kb_tools.render.shortlinks import short_pages, write_short_page
 from kb_tools.render.themefix import valid_html
 from kb_tools.render.views import helpdesk_view
 from kb_tools.validate import check_content, report
@@ -79,6 +79,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.in_worker = False
         self.nav: Any = None
         self.skipped = workers.QuietSkips(self.farmed)
+        self.short_of: dict[str, str] = {}  # page address -> its short address
         self.markdown: dict[str, str] = {}  # case and answer id -> page Markdown
         self.live: serving.Live | None = None  # `kb bekijk` (serve --dirty): serving.py
 
@@ -168,6 +169,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         corpus = self.corpus = site.corpus
         self.redirects = site.redirects
+        self.short_of = {long: short for short, long in short_pages(corpus).items()}
         with self._timed("search"):
             # The search index is made in a child process while we go on (sitesearch).
             markdown = self.markdown = case_markdown(corpus)
@@ -325,7 +327,11 @@ class KbPlugin(BasePlugin[KbConfig]):
     # Priority 0 (the default): mends the theme's own invalid markup in the finished page.
     @event_priority(0)
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        return valid_html(output)
+        output = valid_html(output)
+        # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks), written as it is made.
+        if (short := self.short_of.get(page.url)) is not None and output.strip():
+            write_short_page(Path(config.site_dir), short, page.url, output, config.site_url or "")
+        return output
 
     # Priority 0 (the default): the same for the theme's own pages (404.html).
     @event_priority(0)
@@ -349,11 +355,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         site, corpus, site_url = Path(config.site_dir), self.corpus, config.site_url or ""
         self.reports.stage("Open data, feed en korte adressen schrijven")
         with self._timed("opendata"):
-            # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks); old
-            # addresses from the ledger are redirect pages.
-            short = short_pages(corpus)
-            live = self.live
-            write_short_pages(site, live.short_to_write(short) if live else short, site_url)
+            # Old addresses from the ledger are redirect pages, never over a short address.
+            short, live = short_pages(corpus), self.live
             if live is not None:
                 live.remove_stale(site, short)
             redirects = {k: v for k, v in self.redirects.items() if k not in short}

@@ -166,14 +166,6 @@ class Live:
         self.specs, self.fingerprint = {}, None
         self.memory.forget()
 
-    def modified_urls(self) -> set[str]:
-        return {url_of(uri) for uri in self.modified}
-
-    def short_to_write(self, short: dict[str, str]) -> dict[str, str]:
-        """Of this build's short addresses, those whose page was made again or is new."""
-        urls = self.modified_urls()
-        return {s: long for s, long in short.items() if long in urls or self.short.get(s) != long}
-
     def remove_stale(self, site_dir: Path, short: dict[str, str]) -> None:
         """Delete the pages of removed cases and answers, and short-address copies that no
         longer belong to a page; ``short`` is this build's map."""
