@@ -10,8 +10,8 @@ Two sparse views of each case are compared with cosine similarity:
   down to a broader word, ``whole_phrases``) plus, at half weight, the parts of its compounds ("bijstandsuitkering":
   bijstand, uitkering), weighted by TF-IDF, the IDF tempered by how common the word is in
   Dutch at large (wordfreq), title and summary counting double.
-Scores are computed block by block (rows times the transpose), keeping only the top k per
-row, so memory stays linear: no n x n matrix is ever held.
+Only pairs that share a rare term are scored (``neighbours``: an inverted index of the
+rarer facet terms and words), so time and memory grow linearly with the corpus.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from scipy import sparse
 from kb_tools.compounds import word_list
 from kb_tools.dutch import Analyzer, Compounds, analyse_word, fold, stem, whole_phrases, words
 from kb_tools.enrich.corpus import Corpus
+from kb_tools.enrich.neighbours import Neighbours
 from kb_tools.enrich.reasons import Reasons
 from kb_tools.facets import FACETS, UNKNOWN
 from kb_tools.model import Case, Registry
 from kb_tools.validate.references import ITEM_LINK
 
 TOP = 5
-BLOCK = 512
 WORDS_PER_CASE = 40
 COMMON_SHARE = 0.05
 COMMON_MIN = 20
@@ -338,6 +338,9 @@ class Similarity:
         self.facets = facets.toarray()
         networks = {n: i for i, n in enumerate(sorted({c.network for c in self.cases}))}
         self.network = np.array([networks[c.network] for c in self.cases])
+        self.neighbours = Neighbours(
+            [(facets, FACET_SHARE), (self.text, TEXT_SHARE)], self.network, OTHER_NETWORK_BONUS
+        )
         self.explain = Reasons(
             self.cases,
             corpus.registry,
@@ -358,47 +361,28 @@ class Similarity:
         return dense
 
     def top(self, k: int = TOP) -> dict[str, list[Match]]:
-        """The k best matches for every case, with reasons; ties broken by case id."""
+        """The k best matches for every case, with reasons; ties broken by case id. Only
+        pairs that share a rare term are scored (``neighbours``)."""
+        return self._top(list(range(len(self.cases))), k)
+
+    def _top(self, rows: list[int], k: int) -> dict[str, list[Match]]:
+        k = min(k, max(len(self.cases) - 1, 0))
+        found = self.neighbours.best(np.array(rows, dtype=np.int64), k) if k else []
         result: dict[str, list[Match]] = {}
-        n = len(self.cases)
-        k = min(k, max(n - 1, 0))
-        for start in range(0, n, BLOCK):
-            stop = min(start + BLOCK, n)
-            dense = self.scores(start, stop)
-            rounded = np.round(dense, 6)
-            if k and n - 1 > k:
-                # argpartition finds the k largest per row in linear time. Candidates tied
-                # with the k-th score are all kept, then sorted by (-score, id order).
-                part = np.argpartition(-rounded, k - 1, axis=1)[:, :k]
-                kth = rounded[np.arange(stop - start)[:, None], part].min(axis=1)
-            for row in range(stop - start):
-                if not k:
-                    candidates: list[int] = []
-                elif n - 1 > k:
-                    tied = np.flatnonzero(rounded[row] >= kth[row])
-                    candidates = sorted(tied.tolist(), key=lambda j: (-rounded[row, j], j))[:k]
-                else:
-                    candidates = sorted(
-                        (j for j in range(n) if j != start + row),
-                        key=lambda j: (-rounded[row, j], j),
-                    )[:k]
-                i = start + row
-                result[self.cases[i].id] = [
-                    Match(self.cases[j].id, round(float(dense[row, j]), 4), self.explain.of(i, j))
-                    for j in candidates
-                    if dense[row, j] > 0
-                ]
+        for i, best in zip(rows, found or [[]] * len(rows), strict=True):
+            if k and not best:  # fewer than k candidates: compared with every case
+                score = self.scores(i, i + 1)[0]
+                rounded = np.round(score, 6)
+                order = sorted(np.flatnonzero(rounded > 0).tolist(), key=lambda j: (-rounded[j], j))
+                best = [(j, float(score[j])) for j in order[:k]]
+            result[self.cases[i].id] = [
+                Match(self.cases[j].id, round(s, 4), self.explain.of(i, j)) for j, s in best
+            ]
         return result
 
     def similar(self, case_id: str, k: int = TOP) -> list[Match]:
-        row = self.index[case_id]
-        rounded = np.round(self.scores(row, row + 1)[0], 6)
-        order = sorted(range(len(rounded)), key=lambda j: (-rounded[j], j))
-        return [
-            Match(self.cases[j].id, round(float(rounded[j]), 4), self.explain.of(row, j))
-            for j in order[:k]
-            if rounded[j] > 0
-        ]
+        """The k best matches of one case, as ``top`` finds them."""
+        return self._top([self.index[case_id]], k)[self.cases[self.index[case_id]].id]
 
     def reasons(self, a: Case, b: Case) -> tuple[str, ...]:
         """Plain Dutch a resident understands: what the two cases share, the kind of trait
