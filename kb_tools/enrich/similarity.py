@@ -10,7 +10,7 @@ Two sparse views of each case are compared with cosine similarity:
   down to a broader word, ``whole_phrases``) plus, at half weight, the parts of its compounds ("bijstandsuitkering":
   bijstand, uitkering), weighted by TF-IDF, the IDF tempered by how common the word is in
   Dutch at large (wordfreq), title and summary counting double.
-Only pairs that share a rare term are scored (``neighbours``: an inverted index of the
+Only pairs that share a rare term are scored (``candidates``: an inverted index of the
 rarer facet terms and words), so time and memory grow linearly with the corpus.
 """
 
@@ -26,8 +26,8 @@ from scipy import sparse
 
 from kb_tools.compounds import word_list
 from kb_tools.dutch import Analyzer, Compounds, fold, stem, whole_phrases, words
+from kb_tools.enrich.candidates import Candidates
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.enrich.neighbours import Neighbours
 from kb_tools.enrich.reasons import Reasons
 from kb_tools.enrich.textwords import FACET_WEIGHTS, TextWords
 from kb_tools.facets import FACETS, UNKNOWN
@@ -308,7 +308,7 @@ class Similarity:
         self.facets = facets.toarray()
         networks = {n: i for i, n in enumerate(sorted({c.network for c in self.cases}))}
         self.network = np.array([networks[c.network] for c in self.cases])
-        self.neighbours = Neighbours(
+        self.candidates = Candidates(
             [(facets, FACET_SHARE), (self.text, TEXT_SHARE)], self.network, OTHER_NETWORK_BONUS
         )
         self.explain = Reasons(
@@ -332,12 +332,12 @@ class Similarity:
 
     def top(self, k: int = TOP) -> dict[str, list[Match]]:
         """The k best matches for every case, with reasons; ties broken by case id. Only
-        pairs that share a rare term are scored (``neighbours``)."""
+        pairs that share a rare term are scored (``candidates``)."""
         return self._top(list(range(len(self.cases))), k)
 
     def _top(self, rows: list[int], k: int) -> dict[str, list[Match]]:
         k = min(k, max(len(self.cases) - 1, 0))
-        found = self.neighbours.best(np.array(rows, dtype=np.int64), k) if k else []
+        found = self.candidates.best(np.array(rows, dtype=np.int64), k) if k else []
         result: dict[str, list[Match]] = {}
         for i, best in zip(rows, found or [[]] * len(rows), strict=True):
             if k and not best:  # fewer than k candidates: compared with every case
@@ -375,13 +375,13 @@ class Similarity:
         previous = changed | removed
         # Cases that shared a rare term with what was saved or removed: that term's rarity
         # changed, so their scores may have.
-        before = self.neighbours.partners(
+        before = self.candidates.partners(
             sorted(self.index[c] for c in previous if c in self.index)
         )
         was = {self.cases[i].id for i in before}
         self.__init__(corpus, words=self.words)  # type: ignore[misc]
         rows = {i for c in changed | was if (i := self.index.get(c)) is not None}
-        rows |= self.neighbours.partners(sorted(rows))
+        rows |= self.candidates.partners(sorted(rows))
         rows |= {
             self.index[c]
             for c, matches in previous_top.items()

@@ -27,7 +27,7 @@ BLOCK = 512
 BINS = 1024
 
 
-class Neighbours:
+class Candidates:
     """Candidate pairs and their exact scores over one set of case vectors.
 
     ``views`` are (matrix, share) pairs, rows normalised (the facet and text views); a
