@@ -65,16 +65,19 @@ class Candidates:
         """(row position in ``rows``, other case, exact score) of every candidate pair."""
         product = sparse.csr_matrix(self.rare[rows] @ self.rare_t)
         at = np.repeat(np.arange(len(rows)), np.diff(product.indptr))
-        other, score = product.indices.astype(np.int64), product.data.astype(np.float64)
-        keep = other != rows[at]  # never itself
-        at, other, score = at[keep], other[keep], score[keep]
+        other, score = product.indices, product.data
+        mine = rows[at]
+        keep = other != mine  # never itself
+        at, other, score, mine = at[keep], other[keep], score[keep], mine[keep]
         if self.common.shape[1] and len(other):
             # The common part of the candidate pairs: the block's rows times the candidates'
             # rows (plain BLAS over the few common columns), read at the pairs.
-            near = np.unique(other)
+            near = np.zeros(self.n, dtype=bool)
+            near[other] = True
+            position = np.cumsum(near) - 1
             dense = self.common[rows] @ self.common[near].T
-            score += dense[at, np.searchsorted(near, other)]
-        score[self.network[rows[at]] != self.network[other]] *= self.bonus
+            score += dense[at, position[other]]
+        score[self.network[mine] != self.network[other]] *= self.bonus
         return at, other, score
 
     def best(self, rows: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
