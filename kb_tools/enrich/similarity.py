@@ -11,7 +11,9 @@ Two sparse views of each case are compared with cosine similarity:
   bijstand, uitkering), weighted by TF-IDF, the IDF tempered by how common the word is in
   Dutch at large (wordfreq), title and summary counting double.
 Only pairs that share a rare term are scored (``candidates``: an inverted index of the
-rarer facet terms and words), so time and memory grow linearly with the corpus.
+facet terms and words in at most ``RARE_CAP`` cases), so the pairs per case are bounded and
+time and memory grow linearly with the corpus. ``Similarity.update`` gives the new lists
+after a save in ``kb bekijk`` without recomputing them all.
 """
 
 from __future__ import annotations
@@ -48,11 +50,11 @@ MIN_SPECIFIC = 0.1
 #: Title and summary say what a case is about; each of their words counts this many times.
 HEAD_WEIGHT = 2
 
-#: The facets that make two cases alike (``Facet.weight`` > 0; province has none: learning
-#: across regions is the point). A term counts by its rarity; the facet's declared weight
-#: only tempers that, by its square root, so that a theme few cases share outweighs an
-#: obstacle many share, while of two equally rare terms the law or the obstacle (what a stuck
-#: initiative looks for) still counts a little more.
+# The facets that make two cases alike (``FACET_WEIGHTS``, in ``textwords``: ``Facet.weight``
+# > 0; province has none: learning across regions is the point). A term counts by its
+# rarity; the facet's declared weight only tempers that, by its square root, so that a theme
+# few cases share outweighs an obstacle many share, while of two equally rare terms the law
+# or the obstacle (what a stuck initiative looks for) still counts a little more.
 # Facets are what editors chose deliberately; the text catches what they miss (the same
 # specific problem in other words). Both count as much.
 FACET_SHARE = 0.5
