@@ -119,6 +119,17 @@ def test_a_removed_case_leaves_every_list(small) -> None:
     assert _shown(new) == _shown(Similarity(corpus).top(K))
     again, moved = similarity.update(new, corpus, set(), set(), K)  # nothing saved
     assert again == new and not moved
+    back, moved = similarity.update(new, build_corpus(registry, cases), {gone}, set(), K)
+    assert _shown(back) == _shown(top) and gone in moved  # added again: as before
+
+
+def test_one_case_gets_the_list_of_all_cases(small) -> None:
+    """``kb vergelijkbaar`` (``similar``) and the case pages (``top``) agree."""
+    registry, cases = small
+    similarity = Similarity(build_corpus(registry, cases))
+    top = similarity.top(K)
+    for case_id in list(top)[::20]:
+        assert similarity.similar(case_id, K) == top[case_id]
 
 
 def test_large_corpus_lists_are_full(tmp_path: Path) -> None:
