@@ -373,8 +373,8 @@ class Similarity:
         and the cases that share a rare term with a changed or removed case, before or
         after the save. Any other list stays as it was, although the new weights (a common
         term's rarity moves with every case that gains or loses it) could move it a little:
-        measured per edit, of 1,000 cases 0.3 lists (title, summary) to 2-4 (facets, removal)
-        differ from a full recompute, of 10,000 cases 1-4 to 31-48, mostly near-ties. A full
+        measured per edit, of 1,000 cases 0.2-0.6 lists (title, summary) to 2-3 (facets, removal)
+        differ from a full recompute, of 10,000 cases 1-4 to 25-48, mostly near-ties. A full
         ``top`` now and then (after a series of saves) puts them right. The vocabularies must
         be those of the previous build (a changed vocabulary needs a new ``Similarity``)."""
         previous = changed | removed
