@@ -366,17 +366,20 @@ class Similarity:
     ) -> tuple[dict[str, list[Match]], set[str]]:
         """After a save in ``kb bekijk``: this similarity becomes that of ``corpus`` (the
         corpus after the save; ``changed``: the ids of the cases saved or added, ``removed``:
-        those deleted), and returns the new top-k lists and the ids whose list changed
-        (ids or reasons: their pages must be rendered again). Only the texts that changed are analysed
-        again; term weights (rarity) are those of the new corpus. Lists are recomputed for
-        the changed cases, the cases whose previous list named a changed or removed case,
-        and the cases that share a rare term with a changed or removed case, before or
-        after the save. Any other list stays as it was, although the new weights (a common
-        term's rarity moves with every case that gains or loses it) could move it a little:
-        measured per edit, of 1,000 cases 0.2-0.6 lists (title, summary) to 2-3 (facets, removal)
-        differ from a full recompute, of 10,000 cases 1-4 to 25-48, mostly near-ties. A full
-        ``top`` now and then (after a series of saves) puts them right. The vocabularies must
-        be those of the previous build (a changed vocabulary needs a new ``Similarity``)."""
+        those deleted); returns the new top-k lists and the ids whose list changed (ids or
+        reasons: their pages must be rendered again). ``previous_top`` is this object's
+        last ``top(k)`` or ``update`` result, with the same k.
+
+        Only the texts that changed are analysed again; term weights (rarity) are those of
+        the new corpus. Lists are recomputed for the changed cases, the cases whose
+        previous list named a changed or removed case, and the cases that share a rare
+        term with a changed or removed case, before or after the save. Any other list stays
+        as it was, although the new weights (a common term's rarity moves with every case
+        that gains or loses it) could move it a little. Measured per edit, of 1,000 cases
+        0.2-0.6 lists (title, summary) to 2-3 (facets, removal) differ from a full
+        recompute, of 10,000 cases 1-4 to 25-48, mostly near-ties; a full ``top`` after a
+        series of saves puts them right. The vocabularies must be those of the previous
+        build (a changed vocabulary needs a new ``Similarity``)."""
         previous = changed | removed
         # Cases that shared a rare term with what was saved or removed: that term's rarity
         # changed, so their scores may have.
