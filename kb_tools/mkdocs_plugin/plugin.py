@@ -179,15 +179,13 @@ class KbPlugin(BasePlugin[KbConfig]):
                 self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
         reports.stage(f"Vergelijkbare casussen zoeken ({number(len(corpus.cases))} casussen)")
         with self._timed("similarity"):
-            similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
+            live, k = self.live, TOP + MAX_EXPLICIT
+            similar = live.similar(corpus, k) if live else Similarity(corpus).top(k)
         reports.stage("Pagina's voorbereiden")
         with self._timed("pages"):
             site_url = config.site_url or ""
-            pages = (
-                self.live.pages(corpus, site_url, similar, markdown)
-                if self.live
-                else build_pages(corpus, site_url, similar, markdown)
-            )
+            build = live.pages if live else build_pages
+            pages = build(corpus, site_url, similar, markdown)
             self.specs = {p.src_uri: p for p in pages}
             self.not_found = not_found(corpus)
         self.rendered = self.read = self.pages = 0

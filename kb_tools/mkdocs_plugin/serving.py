@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.enrich.similarity import Match
+from kb_tools.enrich.similarity import Match, Similarity
 from kb_tools.index.pagefind import SiteIndexError, SiteIndexJob
 from kb_tools.mkdocs_plugin.theme import CompiledTemplates
 from kb_tools.render.pages import PageSpec, build_pages, case_cards, url_of
@@ -89,9 +89,26 @@ class Live:
         self.search: SiteIndexJob | None = None
         self.compiled = CompiledTemplates()  # the theme's templates, compiled once per session
         self.memory = Memory()  # the case views of the last build (render.reuse)
+        self.similarity: Similarity | None = None  # kept for the session (Similarity.update)
+        self.top: dict[str, list[Match]] = {}
         self.waiter: threading.Thread | None = None
         self.lock = threading.Lock()
         self.stopping = False
+
+    def similar(self, corpus: Corpus, k: int) -> dict[str, list[Match]]:
+        """The similar cases after this save: only the lists it can change are worked out
+        again (``Similarity.update``), all of them on the first build or after the
+        vocabularies changed."""
+        before, now = self.memory.cases, {c.id: c for c in corpus.cases}
+        if self.similarity is None or self.similarity.corpus.registry != corpus.registry:
+            self.similarity = Similarity(corpus)
+            self.top = self.similarity.top(k)
+            return self.top
+        changed = {i for i, case in now.items() if before.get(i) != case}
+        removed = set(before) - set(now)
+        if changed or removed:
+            self.top, _ = self.similarity.update(self.top, corpus, changed, removed, k)
+        return self.top
 
     def pages(
         self,
@@ -165,6 +182,7 @@ class Live:
         """After a failed build nothing on disk is trusted: the next build makes everything."""
         self.specs, self.fingerprint = {}, None
         self.memory.forget()
+        self.similarity = None
 
     def remove_stale(self, site_dir: Path, short: dict[str, str]) -> None:
         """Delete the pages of removed cases and answers, and short-address copies that no
