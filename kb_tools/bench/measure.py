@@ -1,5 +1,5 @@
 """The figures of ``kb meten`` for one corpus size (``measure``: kb controleer, our build per
-stage, the built site, search, and stock Material beside it), the growth between sizes
+stage, the built site, search, stock Material beside it, kb bekijk), the growth between sizes
 and the cost of one hostile case. ``run`` calls them."""
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from kb_tools.bench.savetime import measure_saves
 from kb_tools.bench.searchcost import browser_missing, helpdesk_search, query_cost
 from kb_tools.bench.synthetic import generate
 
-#: Stages of our build, in pipeline order. "render" is MkDocs itself: total minus the rest.
+#: Stages of our build, in pipeline order. "render" is MkDocs itself (total minus the rest)
+#: unless the plugin times it.
 STAGES = ("load", "similarity", "enrich", "pages", "render", "search", "opendata")
 
 
@@ -57,8 +58,9 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
     """Every figure for one corpus size: cases generated (``synthetic.generate``), then
     ``kb controleer``, our build per stage (the plugin reports them), the built site (page weights,
     search index, what a query costs in Chromium), ``kb zoek``, and the same case pages built
-    by stock MkDocs + Material with its own search. Builds run as child processes, so each
-    has its own wall time and peak memory."""
+    by stock MkDocs + Material with its own search, and last the save-to-screen time of
+    ``kb bekijk`` (``savetime``). Builds run as child processes, so each has its own wall
+    time and peak memory: of its largest process and of its process tree summed."""
     content = work / "ours" / "content"
     say(f"[{cases}] Casussen maken…")
     started = time.perf_counter()
