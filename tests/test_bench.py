@@ -42,6 +42,9 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
         for name in list(table):
             if name not in keep:
                 monkeypatch.delitem(table, name)
+    from kb_tools.bench import savetime
+
+    monkeypatch.setattr(savetime, "SAVES", 1)  # one save per way of saving; kb meten: three
     out, md = tmp_path / "bench.json", tmp_path / "bench.md"
     assert main(["bench", "--cases", "12", "24", "--out", str(out), "--markdown", str(md)]) == 0
     report = json.loads(out.read_text())
@@ -58,6 +61,11 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
         assert run["website"]["zoekvraag_bytes"] > 0 and run["website"]["eerste_resultaat_ms"] >= 0
         assert {q["zoekvraag"] for q in run["website"]["zoekvragen"]} == set(QUERIES)
         assert all(q["opstart_bytes"] > 0 for q in run["website"]["zoekvragen"])
+        assert run["bouw"]["piek_mb_processen"] >= run["bouw"]["piek_mb"] > 0
+        saved = run["opslaan_tot_scherm"]
+        assert saved["mislukt"] == [], saved
+        for mode in ("hernoemd", "ter_plekke", "ander_thema"):
+            assert saved[mode]["mediaan"] > 0 and len(saved[mode]["keren"]) == 1
         assert run["bouw"]["stappen"]["zoekindex"] is not None
         assert set(run["bouw"]["achtergrond"]) == {"samen", "zoekdocumenten", "pagefind"}
         assert run["zoek"]["index_maken"]["seconden"] > 0
@@ -74,6 +82,8 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
     assert "kb zoek: index maken" in table and "eenmalig per bezoek" in table
     assert "Eén vijandige casus" in table
     assert "kb controleer van één netwerkmap" in table
+    assert "kb bekijk: opslaan tot scherm, via een tijdelijk bestand" in table
+    assert "piekgeheugen build (alle processen samen" in table
     assert "### 24 casussen" in capsys.readouterr().out
     assert not list(ROOT.glob("kb-bench-*"))
 
@@ -109,3 +119,145 @@ def test_without_chromium_kb_bench_says_what_is_missing_and_measures_the_rest(
     assert run["website"]["zoekvraag_bytes"] is None and run["website"]["zoekindex_bytes"] > 0
     assert run["controle"]["seconden"] > 0 and run["bouw"]["seconden"] > 0 and run["zoek"]
     assert "Niet gemeten in de browser: Chromium ontbreekt" in captured.out
+
+
+def test_the_tree_peak_is_the_sum_of_a_build_and_its_children(tmp_path: Path) -> None:
+    """A parent holding 150 MB while its child holds 200 MB: ru_maxrss sees the larger one,
+    the sampler both together."""
+    import sys
+
+    from kb_tools.bench.metrics import run_measured
+
+    script = (
+        "import subprocess, sys\n"
+        "held = bytearray(b'x') * (150 << 20)\n"
+        "child = 'import time; held = bytearray(b\"y\") * (200 << 20); time.sleep(1.5)'\n"
+        "subprocess.run([sys.executable, '-c', child], check=True)\n"
+    )
+    measured = run_measured([sys.executable, "-c", script], cwd=tmp_path, tree=True)
+    assert 200 <= measured["peak_mb"] < 300, measured
+    assert measured["tree_peak_mb"] >= 350 > measured["peak_mb"], measured
+    assert measured["tree_pss_peak_mb"] is None or measured["tree_pss_peak_mb"] >= 340
+    assert "tree_peak_mb" not in run_measured([sys.executable, "-c", "pass"], cwd=tmp_path)
+
+
+@pytest.fixture(scope="module")
+def tiny_project(tmp_path_factory) -> Path:
+    """30 generated cases with our theme and mkdocs.yml, as kb meten makes them."""
+    from kb_tools.bench.measure import our_project
+
+    project = tmp_path_factory.mktemp("bekijk")
+    generate(project / "content", 30, source=CONTENT)
+    return our_project(project / "content", project, ROOT)
+
+
+def _no_server_left(before: set[int]) -> None:
+    import os
+
+    from kb_tools.bench.proctree import descendants
+
+    assert set(descendants(os.getpid())) <= before, "kb bekijk or its engine outlived kb meten"
+
+
+def test_save_to_screen_sees_the_new_title_and_theme_in_chromium(tiny_project: Path) -> None:
+    import os
+
+    from kb_tools.bench import savetime
+    from kb_tools.bench.proctree import descendants
+
+    before = set(descendants(os.getpid()))
+    cases = sorted((tiny_project / "content" / "casussen").rglob("*.md"))
+    texts = [p.read_bytes() for p in cases]
+    said: list[str] = []
+    result = savetime.measure_saves(tiny_project, said.append, saves=1)
+    assert result["failures"] == [], result
+    assert result["start_seconds"] > 0
+    for mode in savetime.MODES:
+        (one,) = result[mode]["saves"]
+        assert one["seconds"] is not None and one["seconds"] > 0, result
+        assert result[mode]["median"] == result[mode]["max"] == one["seconds"]
+    assert [p.read_bytes() for p in cases] == texts, "every case is written back"
+    assert any("via een tijdelijk bestand" in m for m in said)
+    _no_server_left(before)
+
+
+def test_a_save_the_page_never_shows_is_a_failure_in_dutch(tiny_project: Path, monkeypatch) -> None:
+    """Nothing is written (the save is replaced): after the timeout each save is reported
+    as failed, not measured, and kb bekijk is stopped."""
+    import os
+    import time
+
+    from kb_tools.bench import savetime
+    from kb_tools.bench.proctree import descendants
+
+    before = set(descendants(os.getpid()))
+    monkeypatch.setattr(savetime, "SAVE_TIMEOUT", 3.0)
+    monkeypatch.setattr(savetime, "save", lambda path, text, mode: time.time())
+    result = savetime.measure_saves(tiny_project, lambda message: None, saves=1)
+    assert len(result["failures"]) == len(savetime.MODES), result
+    assert all("na 3 s toonde de pagina de wijziging nog niet" in f for f in result["failures"])
+    assert all(result[m]["median"] is None for m in savetime.MODES)
+    assert all(s["seconds"] is None for m in savetime.MODES for s in result[m]["saves"])
+    _no_server_left(before)
+
+
+def test_save_to_screen_and_tree_memory_are_in_the_table() -> None:
+    run = {
+        "cases": 10,
+        "check": {"seconds": 1.0},
+        "build": {
+            "seconds": 4.0,
+            "peak_mb": 100.0,
+            "tree_peak_mb": 180.0,
+            "tree_pss_peak_mb": 150.0,
+            "stages": dict.fromkeys(bench.STAGES, 0.5),
+        },
+        "site": {
+            "case_page_bytes": {"median": 2000, "max": 3000},
+            "total_bytes": 10_000,
+            "search_index_bytes": 100,
+            "query_bytes": None,
+            "first_result_ms": None,
+        },
+        "zoek": {"index_build": {"seconds": 1.0}, "query_ms_max": 3.0},
+        "stock": {
+            "build": {"seconds": 2.0, "peak_mb": 90.0, "tree_peak_mb": 90.0},
+            "site": {
+                "case_page_bytes": {"median": 1000, "max": 1500},
+                "total_bytes": 5000,
+                "search_index_bytes": 50,
+                "search_index_gzip_bytes": 20,
+                "query_bytes": 20,
+            },
+        },
+        "ratio": {
+            "build_seconds": 2.0,
+            "peak_mb": 1.11,
+            "tree_peak_mb": 2.0,
+            "case_page_median": 2.0,
+            "total_bytes": 2.0,
+        },
+        "save_to_screen": {
+            "start_seconds": 3.0,
+            "failures": [
+                "casus-00002 (ander thema): na 120 s toonde de pagina de wijziging nog niet."
+            ],
+            "rename": {"median": 1.25, "max": 1.5, "saves": [{"case": "c", "seconds": 1.25}]},
+            "in_place": {"median": 1.0, "max": 1.0, "saves": [{"case": "d", "seconds": 1.0}]},
+            "facet": {"median": None, "max": None, "saves": [{"case": "e", "seconds": None}]},
+        },
+    }
+    large = {**run, "cases": 20, "save_to_screen": {**run["save_to_screen"]}}
+    large["build"] = {**run["build"], "tree_peak_mb": 360.0}
+    large["save_to_screen"]["rename"] = {"median": 2.5, "max": 3.0, "saves": []}
+    report = {"machine": bench.machine(), "runs": [run, large]}
+    report["growth"] = bench.growth(report["runs"])
+    assert report["growth"]["tree_peak_mb"] == 2.0 and report["growth"]["save_to_screen"] == 2.0
+    assert set(report["growth"]["stages"]) == set(bench.STAGES) and "render" in bench.STAGES
+    text = bench.table(report)
+    assert "| 10 | 4.00 s | 2.00 s | 2.0× | 180 MB | 1.25 s / 1.50 s |" in text
+    assert "alle processen samen, RSS / PSS) | 180 MB / 150 MB | 90 MB / n.v.t. | 2.0× |" in text
+    assert "opslaan tot scherm, ter plekke geschreven (mediaan / max) | 1.00 s / 1.00 s" in text
+    assert "ander thema (mediaan / max, 1 keer mislukt) | n.v.t. / n.v.t." in text
+    assert "opslaan tot scherm mislukt: casus-00002 (ander thema): na 120 s" in text
+    assert "| kb bekijk: opslaan tot scherm (mediaan) | 2.0× |" in text

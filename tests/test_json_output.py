@@ -252,7 +252,7 @@ def test_kb_meten_json_has_the_documented_keys(
 ) -> None:
     """kb meten at its smallest, once with Chromium and once without (then the browser's
     figures say why they are missing); one hostile shape of each kind."""
-    from kb_tools.bench import attacks, quality
+    from kb_tools.bench import attacks, quality, savetime
 
     real_load_set = quality.load_set
 
@@ -263,6 +263,7 @@ def test_kb_meten_json_has_the_documented_keys(
     # Two questions of the evaluation set: one that search finds, one whose right answer
     # it cannot find (so that the missed questions are reported too).
     monkeypatch.setattr(quality, "load_set", lambda: real_load_set(EVALUATION))
+    monkeypatch.setattr(savetime, "SAVES", 1)  # one save per way of saving
     found = [run_json(["bench", "--cases", "12", "--json"], capsys)]
     monkeypatch.setenv("KB_CHROMIUM", str(tmp_path / "geen-chromium"))
     found.append(run_json(["bench", "--cases", "12", "24", "--zonder-vijandig", "--json"], capsys))

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -330,3 +331,28 @@ def test_term_pages_show_the_answers_on_that_term(site: Path) -> None:
     )
     assert "Helpdeskantwoorden" in page
     assert "Moet een zorgco" in page  # hd-0002, about vennootschapsbelasting
+
+
+_TAB = re.compile(r'href="([^"]*)" class="md-tabs__link')
+
+
+def test_every_page_links_the_menu_to_the_same_pages(site: Path) -> None:
+    """Pages outside the menu share a rendered menu (overrides/main.html, partials/nav.html);
+    a tab or menu link written relative to one page ("../" inside netwerken/) must never
+    reach another page where it means something else (antwoorden/x/ beside netwerken/x/)."""
+
+    def targets(page: Path) -> list[str]:
+        text = page.read_text(encoding="utf-8")
+        if "<base href=" in text[:3000]:
+            return []  # a short-address copy resolves against its long page (test_links)
+        url = "https://kb.test/" + page.parent.relative_to(site).as_posix() + "/"
+        return [urljoin(url, href) for href in _TAB.findall(text)]
+
+    home_tabs = targets(site / "index.html")
+    assert len(home_tabs) >= 8
+    wrong = {}
+    for page in site.rglob("index.html"):
+        tabs = targets(page)
+        if tabs and tabs != home_tabs:
+            wrong[page.relative_to(site).as_posix()] = tabs
+    assert wrong == {}, f"{len(wrong)} pages link their tabs elsewhere: {sorted(wrong)[:5]}"

@@ -13,6 +13,7 @@ from typing import Any
 
 from kb_tools.bench import quality
 from kb_tools.bench.measure import STAGES, growth, hostile, measure
+from kb_tools.bench.savetime import MODE_NL, MODES
 
 STAGE_NL = {
     "check": "kb controleer",
@@ -28,9 +29,11 @@ STAGE_NL = {
 TARGETS = {
     "check_seconds_10k": 5.0,
     "check_folder_seconds_10k": 2.0,  # one network's folder, in the whole corpus
-    "build_ratio_to_stock": 1.5,
+    "build_ratio_to_stock": 1.0,
     "growth_10x": 12.0,
     "peak_memory_mb": 2048,
+    "save_to_screen_seconds_1k": 2.0,  # kb bekijk: a saved case on screen
+    "save_to_screen_seconds_10k": 5.0,
 }
 
 
@@ -88,12 +91,57 @@ def _fmt_b(value: int | None) -> str:
     return f"{value / 1000:.1f} kB"
 
 
+def _fmt_mb(value: float | None) -> str:
+    return "n.v.t." if value is None else f"{value:.0f} MB"
+
+
+def _fmt_x(value: float | None) -> str:
+    return "n.v.t." if value is None else f"{value}×"
+
+
+def overview(runs: list[dict[str, Any]]) -> list[str]:
+    """One line per corpus size: our build beside stock Material, memory and save-to-screen."""
+    lines = [
+        "| casussen | hele build | stock Material | verhouding | piekgeheugen (alle processen) "
+        "| kb bekijk: opslaan tot scherm (mediaan / max) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        rename = (r.get("save_to_screen") or {}).get("rename") or {}
+        lines.append(
+            f"| {r['cases']} | {_fmt_s(r['build']['seconds'])} "
+            f"| {_fmt_s(r['stock']['build']['seconds'])} | {_fmt_x(r['ratio']['build_seconds'])} "
+            f"| {_fmt_mb(r['build'].get('tree_peak_mb'))} "
+            f"| {_fmt_s(rename.get('median'))} / {_fmt_s(rename.get('max'))} |"
+        )
+    return [*lines, ""]
+
+
+def save_rows(save: dict[str, Any] | None) -> list[str]:
+    """The rows of kb bekijk's save-to-screen time, per way of saving."""
+    if not save:
+        return []
+    if save.get("browser_fout"):
+        return ["| kb bekijk: opslaan tot scherm | n.v.t. (geen browser) | | |"]
+    rows = [f"| kb bekijk: tot de website klaarstaat | {_fmt_s(save.get('start_seconds'))} | | |"]
+    for mode in MODES:
+        m = save.get(mode) or {}
+        failed = sum(s["seconds"] is None for s in m.get("saves", []))
+        note = f", {failed} keer mislukt" if failed else ""
+        rows.append(
+            f"| kb bekijk: opslaan tot scherm, {MODE_NL[mode]} (mediaan / max{note}) "
+            f"| {_fmt_s(m.get('median'))} / {_fmt_s(m.get('max'))} | | |"
+        )
+    return rows
+
+
 def table(report: dict[str, Any]) -> str:
     """A Markdown table per corpus size: readable in a terminal and in BENCHMARKS.md."""
     m = report["machine"]
     lines = [
         f"Machine: {m['cores']} kernen, {m['memory_mb']} MB geheugen, Python {m['python']}",
         "",
+        *overview(report["runs"]),
     ]
     for r in report["runs"]:
         lines += [
@@ -122,8 +170,14 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             f"| hele build | {_fmt_s(r['build']['seconds'])} | {_fmt_s(r['stock']['build']['seconds'])} "
             f"| {r['ratio']['build_seconds']}× |",
-            f"| piekgeheugen build | {r['build']['peak_mb']:.0f} MB | {r['stock']['build']['peak_mb']:.0f} MB "
-            f"| {r['ratio']['peak_mb']}× |",
+            f"| piekgeheugen build (grootste proces) | {r['build']['peak_mb']:.0f} MB "
+            f"| {r['stock']['build']['peak_mb']:.0f} MB | {r['ratio']['peak_mb']}× |",
+            f"| piekgeheugen build (alle processen samen, RSS / PSS) "
+            f"| {_fmt_mb(r['build'].get('tree_peak_mb'))} / "
+            f"{_fmt_mb(r['build'].get('tree_pss_peak_mb'))} "
+            f"| {_fmt_mb(r['stock']['build'].get('tree_peak_mb'))} / "
+            f"{_fmt_mb(r['stock']['build'].get('tree_pss_peak_mb'))} "
+            f"| {r['ratio'].get('tree_peak_mb')}× |",
             f"| casuspagina (mediaan) | {_fmt_b(r['site']['case_page_bytes']['median'])} "
             f"| {_fmt_b(r['stock']['site']['case_page_bytes']['median'])} | {r['ratio']['case_page_median']}× |",
             f"| casuspagina (grootste) | {_fmt_b(r['site']['case_page_bytes']['max'])} "
@@ -145,10 +199,13 @@ def table(report: dict[str, Any]) -> str:
             f"| zoekpagina klaar om te zoeken | {_fmt_ms(r['site'].get('ready_ms'))} | | |",
             f"| eerste resultaat (mediaan / max) | {_fmt_ms(r['site'].get('first_result_ms'))} / "
             f"{_fmt_ms(r['site'].get('first_result_ms_max'))} | | |",
+            *save_rows(r.get("save_to_screen")),
             "",
         ]
         if r["site"].get("browser_fout"):
             lines += [f"Niet gemeten in de browser: {r['site']['browser_fout']}", ""]
+        for failure in (r.get("save_to_screen") or {}).get("failures", []):
+            lines += [f"kb bekijk, opslaan tot scherm mislukt: {failure}", ""]
     h = report.get("hostile")
     if h:
         lines += [
@@ -188,6 +245,8 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             f"| hele build | {g['build']}× |",
             f"| stock Material | {g['stock_build']}× |",
+            f"| piekgeheugen build (alle processen) | {_fmt_x(g.get('tree_peak_mb'))} |",
+            f"| kb bekijk: opslaan tot scherm (mediaan) | {_fmt_x(g.get('save_to_screen'))} |",
             "",
         ]
     return "\n".join(lines)

@@ -88,6 +88,18 @@ KEYS = {
     "onderwerp": "onderwerp",
     "rang": "rang",
     "fout": "fout",
+    "save_to_screen_seconds_1k": "opslaan_tot_scherm_seconden_1k",
+    "save_to_screen_seconds_10k": "opslaan_tot_scherm_seconden_10k",
+    "tree_peak_mb": "piek_mb_processen",
+    "tree_pss_peak_mb": "pss_piek_mb_processen",
+    "save_to_screen": "opslaan_tot_scherm",
+    "start_seconds": "start_seconden",
+    "failures": "mislukt",
+    "rename": "hernoemd",
+    "in_place": "ter_plekke",
+    "facet": "ander_thema",
+    "saves": "keren",
+    "case": "casus",
 }
 #: (parent, key) -> key, where one measured name means two things.
 IN_CONTEXT = {

@@ -17,8 +17,10 @@ def add_bench(commands: Commands) -> None:
         "meten",
         help="Meet de snelheid en grootte van de hele pijplijn.",
         description="Maak een nep-verzameling casussen (altijd dezelfde) in een tijdelijke map en\n"
-        "meet kb controleer, elke stap van de build, de grootte van de website, en dezelfde\n"
-        "pagina's gebouwd met standaard Material (ter vergelijking). Meet ook of kb zoek en\n"
+        "meet kb controleer, elke stap van de build, het geheugen van de build (alle processen\n"
+        "samen), de grootte van de website, en dezelfde pagina's gebouwd met standaard Material\n"
+        "(ter vergelijking). Meet in kb bekijk hoe lang het duurt van het bewaren van een casus\n"
+        "tot de nieuwe titel in de browser staat (Chromium). Meet ook of kb zoek en\n"
         "de zoekpagina de juiste casus vinden voor de zoekvragen van helpdesks\n"
         "(kb_tools/bench/zoekvragen.yml, op de startinhoud). Een meting, geen test.",
         epilog="Voorbeelden:\n  kb meten --cases 1000\n"

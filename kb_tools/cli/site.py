@@ -348,7 +348,9 @@ def cmd_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     announcer = threading.Thread(target=announce, daemon=True)
     announcer.start()
-    command = ["serve", "--quiet", "--config-file", str(args.config)]
+    # --dirty: the engine keeps its site folder between builds and the plugin makes again
+    # only the pages whose content changed (mkdocs_plugin/serving.py).
+    command = ["serve", "--dirty", "--quiet", "--config-file", str(args.config)]
     outcome = engine.run_engine(
         name, [*command, "--dev-addr", f"127.0.0.1:{args.poort}"], on_report=on_report, live=True
     )

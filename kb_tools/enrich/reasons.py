@@ -123,14 +123,11 @@ class Reasons:
         self.facet_reason = [REASON_OF.get(facet) for facet, _ in split]
         facet_of = {name: j for j, name in enumerate(facet_names)}
         self.facet_of = {w: facet_of.get(name) for w, name in enumerate(self.text_names)}
-        self.facet_rows = [row_of(facet_matrix, i) for i in range(len(cases))]
         self._shown: dict[int, tuple[str, bool] | None] = {}
-        # Per case the words of its text view that a reason may name, and those it repeats.
-        self.text_rows, self.repeated = [], []
-        for i in range(len(cases)):
-            row = row_of(text_matrix, i)
-            self.text_rows.append({w: v for w, v in row.items() if self._shown_as(w)})
-            self.repeated.append({w for w, c in row_of(occurs, i).items() if c >= 2})
+        # Per case, worked out when first asked (``Similarity.update`` asks for a few): its
+        # facet row, the words of its text view that a reason may name, and those it repeats.
+        self._matrices = (facet_matrix, text_matrix, occurs)
+        self._rows: dict[int, tuple[dict[int, float], dict[int, float], set[int]]] = {}
         self._texts: dict[int, tuple[str, str]] = {}
         self._found: dict[tuple[int, int], tuple[int, bool]] = {}
         self._pairs: dict[tuple[int, int], tuple[str, ...]] = {}
@@ -147,7 +144,7 @@ class Reasons:
     def _pair_reasons(self, i: int, j: int) -> tuple[str, ...]:
         share: dict[str, float] = {}  # kind of trait -> what it adds to the score
         names: dict[str, list[tuple[float, str]]] = {}
-        mine, theirs = self.facet_rows[i], self.facet_rows[j]
+        (mine, mine_text, again), (theirs, theirs_text, again_too) = self._row(i), self._row(j)
         shared = mine.keys() & theirs.keys()
         for f in shared:
             kind = self.facet_reason[f]
@@ -155,8 +152,7 @@ class Reasons:
                 part = self.facet_share * mine[f] * theirs[f]
                 share[kind] = share.get(kind, 0.0) + part
                 names.setdefault(kind, []).append((part, self.facet_label[f]))
-        mine, theirs = self.text_rows[i], self.text_rows[j]
-        again, again_too = self.repeated[i], self.repeated[j]
+        mine, theirs = mine_text, theirs_text
         # Not a term both list (a reason already), nor a word each names once in passing.
         found = [
             (mine[w] * theirs[w], w)
@@ -182,6 +178,15 @@ class Reasons:
             out.append(f"{kind}: {', '.join(labels)}")
         return tuple(out)
 
+    def _row(self, i: int) -> tuple[dict[int, float], dict[int, float], set[int]]:
+        found = self._rows.get(i)
+        if found is None:
+            facets, text, occurs = self._matrices
+            words = {w: v for w, v in row_of(text, i).items() if self._shown_as(w)}
+            again = {w for w, c in row_of(occurs, i).items() if c >= 2}
+            found = self._rows[i] = (row_of(facets, i), words, again)
+        return found
+
     def _shown_as(self, w: int) -> tuple[str, bool] | None:
         """How text word ``w`` may be named in a reason: (label, True) for a term of a
         facet with reasons, (written form, False) for a word that reads on its own."""
@@ -201,7 +206,7 @@ class Reasons:
         term by its label ("Right to Challenge"); a plain word when it is a name
         ("Overvecht") or a compound ("hulpvraag"), which say what a text is about, unlike
         "brengt" or "terecht"; otherwise nothing."""
-        text, is_label = self._shown[w]  # type: ignore[misc]  # text_rows hold shown words
+        text, is_label = self._shown[w]  # type: ignore[misc]  # rows hold shown words
         where = [self._where(w, text, k) for k in (i, j)]
         if min(p for p, _ in where) < 0:
             return None

@@ -15,8 +15,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from kb_tools.enrich.corpus import Corpus
+from kb_tools.layout import SCHEMA_FILE
 from kb_tools.model import Case
-from kb_tools.schema import FIELDS
+from kb_tools.schema import FIELDS, json_schema
 from kb_tools.urls import short_link
 
 FEED_SIZE = 50
@@ -197,3 +198,21 @@ def write_redirects(site_dir: Path, redirects: dict[str, tuple[str, str]]) -> li
         path.write_text(redirect_page(target, title), encoding="utf-8")
         written.append(path)
     return written
+
+
+def write_site_data(
+    corpus: Corpus,
+    site_dir: Path,
+    site_url: str,
+    title: str,
+    redirects: dict[str, tuple[str, str]],
+) -> None:
+    """Everything besides the pages: open data, the feed, the case schema and the redirect
+    pages of old addresses."""
+    write_open_data(corpus, site_dir, site_url)
+    write_feed(corpus, site_dir, site_url, title)
+    # Made from the registry, as `kb schema` makes content/casus.schema.json: no file from
+    # content/ is copied as it is.
+    schema = json.dumps(json_schema(corpus.registry), ensure_ascii=False, indent=2)
+    (site_dir / "data" / SCHEMA_FILE).write_text(schema + "\n", encoding="utf-8")
+    write_redirects(site_dir, redirects)

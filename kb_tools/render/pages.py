@@ -19,6 +19,7 @@ from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import Match
 from kb_tools.facets import ANSWER_FACETS, FACETS, NETWORK_FILTER, SEARCH_FILTERS, UNKNOWN
 from kb_tools.render.home import facet_entries, home_data, network_info
+from kb_tools.render.reuse import Reuse
 from kb_tools.render.views import answer_card, answer_view, card, case_view, dutch_date
 from kb_tools.urls import item_src, safe_href, term_url
 
@@ -79,20 +80,35 @@ def case_markdown(corpus: Corpus) -> dict[str, str]:
     }
 
 
+def case_cards(corpus: Corpus, reuse: Reuse | None = None) -> dict[str, dict[str, Any]]:
+    """One card per case, shared by every list it appears in (a case is in ~10 lists)."""
+    if reuse is None:
+        return {c.id: card(c, corpus) for c in corpus.cases}
+    old, touched = reuse.cards, reuse.touched
+    return {
+        c.id: old[c.id] if c.id in old and c.id not in touched else card(c, corpus)
+        for c in corpus.cases
+    }
+
+
 def build_pages(
     corpus: Corpus,
     site_url: str = "",
     similar: dict[str, list[Match]] | None = None,
     markdown: dict[str, str] | None = None,
+    cards: dict[str, dict[str, Any]] | None = None,
+    reuse: Reuse | None = None,
 ) -> list[PageSpec]:
-    """Every generated page. ``markdown``: case id -> body with links resolved, when the
-    caller has it already (``case_markdown``)."""
+    """Every generated page. ``markdown``: case id -> body with links resolved, and
+    ``cards`` (``case_cards``), when the caller has them already; ``reuse``: the case views
+    of the previous build that a save did not touch (render.reuse)."""
     markdown = markdown if markdown is not None else case_markdown(corpus)
-    # One card per case, shared by every list it appears in (a case is in ~10 lists).
-    cards = {c.id: card(c, corpus) for c in corpus.cases}
+    cards = cards if cards is not None else case_cards(corpus, reuse)
+    views, touched = (reuse.views, reuse.touched) if reuse else ({}, set())
     pages: list[PageSpec] = []
     for case in corpus.cases:
         src = item_src(case)
+        view = views.get(case.id) if case.id not in touched else None
         pages.append(
             PageSpec(
                 src_uri=src,
@@ -100,7 +116,8 @@ def build_pages(
                 template="casus.html",
                 markdown=markdown[case.id],
                 data={
-                    "case": case_view(case, corpus, site_url, cards, (similar or {}).get(case.id)),
+                    "case": view
+                    or case_view(case, corpus, site_url, cards, (similar or {}).get(case.id)),
                     "hide": ["toc"],  # the facts take the side column (casus.html)
                 },
                 description=case.summary,

@@ -61,19 +61,30 @@ def short_page(page: str, long_path: str, short_path: str, site_url: str = "") -
     return page.replace(f'"base": "{long_root}"', f'"base": "{short_root}"', 1)
 
 
+def write_short_page(
+    site_dir: Path, short: str, long: str, page: str, site_url: str = ""
+) -> Path | None:
+    """Write ``short/index.html`` from ``page``, the built page of ``long``; only at a short
+    address, never over a page the build made. Returns the file written, if any."""
+    if not _SHORT.fullmatch(short) or ".." in long.split("/"):
+        return None
+    target = site_dir / short / "index.html"
+    if target.exists() and "<base href=" not in target.read_text(encoding="utf-8")[:2000]:
+        return None  # a page the build made; an earlier copy (mkdocs serve --dirty) is redone
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(short_page(page, long, short, site_url), encoding="utf-8")
+    return target
+
+
 def write_short_pages(site_dir: Path, pages: dict[str, str], site_url: str = "") -> list[Path]:
     """Write ``short/index.html`` for every {short address: long address}, from the built
-    long page; only at a short address, never over a page the build made."""
+    long page."""
     written = []
     for short, long in sorted(pages.items()):
         source = site_dir / long / "index.html"
-        target = site_dir / short / "index.html"
-        if not _SHORT.fullmatch(short) or ".." in long.split("/") or not source.is_file():
+        if not source.is_file():
             continue
-        if target.exists() and "<base href=" not in target.read_text(encoding="utf-8")[:2000]:
-            continue  # a page the build made; an earlier copy (mkdocs serve --dirty) is redone
         text = source.read_text(encoding="utf-8")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(short_page(text, long, short, site_url), encoding="utf-8")
-        written.append(target)
+        if (target := write_short_page(site_dir, short, long, text, site_url)) is not None:
+            written.append(target)
     return written

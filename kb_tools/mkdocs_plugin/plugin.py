@@ -7,18 +7,18 @@ on_config    add the site's Markdown dialect (markup); for ``kb bouw --netwerk``
 on_files     load + validate (once), enrich (enrich.publish: the corpus and the redirects),
              build page specs (render); replace the raw content files by generated pages;
              stop the build on content errors; start the search index in the background
+on_nav       the pages outside the menu go to the workers (workers.py)
 on_page_markdown / on_page_context   hand each page its Markdown, template and data
 on_template_context                  the 404 page's data (newest cases, browse entries)
 on_env       the theme's own templates under ``theme/`` and the fragment cache, for
-             overrides/ (see BENCHMARKS.md)
+             overrides/ (see BENCHMARKS.md); fork the workers
 on_post_page / on_post_template     mend the theme's invalid markup (render.themefix)
-on_post_build                        open data, feed, short-address copies and redirect
-                                     pages; wait for the search index; write the stage times
-on_build_error                       stop the search index
+on_post_build    wait for the workers; open data, feed, short-address copies and redirect
+                 pages; wait for the search index; write the stage times
+on_build_error   stop the workers and the search index
 
-Options (``KbConfig``) come from mkdocs.yml, set by `kb bouw` and `kb meten` through ``!ENV``.
-Stages, counts and findings go through ``kb_tools.progress.Reports``.
-"""
+Options (``KbConfig``, options.py) come from mkdocs.yml, set by `kb bouw` and `kb meten`
+through ``!ENV``. Stages, counts and findings go through ``kb_tools.progress.Reports``."""
 
 from __future__ import annotations
 
@@ -30,13 +30,11 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config, ConfigErrors, ConfigWarnings, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
@@ -46,81 +44,21 @@ from kb_tools.enrich.corpus import Corpus
 from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import TOP, Similarity
 from kb_tools.index import pagefind as sitesearch
-from kb_tools.layout import SCHEMA_FILE
 from kb_tools.load.registry import load_registry
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
+from kb_tools.mkdocs_plugin import serving, theme, workers
+from kb_tools.mkdocs_plugin.options import KbConfig
 from kb_tools.progress import Reports, number
-from kb_tools.render.opendata import write_feed, write_open_data, write_redirects
+from kb_tools.render.opendata import write_site_data
 from kb_tools.render.pages import PageSpec, build_pages, case_markdown, not_found
-from kb_tools.render.shortlinks import short_pages, write_short_pages
+from kb_tools.render.shortlinks import short_pages, write_short_page
 from kb_tools.render.themefix import valid_html
 from kb_tools.render.views import helpdesk_view
-from kb_tools.schema import json_schema
 from kb_tools.validate import check_content, report
 
 log = logging.getLogger("mkdocs.plugins.kb")
 MAX_EXPLICIT = 3  # similar cases that are also explicit relations are shown once, there
-#: Templates may include the theme's own file under this prefix ("theme/partials/nav.html"),
-#: also where overrides/ has a file of the same name that wraps it.
-THEME_PREFIX = "theme"
 STEP = 25  # report the count of pages read or made every STEP pages
-
-
-class EnvText(c.BaseConfigOption[Any]):
-    """Text from ``!ENV``, which reads a variable as YAML: '' is unset, and a value such as
-    '2024' or 'on' arrives as a number or a truth value, kept for the plugin to match."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.default = None
-
-    def run_validation(self, value: object) -> Any:
-        if value is None or value == "":
-            return None
-        if isinstance(value, (str, int, float, bool)):
-            return value
-        raise ValidationError(f"Verwacht een tekst, niet {type(value).__name__}.")
-
-
-class Switch(c.BaseConfigOption[bool]):
-    """On or off, also from ``!ENV``: true/false, 1/0, or '' (off)."""
-
-    def __init__(self, default: bool = False) -> None:
-        super().__init__()
-        self.default = default
-
-    def run_validation(self, value: object) -> bool:
-        if isinstance(value, bool):
-            return value
-        if value in (0, 1, "", None):
-            return bool(value)
-        raise ValidationError(f"Verwacht aan of uit (true of false, 1 of 0), niet {value!r}.")
-
-
-class KbConfig(Config):
-    """The options of the kb plugin, under ``plugins: - kb:`` in mkdocs.yml."""
-
-    content = c.Optional(c.Dir(exists=True))  # default: the MkDocs docs_dir
-    network = EnvText()  # KB_NETWERK, `kb bouw --netwerk`: build only this network's site
-    timings = c.Optional(c.Type(str))  # KB_TIMINGS, `kb meten`: write stage times here (JSON)
-    progress = Switch()  # KB_PROGRESS, `kb bouw`/`serve`: stages and findings for kb
-
-    def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
-        # MkDocs only warns about an unknown option (an error under strict: true); a
-        # misspelt option would silently build the wrong site, so it is always an error.
-        failed, warnings = super().validate()
-        known = {key for key, _ in self._schema}
-        for key in sorted(set(self) - known):
-            failed.append(
-                (
-                    key,
-                    ValidationError(
-                        f"De plugin kb kent de optie '{key}' niet. "
-                        f"Wel bekend: {', '.join(sorted(known))}."
-                    ),
-                )
-            )
-        return failed, [(key, message) for key, message in warnings if key in known]
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -128,7 +66,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.rendered = self.read = self.pages = 0  # pages made, read, and to read and make
         self.reports = Reports(False, log)
         self.in_menu: set[str] = set()
-        self.fragments: dict[str, str] = {}
+        self.fragments = theme.Fragments()
         self.timings: dict[str, float] = {}
         self.corpus: Corpus | None = None
         self.specs: dict[str, PageSpec] = {}
@@ -136,6 +74,26 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.search_job: sitesearch.SiteIndexJob | None = None
         self.network: str | None = None
         self.not_found: dict[str, Any] = {}
+        self.farmed: set[str] = set()  # generated pages that workers render (workers.py)
+        self.pool: workers.Pool | None = None
+        self.in_worker = False
+        self.nav: Any = None
+        self.skipped = workers.QuietSkips(self.farmed)
+        self.short_of: dict[str, str] = {}  # page address -> its short address
+        self.markdown: dict[str, str] = {}  # case and answer id -> page Markdown
+        self.live: serving.Live | None = None  # `kb bekijk` (serve --dirty): serving.py
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # With this method the engine keeps one plugin object for a whole serve session.
+        self.live = serving.Live() if command == "serve" and dirty else None
+        if self.live is not None:
+            logging.getLogger("mkdocs.commands.build").addFilter(serving.QUIET_DIRTY)
+
+    def on_shutdown(self) -> None:
+        if self.live is not None:
+            self.live.settle()
+        self.live = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(serving.QUIET_DIRTY)
 
     # Priority 0 (the default): no other plugin depends on what this adds.
     @event_priority(0)
@@ -211,16 +169,23 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         corpus = self.corpus = site.corpus
         self.redirects = site.redirects
+        self.short_of = {long: short for short, long in short_pages(corpus).items()}
         with self._timed("search"):
             # The search index is made in a child process while we go on (sitesearch).
-            markdown = case_markdown(corpus)
-            self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
+            markdown = self.markdown = case_markdown(corpus)
+            if self.live is not None:
+                self.live.settle()  # the previous save's data and index, if still being made
+            else:
+                self.search_job = sitesearch.start(corpus, markdown, Path(config.site_dir))
         reports.stage(f"Vergelijkbare casussen zoeken ({number(len(corpus.cases))} casussen)")
         with self._timed("similarity"):
-            similar = Similarity(corpus).top(TOP + MAX_EXPLICIT)
+            live, k = self.live, TOP + MAX_EXPLICIT
+            similar = live.similar(corpus, k) if live else Similarity(corpus).top(k)
         reports.stage("Pagina's voorbereiden")
         with self._timed("pages"):
-            pages = build_pages(corpus, config.site_url or "", similar, markdown)
+            site_url = config.site_url or ""
+            build = live.pages if live else build_pages
+            pages = build(corpus, site_url, similar, markdown)
             self.specs = {p.src_uri: p for p in pages}
             self.not_found = not_found(corpus)
         self.rendered = self.read = self.pages = 0
@@ -235,14 +200,22 @@ class KbPlugin(BasePlugin[KbConfig]):
                 for file in list(files):
                     if _inside(file.abs_src_path, docs) and file.src_uri not in allowed:
                         files.remove(file)
+            live = self.live
+            if live is not None:
+                folders = [config.theme.custom_dir]
+                live.update(self.specs, serving.fingerprint(config.config_file_path, folders))
             for spec in self.specs.values():
                 existing = files.get_file_from_path(spec.src_uri)
                 if existing is not None:
                     files.remove(existing)
                 # The blank first line: MkDocs reads page settings from a page that starts
                 # with '---' or 'key: value'; a story that does is only text.
-                files.append(File.generated(config, spec.src_uri, content="\n" + spec.markdown))
-        self.pages = len(files.documentation_pages())
+                file = File.generated(config, spec.src_uri, content="\n" + spec.markdown)
+                if live is not None:
+                    serving.mark(file, spec.src_uri in live.modified)
+                files.append(file)
+        pages = files.documentation_pages()
+        self.pages = sum(1 for f in pages if f.is_modified()) if self.live else len(pages)
         reports.stage("Pagina's lezen", self.pages)
         return files
 
@@ -259,6 +232,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.read += 1
         if self.read % STEP == 0:
             self.reports.advance(self.read)
+        if page.file.src_uri in self.farmed and not self.in_worker:
+            # A worker reads and renders this page; the parent renders nothing for it.
+            page.meta["template"] = workers.ELSEWHERE
+            page.meta["title"] = Markup(html.escape(spec.title))
+            return ""
         if spec is None:
             heading = next(
                 (line[2:].strip(" #") for line in markdown.splitlines() if line.startswith("# ")),
@@ -282,32 +260,42 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(0)
     def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
         self.in_menu = {page.file.src_uri for page in nav.pages}
-        self.fragments = {}
+        self.fragments.reset(page.url for page in nav.pages)
+        self.nav = nav
+        for page in nav.pages if self.live else ():
+            serving.mark(page.file, True)  # every page's menu shows their titles
+        # Generated pages outside the menu go to workers, one per core (workers.py); pages in
+        # the menu stay with MkDocs, which reads their titles for every page's menu.
+        count = self.config.workers or workers.cores()
+        self.farmed.clear()
+        if count > 1 and workers.can_fork():
+            todo = self.live.modified if self.live else self.specs
+            self.farmed.update(uri for uri in todo if uri not in self.in_menu)
         return nav
 
     # Priority 0 (the default): no other plugin changes the template environment.
     @event_priority(0)
     def on_env(self, env: Any, config: Any, files: Files) -> Any:
         self.reports.stage("Pagina's maken", self.pages)
-        # overrides/ may wrap a theme template: {% include "theme/partials/nav.html" %}.
-        custom = config.theme.custom_dir
-        theme_dirs = [d for d in config.theme.dirs if d != custom]
-        env.loader = ChoiceLoader(
-            [env.loader, PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})]
-        )
-        env.globals["kb_cached"] = self.fragments_get
-        env.globals["kb_store"] = self.fragments_put
-        env.globals["kb_insert_before"] = insert_before
+        compiled = self.live.compiled if self.live else None
+        theme.prepare(env, config.theme, self.fragments, {workers.ELSEWHERE: ""}, compiled)
         # The helpdesk of mkdocs.yml (extra: helpdesk), checked: only safe links reach pages.
         env.globals["kb_helpdesk"] = helpdesk_view(config.extra.get("helpdesk"))
+        if self.farmed:
+            self._start_workers(env, config, files)
         return env
 
-    def fragments_get(self, key: str) -> Any:
-        return self.fragments.get(key)
+    def _start_workers(self, env: Any, config: Any, files: Files) -> None:
+        def in_worker() -> None:
+            # The parent reports the workers' counts; a worker's own lines would mix with them.
+            self.in_worker, self.reports = True, Reports(False, log)
 
-    def fragments_put(self, key: str, html: str) -> str:
-        self.fragments[key] = html
-        return html
+        farmed = [uri for uri in self.specs if uri in self.farmed]
+        count = self.config.workers or workers.cores()
+        logging.getLogger("mkdocs.commands.build").addFilter(self.skipped)
+        self.pool = workers.render_pages(
+            workers.shares(farmed, count), (env, config, files, self.nav), in_worker, STEP
+        )
 
     # Priority 0 (the default): adds our data; no other plugin reads it.
     @event_priority(0)
@@ -317,10 +305,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         # Pages outside the menu at the same depth share menu, tabs and footer (main.html,
         # partials/nav.html).
         off_menu = page.file.src_uri not in self.in_menu
-        context["kb_cache_key"] = f"off-menu:{context['base_url']}" if off_menu else None
+        context["kb_cache_key"] = self.fragments.key(page.url) if off_menu else None
+        if page.file.src_uri in self.farmed and not self.in_worker:
+            return context  # a worker renders and counts it
         self.rendered += 1
         if self.rendered % STEP == 0:
-            self.reports.advance(self.rendered)
+            self.reports.advance(self.rendered + (self.pool.poll() if self.pool else 0))
         return context
 
     # Priority 0 (the default): adds our data; no other plugin reads it.
@@ -335,7 +325,11 @@ class KbPlugin(BasePlugin[KbConfig]):
     # Priority 0 (the default): mends the theme's own invalid markup in the finished page.
     @event_priority(0)
     def on_post_page(self, output: str, page: Any, config: Any) -> str:
-        return valid_html(output)
+        output = valid_html(output)
+        # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks), written as it is made.
+        if (short := self.short_of.get(page.url)) is not None and output.strip():
+            write_short_page(Path(config.site_dir), short, page.url, output, config.site_url or "")
+        return output
 
     # Priority 0 (the default): the same for the theme's own pages (404.html).
     @event_priority(0)
@@ -348,20 +342,29 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_build(self, config: Any) -> None:
         if self.corpus is None:
             return
-        site = Path(config.site_dir)
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            try:
+                self.rendered += pool.wait(lambda done: self.reports.advance(self.rendered + done))
+            except workers.WorkerError as error:
+                raise self._fail(str(error)) from error
+            finally:
+                logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped)
+        site, corpus, site_url = Path(config.site_dir), self.corpus, config.site_url or ""
         self.reports.stage("Open data, feed en korte adressen schrijven")
         with self._timed("opendata"):
-            write_open_data(self.corpus, site, config.site_url or "")
-            write_feed(self.corpus, site, config.site_url or "", html.unescape(config.site_name))
-            # Made from the registry, as `kb schema` makes content/casus.schema.json: no file
-            # from content/ is copied as it is.
-            schema = json.dumps(json_schema(self.corpus.registry), ensure_ascii=False, indent=2)
-            (site / "data" / SCHEMA_FILE).write_text(schema + "\n", encoding="utf-8")
-            # c/<id>/ and a/<id>/ are copies of the page (render.shortlinks); old
-            # addresses from the ledger are redirect pages.
-            short = short_pages(self.corpus)
-            write_short_pages(site, short, config.site_url or "")
-            write_redirects(site, {k: v for k, v in self.redirects.items() if k not in short})
+            # Old addresses from the ledger are redirect pages, never over a short address.
+            short, live = short_pages(corpus), self.live
+            if live is not None:
+                live.remove_stale(site, short)
+            redirects = {k: v for k, v in self.redirects.items() if k not in short}
+            args = (corpus, site, site_url, html.unescape(config.site_name), redirects)
+            if live is None:
+                write_site_data(*args)
+            else:  # kb bekijk: the page is on screen first; data and search follow
+                markdown = self.markdown
+                search = partial(sitesearch.start, corpus, markdown, site)
+                live.after(partial(write_site_data, *args), search, self.reports.error)
         if self.search_job is not None:
             job, self.search_job = self.search_job, None
             self.reports.stage("Zoekindex afmaken")
@@ -382,9 +385,15 @@ class KbPlugin(BasePlugin[KbConfig]):
     # Priority 0 (the default): only stops our own child process.
     @event_priority(0)
     def on_build_error(self, error: Exception) -> None:
+        if self.live is not None:
+            self.live.forget()
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None
+        if self.pool is not None:
+            self.pool.cancel()
+            self.pool = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped)
 
     def _fail(self, message: str) -> PluginError:
         """The error that stops the build; kb bouw shows ``message`` in its own form."""
@@ -398,18 +407,6 @@ class KbPlugin(BasePlugin[KbConfig]):
             yield
         finally:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - started
-
-
-def insert_before(text: str, marker: str, addition: str) -> str:
-    """``text`` with ``addition`` before the first ``marker``, for templates that add to a
-    theme partial instead of copying it. Fails the build when the theme changed."""
-    before, found, after = str(text).partition(marker)
-    if not found:
-        raise PluginError(
-            f"Het thema heeft geen '{marker}' meer waar overrides/ iets aan toevoegt. "
-            "Pas de sjabloon in overrides/partials/ aan de nieuwe versie van het thema aan."
-        )
-    return before + addition + found + after
 
 
 def _inside(path: str | None, folder: Path) -> bool:
