@@ -136,7 +136,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.timings = {}
         (reports := self.reports).stage("Inhoud lezen en controleren")
         with self._timed("load"):
-            result = check_content(content)
+            # kb bekijk reads again only the files that changed (validate.Rechecker).
+            result = self.live.checker.run(content) if self.live else check_content(content)
             # The loaded cases live for the whole build: keep the garbage collector from
             # scanning them again and again while thousands of pages are rendered.
             gc.freeze()

@@ -31,6 +31,7 @@ from kb_tools.mkdocs_plugin.theme import CompiledTemplates
 from kb_tools.render.pages import PageSpec, build_pages, case_cards, url_of
 from kb_tools.render.reuse import Memory
 from kb_tools.urls import item_src
+from kb_tools.validate import Rechecker
 
 #: The engine's warning for every ``--dirty`` build (it counts as a failure under strict:
 #: true); the plugin keeps every page right, so the warning does not apply.
@@ -89,6 +90,7 @@ class Live:
         self.search: SiteIndexJob | None = None
         self.compiled = CompiledTemplates()  # the theme's templates, compiled once per session
         self.memory = Memory()  # the case views of the last build (render.reuse)
+        self.checker = Rechecker()  # reads again only the files that changed
         self.similarity: Similarity | None = None  # kept for the session (Similarity.update)
         self.top: dict[str, list[Match]] = {}
         self.waiter: threading.Thread | None = None
