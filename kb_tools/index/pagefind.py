@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -381,8 +380,8 @@ def start(corpus: Corpus, markdown: dict[str, str], site_dir: Path) -> SiteIndex
 
 def main(argv: list[str]) -> int:
     work, out = Path(argv[0]), Path(argv[1])
-    if hasattr(os, "nice"):
-        os.nice(10)  # MkDocs renders on the other core: let it go first
+    # Not niced: the workers render on every core, and the build ends when this index
+    # does, so it is as urgent as they are (BENCHMARKS.md, issue 18).
     try:
         steps = write_index(work, out)
         (work / "tijden.json").write_text(json.dumps(steps), encoding="utf-8")
