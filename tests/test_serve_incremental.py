@@ -50,14 +50,25 @@ class Session:
         self.made: list[int] = []
 
     def build(self) -> None:
-        config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
-        config.site_url = SITE_URL
-        plugin = config.plugins["kb"]
-        if self.plugin is None:
-            config.plugins.on_startup(command="serve", dirty=True)
-            self.plugin = plugin
-        assert plugin is self.plugin, "the engine keeps one plugin object per session"
-        build(config, serve_url=SITE_URL, dirty=True)
+        cwd = os.getcwd()
+        os.chdir(self.project)  # kb bekijk runs the engine in the project folder
+        try:
+            # As the engine's serve does: the first build reads the file its command line
+            # opened (``--config-file mkdocs.yml``, a relative name), later ones by path.
+            if self.plugin is None:
+                with open("mkdocs.yml", "rb") as opened:
+                    config = load_config(opened, site_dir=str(self.site))
+            else:
+                config = load_config(str(self.project / "mkdocs.yml"), site_dir=str(self.site))
+            config.site_url = SITE_URL
+            plugin = config.plugins["kb"]
+            if self.plugin is None:
+                config.plugins.on_startup(command="serve", dirty=True)
+                self.plugin = plugin
+            assert plugin is self.plugin, "the engine keeps one plugin object per session"
+            build(config, serve_url=SITE_URL, dirty=True)
+        finally:
+            os.chdir(cwd)
         self.made.append(plugin.rendered)
         plugin.live.wait()  # open data and the search index follow the pages
 

@@ -68,7 +68,9 @@ def fingerprint(config_file: str | None, folders: Iterable[str | None]) -> tuple
     for name in [config_file, *folders]:
         if not name or not os.path.exists(name):
             continue
-        paths = [Path(name)] if os.path.isfile(name) else sorted(Path(name).rglob("*"))
+        # Absolute: the engine hands the first build a relative mkdocs.yml, later ones not.
+        root = Path(os.path.abspath(name))
+        paths = [root] if root.is_file() else sorted(root.rglob("*"))
         for path in paths:
             try:
                 info = path.stat()
