@@ -155,8 +155,14 @@ def test_each_save_makes_only_what_changed_and_the_site_equals_a_fresh_build(
         edit(case, "id: ams-0002", "id: [kapot")  # a broken head: the build stops
         with pytest.raises(Exception):  # noqa: B017 - the engine's own Abort or PluginError
             session.build()
+        # Saved while the build is stopped: it must still show once the head is mended.
+        other = content / "casussen/amsterdamse-stadsdorpen/elsrijk-bestuur-toezicht-supervisie.md"
+        edit(other, "titel: Stadsdorp als opdrachtgever", "titel: Stadsdorp, opdrachtgever")
+        with pytest.raises(Exception):  # noqa: B017
+            session.build()
         edit(case, "id: [kapot", "id: ams-0002")
         session.build()
+        assert session.made[-1] < everything / 4, "a content error leaves the site as it was"
         same_as_fresh("after a failed build")
 
         footer = project / "overrides/main.html"

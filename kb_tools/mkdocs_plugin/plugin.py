@@ -137,7 +137,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         (reports := self.reports).stage("Inhoud lezen en controleren")
         with self._timed("load"):
             # kb bekijk reads again only the files that changed (validate.Rechecker).
-            result = self.live.checker.run(content) if self.live else check_content(content)
+            result = self.live.check(content) if self.live else check_content(content)
             # The loaded cases live for the whole build: keep the garbage collector from
             # scanning them again and again while thousands of pages are rendered.
             gc.freeze()
@@ -380,6 +380,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                 self.timings[f"search_{step}"] = seconds
         if self.config.timings:
             Path(self.config.timings).write_text(json.dumps(self.timings), encoding="utf-8")
+        if self.live is not None:
+            self.live.built()
         cases, answers = len(self.corpus.cases), len(self.corpus.answers)
         self.reports.finished(cases=cases, answers=answers, pages=self.rendered)
 
@@ -387,7 +389,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(0)
     def on_build_error(self, error: Exception) -> None:
         if self.live is not None:
-            self.live.forget()
+            self.live.failed()
         if self.search_job is not None:
             self.search_job.cancel()
             self.search_job = None

@@ -31,7 +31,8 @@ from kb_tools.mkdocs_plugin.theme import CompiledTemplates
 from kb_tools.render.pages import PageSpec, build_pages, case_cards, url_of
 from kb_tools.render.reuse import Memory
 from kb_tools.urls import item_src
-from kb_tools.validate import Rechecker
+from kb_tools.validate import CheckResult, Rechecker
+from kb_tools.validate.recheck import GUIDE_CHANGED
 
 #: The engine's warning for every ``--dirty`` build (it counts as a failure under strict:
 #: true); the plugin keeps every page right, so the warning does not apply.
@@ -94,23 +95,38 @@ class Live:
         self.memory = Memory()  # the case views of the last build (render.reuse)
         self.checker = Rechecker()  # reads again only the files that changed
         self.similarity: Similarity | None = None  # kept for the session (Similarity.update)
+        #: Ids of the cases and answers changed since the last build that made its pages
+        #: (None: everything); builds that stopped on a content error add to it.
+        self.changed: set[str] | None = None
+        self.rendering = False  # this build has handed pages to the engine
         self.top: dict[str, list[Match]] = {}
         self.waiter: threading.Thread | None = None
         self.lock = threading.Lock()
         self.stopping = False
 
+    def check(self, content: Path) -> CheckResult:
+        """Check the content again, reading only the files that changed, and add what
+        changed to ``changed``. A guide page does not change a case page or a similar list."""
+        result = self.checker.run(content)
+        changes = self.checker.changes
+        if changes.everything and set(changes.reasons) - {GUIDE_CHANGED}:
+            self.changed = None
+        elif self.changed is not None:
+            self.changed |= changes.cases_added | changes.cases_modified | changes.cases_removed
+            self.changed |= changes.answers_added | changes.answers_modified
+            self.changed |= changes.answers_removed
+        return result
+
     def similar(self, corpus: Corpus, k: int) -> dict[str, list[Match]]:
         """The similar cases after this save: only the lists it can change are worked out
         again (``Similarity.update``), all of them on the first build or after the
-        vocabularies changed."""
-        before, now = self.memory.cases, {c.id: c for c in corpus.cases}
-        if self.similarity is None or self.similarity.corpus.registry != corpus.registry:
+        registry changed."""
+        if self.similarity is None or self.changed is None:
             self.similarity = Similarity(corpus)
             self.top = self.similarity.top(k)
-            return self.top
-        changed = {i for i, case in now.items() if before.get(i) != case}
-        removed = set(before) - set(now)
-        if changed or removed:
+        elif self.changed:
+            present = {c.id for c in corpus.cases}
+            changed, removed = self.changed & present, self.changed - present
             self.top, _ = self.similarity.update(self.top, corpus, changed, removed, k)
         return self.top
 
@@ -123,12 +139,12 @@ class Live:
     ) -> list[PageSpec]:
         """Every generated page, with the case views of the last build that this save
         did not touch."""
-        reuse = self.memory.reuse(corpus, similar, site_url)
+        reuse = self.memory.reuse(corpus, similar, site_url, self.changed)
         cards = case_cards(corpus, reuse)
         pages = build_pages(corpus, site_url, similar, markdown, cards, reuse)
         by_src = {p.src_uri: p for p in pages}
         views = {c.id: by_src[item_src(c)].data["case"] for c in corpus.cases}
-        self.memory.remember(corpus, similar, site_url, views, cards)
+        self.memory.remember(similar, site_url, views, cards)
         return pages
 
     def after(
@@ -180,13 +196,22 @@ class Live:
             self.modified = {uri for uri, spec in specs.items() if self.specs.get(uri) != spec}
         self.removed = set(self.specs) - set(specs)
         self.specs, self.fingerprint = dict(specs), print_
+        self.rendering = True
         return self.modified
 
-    def forget(self) -> None:
-        """After a failed build nothing on disk is trusted: the next build makes everything."""
-        self.specs, self.fingerprint = {}, None
-        self.memory.forget()
-        self.similarity = None
+    def built(self) -> None:
+        """The build made its pages: the next one counts changes from here."""
+        self.changed, self.rendering = set(), False
+
+    def failed(self) -> None:
+        """A build stopped. Before it handed pages to the engine (a content error) nothing on
+        disk changed, and its changes wait for the next build. After that nothing on disk is
+        trusted: the next build makes everything."""
+        if self.rendering:
+            self.specs, self.fingerprint, self.changed = {}, None, None
+            self.memory.forget()
+            self.similarity = None
+        self.rendering = False
 
     def remove_stale(self, site_dir: Path, short: dict[str, str]) -> None:
         """Delete the pages of removed cases and answers, and short-address copies that no

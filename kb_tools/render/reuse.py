@@ -5,7 +5,8 @@ A case page shows its own case, the registry's terms and networks, its similar c
 the cards of the cases and answers it lists ("Vergelijkbare oplossingen"). So after a save
 its view is made again when the case itself changed, when its similar list changed, or when
 it lists a case or answer that changed, was added or was removed; and every view is made again
-when the registry changed or when this is the first build. Cards are reused the same way.
+when the registry changed or when this is the first build. What changed comes from the content
+check (``validate.Rechecker``), not from comparing the cases again. Cards are reused the same way.
 Everything else on the site (lists, term and network pages, home) is made again every time:
 it costs little. tests/test_serve_incremental.py holds the result to a fresh build.
 """
@@ -32,51 +33,44 @@ class Reuse:
 class Memory:
     """What the last build was made from, to tell what the next one touched."""
 
-    cases: dict[str, Any] = field(default_factory=dict)
-    answers: dict[str, Any] = field(default_factory=dict)
     similar: dict[str, list[Match]] = field(default_factory=dict)
-    registry: Any = None
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)
     site_url: str | None = None
 
-    def reuse(self, corpus: Corpus, similar: dict[str, list[Match]], site_url: str) -> Reuse | None:
-        """What this build may reuse; None when it must make every case page."""
-        if not self.views or self.site_url != site_url or self.registry != corpus.registry:
+    def reuse(
+        self,
+        corpus: Corpus,
+        similar: dict[str, list[Match]],
+        site_url: str,
+        changed: set[str] | None,
+    ) -> Reuse | None:
+        """What this build may reuse, given the ids of the cases and answers ``changed``
+        (added, edited or removed) since the last build (None: unknown, or the registry
+        changed); None when it must make every case page."""
+        if changed is None or not self.views or self.site_url != site_url:
             return None
-        cases = {c.id: c for c in corpus.cases}
-        answers = {a.id: a for a in corpus.answers}
-        changed = _changed(self.cases, cases) | _changed(self.answers, answers)
         touched = set(changed)
-        touched.update(i for i in cases if self.similar.get(i) != similar.get(i))
+        touched.update(c.id for c in corpus.cases if self.similar.get(c.id) != similar.get(c.id))
         # Pages that listed a changed case or answer, and pages that list one now.
         for case_id, view in self.views.items():
             if any(item["id"] in changed for item in view.get("solutions", ())):
                 touched.add(case_id)
-        for case_id in cases:
-            if any(r.id in changed for r in corpus.related.get(case_id, ())):
-                touched.add(case_id)
-            if any(a.id in changed for a in corpus.cited_by.get(case_id, ())):
-                touched.add(case_id)
+        for case in corpus.cases:
+            if any(r.id in changed for r in corpus.related.get(case.id, ())):
+                touched.add(case.id)
+            if any(a.id in changed for a in corpus.cited_by.get(case.id, ())):
+                touched.add(case.id)
         return Reuse(self.views, self.cards, touched)
 
     def remember(
         self,
-        corpus: Corpus,
         similar: dict[str, list[Match]],
         site_url: str,
         views: dict[str, dict[str, Any]],
         cards: dict[str, dict[str, Any]],
     ) -> None:
-        self.cases = {c.id: c for c in corpus.cases}
-        self.answers = {a.id: a for a in corpus.answers}
-        self.similar, self.registry, self.site_url = similar, corpus.registry, site_url
-        self.views, self.cards = views, cards
+        self.similar, self.site_url, self.views, self.cards = similar, site_url, views, cards
 
     def forget(self) -> None:
         self.views = {}
-
-
-def _changed(before: dict[str, Any], now: dict[str, Any]) -> set[str]:
-    """Ids added, removed, or with a different record."""
-    return {i for i in before.keys() | now.keys() if before.get(i) != now.get(i)}
