@@ -2,19 +2,15 @@
 
 Every event only hands data from MkDocs to a stage and back; the work is in the stages:
 
-on_config    add the site's Markdown dialect (markup); for ``kb bouw --netwerk``, check
-             the network (enrich.publish) and name the site after it
-on_files     load + validate (once), enrich (enrich.publish: the corpus and the redirects),
-             build page specs (render); replace the raw content files by generated pages;
-             stop the build on content errors; start the search index in the background
+on_startup   `kb bekijk` (serve --dirty): one plugin object and its state for the session
+on_config    the site's Markdown dialect (markup); for ``kb bouw --netwerk`` the network
+on_files     load + validate (once), enrich, page specs (render); generated pages replace
+             the raw content files; stop on content errors; start the search index
 on_nav       the pages outside the menu go to the workers (workers.py)
-on_page_markdown / on_page_context   hand each page its Markdown, template and data
-on_template_context                  the 404 page's data (newest cases, browse entries)
-on_env       the theme's own templates under ``theme/`` and the fragment cache, for
-             overrides/ (see BENCHMARKS.md); fork the workers
-on_post_page / on_post_template     mend the theme's invalid markup (render.themefix)
-on_post_build    wait for the workers; open data, feed, short-address copies and redirect
-                 pages; wait for the search index; write the stage times
+on_page_markdown / on_page_context / on_template_context   each page's Markdown and data
+on_env       the template environment (theme.py); fork the workers
+on_post_page / on_post_template   mend the theme's markup (render.themefix); short copies
+on_post_build    wait for the workers; open data, feed and redirects; wait for the search
 on_build_error   stop the workers and the search index
 
 Options (``KbConfig``, options.py) come from mkdocs.yml, set by `kb bouw` and `kb meten`
@@ -75,6 +71,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.network: str | None = None
         self.not_found: dict[str, Any] = {}
         self.farmed: set[str] = set()  # generated pages that workers render (workers.py)
+        self.workers = 1  # processes that render pages in this build
         self.pool: workers.Pool | None = None
         self.in_worker = False
         self.nav: Any = None
@@ -136,7 +133,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.timings = {}
         (reports := self.reports).stage("Inhoud lezen en controleren")
         with self._timed("load"):
-            # kb bekijk reads again only the files that changed (validate.Rechecker).
+            # kb bekijk reads again only the files that changed (validate.Rechecker), and
+            # lets the collector free what the last build left.
+            if self.live is not None:
+                gc.unfreeze()
             result = self.live.check(content) if self.live else check_content(content)
             # The loaded cases live for the whole build: keep the garbage collector from
             # scanning them again and again while thousands of pages are rendered.
@@ -215,9 +215,6 @@ class KbPlugin(BasePlugin[KbConfig]):
                 if live is not None:
                     serving.mark(file, spec.src_uri in live.modified)
                 files.append(file)
-        pages = files.documentation_pages()
-        self.pages = sum(1 for f in pages if f.is_modified()) if self.live else len(pages)
-        reports.stage("Pagina's lezen", self.pages)
         return files
 
     # Priority 0 (the default): no other plugin reads page settings or changes Markdown.
@@ -267,11 +264,14 @@ class KbPlugin(BasePlugin[KbConfig]):
             serving.mark(page.file, True)  # every page's menu shows their titles
         # Generated pages outside the menu go to workers, one per core (workers.py); pages in
         # the menu stay with MkDocs, which reads their titles for every page's menu.
-        count = self.config.workers or workers.cores()
+        self.workers = self.config.workers or workers.cores()
         self.farmed.clear()
-        if count > 1 and workers.can_fork():
+        if self.workers > 1 and workers.can_fork():
             todo = self.live.modified if self.live else self.specs
             self.farmed.update(uri for uri in todo if uri not in self.in_menu)
+        pages = files.documentation_pages()
+        self.pages = sum(1 for f in pages if f.is_modified()) if self.live else len(pages)
+        self.reports.stage("Pagina's lezen", self.pages)
         return nav
 
     # Priority 0 (the default): no other plugin changes the template environment.
@@ -292,10 +292,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.in_worker, self.reports = True, Reports(False, log)
 
         farmed = [uri for uri in self.specs if uri in self.farmed]
-        count = self.config.workers or workers.cores()
         logging.getLogger("mkdocs.commands.build").addFilter(self.skipped)
         self.pool = workers.render_pages(
-            workers.shares(farmed, count), (env, config, files, self.nav), in_worker, STEP
+            workers.shares(farmed, self.workers), (env, config, files, self.nav), in_worker, STEP
         )
 
     # Priority 0 (the default): adds our data; no other plugin reads it.
