@@ -7,8 +7,11 @@ was made from (its ``PageSpec``: Markdown, template, title, description and temp
 After a save the pipeline runs as always, and a generated page counts as modified only when
 its spec differs from the one it was last rendered from. So whatever a case's edit touches
 (its own page, the term and network lists it is in, the similar-case lists that show it,
-the answers that cite it, counts on the home page) is made again, and nothing else; no
-hand-kept list of dependencies can fall behind the templates.
+the answers that cite it, counts on the home page) is made again, and nothing else, whatever
+the templates show. To find those specs cheaply, the case views a save did not touch are taken
+over from the last build (render.reuse, with its rules of what a view shows); the content is
+checked again file by file (validate.Rechecker) and the similar lists row by row
+(Similarity.update). tests/test_serve_incremental.py holds every step to a fresh build.
 
 Everything else is made again when something outside the content changed: mkdocs.yml or a
 template in overrides/ (the fingerprint). Pages in the menu are always made again: every
