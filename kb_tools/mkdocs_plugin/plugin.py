@@ -234,6 +234,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             # A worker reads and renders this page; the parent renders nothing for it.
             page.meta["template"] = workers.ELSEWHERE
             page.meta["title"] = Markup(html.escape(spec.title))
+            workers.elsewhere(page)
             return ""
         if spec is None:
             heading = next(
