@@ -18,7 +18,6 @@ through ``!ENV``. Stages, counts and findings go through ``kb_tools.progress.Rep
 
 from __future__ import annotations
 
-import gc
 import html
 import json
 import logging
@@ -129,18 +128,16 @@ class KbPlugin(BasePlugin[KbConfig]):
     # see the generated pages, not the raw content files.
     @event_priority(50)
     def on_files(self, files: Files, config: Any) -> Files:
+        with workers.lasting(session=self.live is not None):  # no collector on the corpus
+            return self._files(files, config)
+
+    def _files(self, files: Files, config: Any) -> Files:
         content = Path(self.config.content or config.docs_dir)
         self.timings = {}
         (reports := self.reports).stage("Inhoud lezen en controleren")
         with self._timed("load"):
-            # kb bekijk reads again only the files that changed (validate.Rechecker), and
-            # lets the collector free what the last build left.
-            if self.live is not None:
-                gc.unfreeze()
+            # kb bekijk reads again only the files that changed (validate.Rechecker).
             result = self.live.check(content) if self.live else check_content(content)
-            # The loaded cases live for the whole build: keep the garbage collector from
-            # scanning them again and again while thousands of pages are rendered.
-            gc.freeze()
         errors = result.errors
         for f in result.warnings:
             # kb controleer passes content warnings; strict: true would fail on them in the log.
