@@ -72,6 +72,12 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
         assert set(run["zoek"]["zoekvraag_ms"]) == set(QUERIES)
         assert run["stock"]["website"]["zoekindex_bytes"] > 0
         assert run["verhouding"]["bouw_seconden"] > 0
+        # Processor time: the parts are in the whole, and no build can beat the floor.
+        build, parts = run["bouw"], run["bouw"]["cpu_seconden_per_deel"]
+        assert parts["zoekindex"] > 0 and (parts["werkers"] or 0) >= 0
+        assert build["cpu_seconden"] >= parts["zoekindex"] + (parts["werkers"] or 0) - 0.1
+        assert 0 < build["ondergrens_seconden"] <= build["seconden"] + 0.05
+        assert run["stock"]["bouw"]["cpu_seconden"] > 0 and run["verhouding"]["cpu_seconden"] > 0
     assert report["groei"]["factor_casussen"] == 2
     hostile = report["vijandig"]
     assert hostile["basis"]["controle"] > 0 and hostile["basis"]["bouw"] > 0
@@ -84,6 +90,7 @@ def test_kb_bench_reports_every_figure(tmp_path: Path, monkeypatch, capsys) -> N
     assert "kb controleer van één netwerkmap" in table
     assert "kb bekijk: opslaan tot scherm, via een tijdelijk bestand" in table
     assert "piekgeheugen build (alle processen samen" in table
+    assert "processortijd, alle processen samen" in table and "kortst mogelijke build" in table
     assert "### 24 casussen" in capsys.readouterr().out
     assert not list(ROOT.glob("kb-bench-*"))
 

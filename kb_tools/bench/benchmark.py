@@ -117,6 +117,24 @@ def overview(runs: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
+def cpu_rows(r: dict[str, Any]) -> list[str]:
+    """Processor time of the build, all processes together, and what it allows at best."""
+    build, stock = r["build"], r["stock"]["build"]
+    if build.get("cpu_seconds") is None:
+        return []
+    cpu = build.get("cpu") or {}
+    known = [v for v in (cpu.get("workers"), cpu.get("search")) if v is not None]
+    rest = build["cpu_seconds"] - sum(known) if len(known) == 2 else None
+    return [
+        f"| processortijd, alle processen samen | {_fmt_s(build['cpu_seconds'])} "
+        f"| {_fmt_s(stock.get('cpu_seconds'))} | {_fmt_x(r['ratio'].get('cpu_seconds'))} |",
+        "| processortijd: pagina's maken (werkers) / zoekindex met Pagefind / build en laden "
+        f"| {_fmt_s(cpu.get('workers'))} / {_fmt_s(cpu.get('search'))} / {_fmt_s(rest)} | | |",
+        "| kortst mogelijke build hier (processortijd gedeeld door de kernen) "
+        f"| {_fmt_s(build.get('cpu_floor_seconds'))} | | |",
+    ]
+
+
 def save_rows(save: dict[str, Any] | None) -> list[str]:
     """The rows of kb bekijk's save-to-screen time, per way of saving."""
     if not save:
@@ -170,6 +188,7 @@ def table(report: dict[str, Any]) -> str:
         lines += [
             f"| hele build | {_fmt_s(r['build']['seconds'])} | {_fmt_s(r['stock']['build']['seconds'])} "
             f"| {r['ratio']['build_seconds']}× |",
+            *cpu_rows(r),
             f"| piekgeheugen build (grootste proces) | {r['build']['peak_mb']:.0f} MB "
             f"| {r['stock']['build']['peak_mb']:.0f} MB | {r['ratio']['peak_mb']}× |",
             f"| piekgeheugen build (alle processen samen, RSS / PSS) "

@@ -5,6 +5,7 @@ and the cost of one hostile case. ``run`` calls them."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -112,6 +113,11 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
     result["build"] = {
         **build,
         "stages": {k: v if v is None else round(v, 3) for k, v in stages.items()},
+        # Processor seconds of the render workers and of the search index's child (with
+        # Pagefind); the rest of build.cpu_seconds is the build process and its loaders.
+        "cpu": {"workers": timings.get("cpu_workers"), "search": timings.get("search_cpu")},
+        # No build on this machine can be shorter: all processor time spread over every core.
+        "cpu_floor_seconds": round(build["cpu_seconds"] / _cores(), 2),
         # The search index's child process, beside the stages (not part of their sum).
         "background": {
             k: round(timings[f"search_{k}"], 3)
@@ -166,6 +172,7 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
     }
     result["ratio"] = {
         "build_seconds": _ratio(build["seconds"], stock_build["seconds"]),
+        "cpu_seconds": _ratio(build["cpu_seconds"], stock_build["cpu_seconds"]),
         "peak_mb": _ratio(build["peak_mb"], stock_build["peak_mb"]),
         "tree_peak_mb": _ratio(build["tree_peak_mb"], stock_build["tree_peak_mb"]),
         "case_page_median": _ratio(
@@ -182,6 +189,12 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
     for failure in result["save_to_screen"].get("failures", []):
         say(f"[{cases}] Opslaan tot scherm mislukt: {failure}")
     return result
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def _ratio(ours: float | None, stock: float | None) -> float | None:

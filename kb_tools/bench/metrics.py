@@ -33,7 +33,8 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 def run_measured(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, tree: bool = False
 ) -> dict[str, Any]:
-    """Run a child process: its wall seconds and peak memory (ru_maxrss from wait4: the
+    """Run a child process: its wall seconds, processor seconds (its own and those of the
+    processes it waited for) and peak memory (ru_maxrss from wait4: the
     largest of the child and the processes it waited for, not their sum). With ``tree``
     also the peak of the summed memory of the child and all its descendants, sampled every
     ~100 ms (``proctree.TreeSampler``): RSS, and PSS, which counts shared pages once."""
@@ -58,7 +59,12 @@ def run_measured(
         if process.returncode != 0:
             out.seek(0)
             raise RuntimeError(f"{' '.join(args[:5])} is mislukt:\n{out.read()[-4000:]}")
-    result = {"seconds": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1)}
+    result = {
+        "seconds": round(seconds, 3),
+        # Processor time of the child and of every process it waited for (wait4).
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_mb": round(usage.ru_maxrss / 1024, 1),
+    }
     if tree:
         # A sample may miss the moment one process peaked: never less than that peak.
         result["tree_peak_mb"] = max(sampler.peak_mb, result["peak_mb"])

@@ -378,12 +378,25 @@ def start(corpus: Corpus, markdown: dict[str, str], site_dir: Path) -> SiteIndex
     return SiteIndexJob(process, work, time.perf_counter())
 
 
+def _processor_seconds() -> float | None:
+    """This process's processor time and that of the Pagefind runs it waited for."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    own, runs = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + runs.ru_utime + runs.ru_stime
+
+
 def main(argv: list[str]) -> int:
     work, out = Path(argv[0]), Path(argv[1])
     # Not niced: the workers render on every core, and the build ends when this index
     # does, so it is as urgent as they are (BENCHMARKS.md, issue 18).
     try:
         steps = write_index(work, out)
+        steps["cpu"] = _processor_seconds()
         (work / "tijden.json").write_text(json.dumps(steps), encoding="utf-8")
     except SiteIndexError as error:
         print(error, file=sys.stderr)

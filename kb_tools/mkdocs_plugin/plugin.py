@@ -348,6 +348,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                 raise self._fail(str(error)) from error
             finally:
                 logging.getLogger("mkdocs.commands.build").removeFilter(self.skipped)
+            self.timings["cpu_workers"] = pool.cpu  # kb meten: the workers' processor time
         site, corpus, site_url = Path(config.site_dir), self.corpus, config.site_url or ""
         self.reports.stage("Open data, feed en korte adressen schrijven")
         with self._timed("opendata"):

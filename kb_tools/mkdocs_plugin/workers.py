@@ -146,6 +146,7 @@ class _Worker:
     fd: int
     buffer: bytes = b""
     done: int = 0
+    cpu: float = 0.0  # its processor seconds, once finished
     finished: bool = False
     error: str | None = None
     open: bool = True
@@ -181,6 +182,8 @@ class Pool:
             pool.workers.append(_Worker(pid, read_end))
         return pool
 
+    cpu: float = 0.0  # processor seconds of the workers that finished (``wait``)
+
     @property
     def done(self) -> int:
         """Pages the workers have reported as written."""
@@ -202,6 +205,7 @@ class Pool:
             if progress is not None:
                 progress(self.done)
         failures, done = [], self.done
+        self.cpu = sum(w.cpu for w in self.workers)
         for worker in self.workers:
             _, status = os.waitpid(worker.pid, 0)
             if worker.error:
@@ -251,6 +255,7 @@ def _receive(worker: _Worker, message: dict) -> None:
         worker.done = message["done"]
     if "finished" in message:
         worker.finished = True
+        worker.cpu = message.get("cpu", 0.0)
     if "error" in message:
         worker.error = message["error"]
 
@@ -315,7 +320,8 @@ def _work(
             render(current)
             if done % step == 0:
                 send({"done": done})
-        send({"done": len(share), "finished": True})
+        times = os.times()
+        send({"done": len(share), "finished": True, "cpu": times.user + times.system})
         return 0
     except BrokenPipeError:
         return 1  # the build stopped: nobody is listening
