@@ -9,8 +9,8 @@ they come from, only http(s) with a host, or mailto with an address, may become 
 from __future__ import annotations
 
 import html
+import posixpath
 import re
-from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 from kb_tools.layout import ANSWERS_DIR, CASES_DIR, SLUG
@@ -105,7 +105,7 @@ def short_link(item_id: str) -> str:
 def item_src(item: Case | Answer) -> str:
     """Docs-relative source path of a case page, casussen/<netwerk>/<slug>.md, or of an
     answer page, antwoorden/<slug>.md."""
-    name = PurePosixPath(item.path.replace("\\", "/")).name
+    name = posixpath.basename(item.path.replace("\\", "/"))  # a file's path: never ends in /
     if isinstance(item, Answer):
         return f"{ANSWERS_DIR}/{name}"
     return f"{CASES_DIR}/{item.network}/{name}"
