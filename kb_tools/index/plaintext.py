@@ -35,5 +35,10 @@ def strip_md_links(text: str) -> str:
 
 def plain_text(markdown: str) -> list[str]:
     """Paragraphs of Markdown as plain text: link targets, marks and heading signs gone."""
+    return [" ".join(chunks) for chunks in plain_chunks(markdown)]
+
+
+def plain_chunks(markdown: str) -> list[list[str]]:
+    """The paragraphs of ``plain_text``, each as its chunks: the text between two spaces."""
     text = _MD_MARKS.sub("", _MD_LINE_START.sub("", strip_md_links(markdown)))
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return [chunks for p in re.split(r"\n\s*\n", text) if (chunks := p.split())]
