@@ -40,5 +40,7 @@ def plain_text(markdown: str) -> list[str]:
 
 def plain_chunks(markdown: str) -> list[list[str]]:
     """The paragraphs of ``plain_text``, each as its chunks: the text between two spaces."""
-    text = _MD_MARKS.sub("", _MD_LINE_START.sub("", strip_md_links(markdown)))
+    text = _MD_LINE_START.sub("", strip_md_links(markdown))
+    if any(mark in text for mark in "*_`|"):  # a quick look saves the pass when there are none
+        text = _MD_MARKS.sub("", text)
     return [chunks for p in re.split(r"\n\s*\n", text) if (chunks := p.split())]
