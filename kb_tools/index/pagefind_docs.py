@@ -64,11 +64,12 @@ class _Memo(dict[str, Any]):
 
 
 class Documents:
-    """The search documents of one corpus. Texts are read by chunk, the letters between
-    two spaces: 10,000 cases hold 3 million chunks, but only thousands of distinct ones,
-    so each chunk is split into words, lower-cased, stemmed and split into parts once.
-    Space is no word letter, and Python lower-cases no letter by what lies past one (Σ
-    is σ or ς by its neighbours), so a chunk's words are those the whole text has there."""
+    """The search documents of one corpus. Texts are read by chunk, the text between two
+    whitespace characters: 10,000 cases hold 4 million chunks but far fewer distinct ones,
+    so each distinct chunk is split into words, lower-cased, stemmed and split into parts
+    once, and a record only maps its chunks. Whitespace is no word letter, and Python's
+    lower case of a letter never looks past whitespace (Σ is σ or ς by its neighbours), so
+    a chunk's words, lower-cased alone, are those of the lower-cased text there."""
 
     def __init__(self, compounds: Compounds) -> None:
         self.compounds = compounds
