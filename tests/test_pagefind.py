@@ -186,11 +186,11 @@ def test_pruning_keeps_a_common_word_in_its_densest_bodies_only(registry):
 
 
 def test_the_word_list_has_indexed_words_as_spelled_by_first_letter(registry):
-    shards = docs.word_list(read_all(registry, common_word_records())[1])
+    shards = read_all(registry, common_word_records())[0].word_list()
     assert shards["g"]["gemeente"] == 8
     assert "Overleg" in shards["o"] and "overleg" not in shards["o"]  # the usual spelling
     # A hidden part of "zorgcoöperatie" (the text lacks it on its own).
-    assert "coöperatie" in docs.word_list(read_all(registry, [record()])[1])["c"]
+    assert "coöperatie" in read_all(registry, [record()])[0].word_list()["c"]
     words = {w.lower() for shard in shards.values() for w in shard}
     assert not words & {"de", "het", "staat", "woord0"}  # stop words, short and non-letters
     assert all(len(w) >= 4 for w in words)
@@ -365,7 +365,7 @@ def rule_word_list(records: list[dict], compounds: Compounds) -> dict[str, dict[
 
 def test_the_word_list_counts_by_chunk_what_the_rules_count_word_by_word(registry):
     records = tricky_records() + common_word_records()
-    shards = docs.word_list(read_all(registry, records)[1])
+    shards = read_all(registry, records)[0].word_list()
     assert shards == rule_word_list(records, Compounds(registry))
     assert json_text(shards) == json_text(rule_word_list(records, Compounds(registry)))
 

@@ -25,13 +25,13 @@ from typing import Any
 
 from kb_tools.dutch import Compounds
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.index.pagefind_docs import BODY_PAGES, Documents, prune, word_list
+from kb_tools.index.pagefind_docs import BODY_PAGES, Documents, prune
 from kb_tools.index.records import byline, filters, term_labels
 from kb_tools.urls import short_link
 
 INDEX_DIR = "pagefind"
 UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")
-WORDS_DIR = "woorden"  # pagefind/woorden/<letter>.json: the typo word list (word_list)
+WORDS_DIR = "woorden"  # pagefind/woorden/<letter>.json: the typo word list (Documents.word_list)
 #: Pages per part of the index: a large site gets one Pagefind index per 5,000 pages,
 #: dealt round, which the search page merges (Pagefind's mergeIndex). Scoring time grows
 #: with the square of the pages of a word, so two halves take half as long; but each
@@ -129,7 +129,7 @@ def write_index(work: Path, out: Path) -> dict[str, float]:
         target = docs / f"deel-{i % parts}" / record["url"] / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(documents.document(record, text, pruned), encoding="utf-8")
-    shards = word_list(texts)
+    shards = documents.word_list()
     written = time.perf_counter()
     shutil.rmtree(out, ignore_errors=True)
     for part in range(parts):

@@ -48,7 +48,6 @@ class RecordText:
     body_keys: dict[str, int]  # word key -> how often in the body, parts of long words too
     hidden: frozenset[str]  # search words no pruning takes away (labels, parts of head words)
     hidden_parts: tuple[tuple[str, str, str], ...]  # (part, key of its word, key of the part)
-    chunks: Counter[str]  # chunks of title, summary, labels and text, counted (word_list)
 
 
 class _Memo(dict[str, Any]):
@@ -73,6 +72,8 @@ class Documents:
 
     def __init__(self, compounds: Compounds) -> None:
         self.compounds = compounds
+        self._spelled: Counter[str] = Counter()  # chunks read, counted (word_list)
+        self._pages: Counter[str | None] = Counter()  # listed words -> records that hold them
         self._lower = _Memo(lambda chunk: tuple(_RAW_WORD.findall(chunk.lower())))
         self._parts = _Memo(
             lambda word: _parts_as_spelled(word, compounds) if len(word) >= 8 else ()
@@ -100,9 +101,10 @@ class Documents:
         )
 
     def read(self, record: dict[str, Any]) -> RecordText:
-        """The words of one record (``records`` gives them) that ``prune``, ``document``,
-        ``search_words`` and ``word_list`` use: the Markdown text for the words a reader
-        may type, its plain paragraphs for the body that Pagefind indexes."""
+        """The words of one record (``records`` gives them) that ``prune``, ``document``
+        and ``search_words`` use: the Markdown text for the words a reader may type, its
+        plain paragraphs for the body that Pagefind indexes. The record's words are also
+        counted for ``word_list``, which covers every record read."""
         # The fixed section headings are in every case: as search words they only cost.
         lines = [
             (paragraph, chunks)
@@ -111,8 +113,9 @@ class Documents:
         ]
         body = chain.from_iterable(chunks for _, chunks in lines)
         body_keys = Counter(chain.from_iterable(map(self._body_keys.__getitem__, body)))
-        chunks = Counter(record["text"].split())
-        present = set(chain.from_iterable(map(self._lower.__getitem__, chunks)))
+        chunks = record["text"].split()
+        distinct = set(chunks)
+        present = set(chain.from_iterable(map(self._lower.__getitem__, distinct)))
         head_words = set(_RAW_WORD.findall(f"{record['title']} {record['summary']}".lower()))
         present |= head_words
         hidden = set(chain.from_iterable(map(self._label_words.__getitem__, record["labels"])))
@@ -124,15 +127,21 @@ class Documents:
                 hidden.update(new)
             else:
                 parts += [(part, _key(word), _key(part)) for part in new]
-        chunks.update(f"{record['title']} {record['summary']} {' '.join(record['labels'])}".split())
-        return RecordText(
+        text = RecordText(
             url=record["url"],
             paragraphs=tuple(paragraph for paragraph, _ in lines),
             body_keys=dict(body_keys),
             hidden=frozenset(hidden),
             hidden_parts=tuple(parts),
-            chunks=chunks,
         )
+        # The word list counts title, summary, labels, text and the hidden words.
+        head = f"{record['title']} {record['summary']} {' '.join(record['labels'])}".split()
+        head += search_words(text).split()
+        self._spelled.update(chunks)
+        self._spelled.update(head)
+        distinct.update(head)
+        self._pages.update(set(map(_listed, chain.from_iterable(map(_words_of, distinct)))))
+        return text
 
     def document(
         self, record: dict[str, Any], text: RecordText, pruned: frozenset[str] = frozenset()
@@ -166,6 +175,27 @@ class Documents:
             f'<p data-pagefind-weight="0.5">{e(hidden)}</p>'
             f"<div data-pagefind-ignore>{tags}</div></main></body></html>"
         )
+
+    def word_list(self) -> dict[str, dict[str, int]]:
+        """The indexed words a typo is corrected to, as the texts read spell them most
+        often, with the number of pages that hold them, in shards by first folded letter:
+        the search page loads the shard of a word of 5 letters or more to see if it is
+        indexed. Letters only, 4 letters or more, no stop words."""
+        spellings: Counter[str] = Counter()
+        for chunk, n in self._spelled.items():
+            for word in _words_of(chunk):
+                spellings[word] += n
+        forms: dict[str, list[str]] = {}
+        for raw in spellings:
+            folded = _listed(raw)
+            if folded is not None:
+                forms.setdefault(folded, []).append(raw)
+        shards: dict[str, dict[str, int]] = {}
+        for folded in sorted(key for key in self._pages if key is not None):
+            spelled = max(forms[folded], key=lambda f: (spellings[f], f.islower(), f))
+            letter = folded[0] if "a" <= folded[0] <= "z" else "_"
+            shards.setdefault(letter, {})[spelled] = self._pages[folded]
+        return shards
 
     def _one_key_of(self, chunk: str) -> str | None:
         """The key of a chunk's one word; None for a chunk of none or several."""
@@ -266,37 +296,6 @@ def prune(texts: Sequence[RecordText], keep: int = BODY_PAGES) -> list[frozenset
         frozenset(map(common.__getitem__, names[start:end]))
         for start, end in zip(bounds, bounds[1:], strict=False)
     ]
-
-
-def word_list(texts: Sequence[RecordText]) -> dict[str, dict[str, int]]:
-    """The indexed words a typo is corrected to, as the text spells them most often, with
-    the number of pages that hold them, in shards by first folded letter: the search
-    page loads the shard of a word of 5 letters or more to see if it is indexed. Letters
-    only, 4 letters or more, no stop words."""
-    chunks: Counter[str] = Counter()
-    pages: Counter[str | None] = Counter()
-    for text in texts:
-        hidden = search_words(text).split()
-        chunks.update(text.chunks.elements())
-        chunks.update(hidden)
-        words = chain.from_iterable(map(_words_of, chain(text.chunks, hidden)))
-        pages.update(set(map(_listed, words)))
-    pages.pop(None, None)
-    spellings: Counter[str] = Counter()
-    for chunk, n in chunks.items():
-        for word in _words_of(chunk):
-            spellings[word] += n
-    forms: dict[str, list[str]] = {}
-    for raw in spellings:
-        folded = _listed(raw)
-        if folded is not None:
-            forms.setdefault(folded, []).append(raw)
-    shards: dict[str, dict[str, int]] = {}
-    for folded in sorted(pages):
-        spelled = max(forms[folded], key=lambda f: (spellings[f], f.islower(), f))
-        letter = folded[0] if "a" <= folded[0] <= "z" else "_"
-        shards.setdefault(letter, {})[spelled] = pages[folded]
-    return shards
 
 
 @lru_cache(maxsize=200_000)
