@@ -73,7 +73,10 @@ class Documents:
     def __init__(self, compounds: Compounds) -> None:
         self.compounds = compounds
         self._spelled: Counter[str] = Counter()  # chunks read, counted (word_list)
-        self._pages: Counter[str | None] = Counter()  # listed words -> records that hold them
+        self._pages: Counter[str] = Counter()  # listed words -> records that hold them
+        self._listed_words = _Memo(
+            lambda chunk: tuple(filter(None, map(_listed, _RAW_WORD.findall(chunk))))
+        )
         self._lower = _Memo(lambda chunk: tuple(_RAW_WORD.findall(chunk.lower())))
         self._parts = _Memo(
             lambda word: _parts_as_spelled(word, compounds) if len(word) >= 8 else ()
@@ -140,7 +143,7 @@ class Documents:
         self._spelled.update(chunks)
         self._spelled.update(head)
         distinct.update(head)
-        self._pages.update(set(map(_listed, chain.from_iterable(map(_words_of, distinct)))))
+        self._pages.update(set(chain.from_iterable(map(self._listed_words.__getitem__, distinct))))
         return text
 
     def document(
@@ -191,7 +194,7 @@ class Documents:
             if folded is not None:
                 forms.setdefault(folded, []).append(raw)
         shards: dict[str, dict[str, int]] = {}
-        for folded in sorted(key for key in self._pages if key is not None):
+        for folded in sorted(self._pages):
             spelled = max(forms[folded], key=lambda f: (spellings[f], f.islower(), f))
             letter = folded[0] if "a" <= folded[0] <= "z" else "_"
             shards.setdefault(letter, {})[spelled] = self._pages[folded]
