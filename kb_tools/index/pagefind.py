@@ -7,53 +7,36 @@ document per case (title, summary, text, hidden search words, filters, meta) and
 Pagefind over those into ``site/pagefind/``. It runs on the second core while MkDocs
 renders; ``SiteIndexJob.finish`` waits for it at the end of the build.
 
-Pagefind stems Dutch words itself, but knows neither our synonyms nor compounds: "vpb"
-does not find "vennootschapsbelasting" and "coöperatie" does not find "zorgcoöperatie".
-So each document carries hidden words: the labels of its terms and the known parts of its
-long words (``search_words``); the search page rewrites synonyms to labels
-(``synonym_map``).
+The documents, the pruning of very common body words and the typo word list are made
+in ``kb_tools.index.pagefind_docs``.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kb_tools.dutch import STOP_WORDS, Compounds, fold, stem
+from kb_tools.dutch import Compounds
 from kb_tools.enrich.corpus import Corpus
-from kb_tools.index.plaintext import plain_text
+from kb_tools.index.pagefind_docs import BODY_PAGES, Documents, prune
 from kb_tools.index.records import byline, filters, term_labels
-from kb_tools.schema import SECTIONS
 from kb_tools.urls import short_link
 
 INDEX_DIR = "pagefind"
-SECTION_HEADINGS = frozenset(name for name, _ in SECTIONS)
 UNUSED = ("pagefind-*ui.*", "pagefind-highlight.js")
-WORDS_DIR = "woorden"  # pagefind/woorden/<letter>.json: the typo word list (word_list)
-#: A word in more bodies than this is pruned from the others (``prune``). Pagefind spends
-#: about 10 ns per page of the result times per page of all query words: 1,000 pages
-#: keep a common word's body share of a query near 10 ms.
-BODY_PAGES = 1000
+WORDS_DIR = "woorden"  # pagefind/woorden/<letter>.json: the typo word list (Documents.word_list)
 #: Pages per part of the index: a large site gets one Pagefind index per 5,000 pages,
 #: dealt round, which the search page merges (Pagefind's mergeIndex). Scoring time grows
 #: with the square of the pages of a word, so two halves take half as long; but each
 #: part loads its own word chunks (bytes per query), so parts stay few.
 PART_PAGES = 5000
-#: Marks a pruned word in the text: a letter (so Pagefind keeps the word's place in the
-#: excerpt) that no reader types. The search page removes it from excerpts.
-MARK = "\u01c2"
-
-_RAW_WORD = re.compile(r"[^\W_]+")
 
 
 class SiteIndexError(Exception):
@@ -104,172 +87,6 @@ def records(corpus: Corpus, markdown: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
-def search_words(
-    record: dict[str, Any], compounds: Compounds, pruned: frozenset[str] = frozenset()
-) -> str:
-    """The hidden words of one case that its text lacks: the words of its term labels
-    (synonyms are rewritten to labels in the browser, see ``synonym_map``) and the known
-    parts of its long words ("zorgcoöperatie" gives "coöperatie"). Pagefind ignores
-    diacritics and matches word starts itself, so each word is added once, as the text
-    spells it. Every word costs Pagefind memory (about 0.6 kB per word per page at 10,000
-    cases), so nothing is added twice. A part of a body word is left out when the word or
-    the part is ``pruned`` from this body (``prune``), as the body word itself is."""
-    head = f"{record['title']} {record['summary']}".lower()
-    body = record["text"].lower()
-    head_words = set(_RAW_WORD.findall(head))
-    present = head_words | set(_RAW_WORD.findall(body))
-    found: dict[str, None] = {}
-
-    def add(word: str) -> None:
-        if word not in present:
-            found.setdefault(word, None)
-
-    for label in record["labels"]:
-        for word in _RAW_WORD.findall(label.lower()):
-            if len(word) > 1 and word not in STOP_WORDS:
-                add(word)
-    for raw in sorted(present):
-        if len(raw) >= 8:
-            in_head = raw in head_words
-            if not in_head and _key(raw) in pruned:
-                continue
-            for part in _parts_as_spelled(raw, compounds):
-                if in_head or _key(part) not in pruned:
-                    add(part)
-    return " ".join(sorted(found))
-
-
-@lru_cache(maxsize=200_000)
-def _parts_as_spelled(raw: str, compounds: Compounds) -> tuple[str, ...]:
-    """The known parts of a word that Pagefind would not find by a word start, as the
-    word spells them ("zorgcoöperatie" -> "coöperatie"). Words repeat across cases."""
-    folded = fold(raw)
-    out = []
-    for part in compounds.split(folded):
-        if folded.startswith(part):
-            continue  # Pagefind finds "vervoer" in "vervoersdienst" by itself
-        spelled = raw[-len(part) :] if len(raw) == len(folded) else part
-        out.append(spelled if fold(spelled) == part else part)
-    return tuple(out)
-
-
-def document(
-    record: dict[str, Any], compounds: Compounds, pruned: frozenset[str] = frozenset()
-) -> str:
-    """One bare HTML page for Pagefind. Filters, meta and sort sit in an ignored block:
-    Pagefind reads them, but they are not part of the text or the excerpts. Words of the
-    body whose key is ``pruned`` carry ``MARK``: the excerpt still shows them (the search
-    page takes the mark away), but they are not found by what a reader types."""
-    e = html.escape
-    # The fixed section headings are in every case: as search words they only cost.
-    paragraphs = "".join(
-        f"<p>{e(_marked(p, pruned))}</p>"
-        for p in plain_text(record["text"])
-        if p not in SECTION_HEADINGS
-    )
-    tags = "".join(
-        f'<span data-pagefind-filter="{e(name)}">{e(value)}</span>'
-        for name, values in record["filters"].items()
-        for value in values
-    )
-    tags += "".join(
-        f'<span data-pagefind-meta="{e(name)}">{e(value)}</span>'
-        for name, value in record["meta"].items()
-        if value
-    )
-    if record["date"]:
-        tags += f'<span data-pagefind-sort="datum">{e(record["date"])}</span>'
-    hidden = search_words(record, compounds, pruned)
-    return (
-        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8">'
-        f"<title>{e(record['title'])}</title></head><body><main data-pagefind-body>"
-        f"<h1>{e(record['title'])}</h1><p>{e(record['summary'])}</p>{paragraphs}"
-        f'<p data-pagefind-weight="0.5">{e(hidden)}</p>'
-        f"<div data-pagefind-ignore>{tags}</div></main></body></html>"
-    )
-
-
-@lru_cache(maxsize=200_000)
-def _key(word: str) -> str:
-    """What Pagefind files a word under, near enough: its Dutch stem, folded."""
-    return stem(fold(word))
-
-
-def _marked(text: str, pruned: frozenset[str]) -> str:
-    if not pruned:
-        return text
-    return _RAW_WORD.sub(lambda m: MARK + m[0] if _key(m[0]) in pruned else m[0], text)
-
-
-def _body_keys(record: dict[str, Any], compounds: Compounds) -> dict[str, int]:
-    """How often each word key occurs in the body (parts of long words included)."""
-    counts: dict[str, int] = {}
-    text = " ".join(p for p in plain_text(record["text"]) if p not in SECTION_HEADINGS)
-    for raw in _RAW_WORD.findall(text.lower()):
-        key = _key(raw)
-        counts[key] = counts.get(key, 0) + 1
-        if len(raw) >= 8:
-            for part in _parts_as_spelled(raw, compounds):
-                part_key = _key(part)
-                counts[part_key] = counts.get(part_key, 0) + 1
-    return counts
-
-
-def prune(
-    records: list[dict[str, Any]], compounds: Compounds, keep: int = BODY_PAGES
-) -> list[frozenset[str]]:
-    """Static index pruning: per record, the word keys its body leaves out of the index.
-    Pagefind scores every page that holds a word, against every page of every word of
-    the query (time grows with the square of the pages): a word in the bodies of more
-    than ``keep`` pages stays in the ``keep`` bodies where it is densest. Titles,
-    summaries and term labels are never pruned, so a page with the word there is always
-    found; below ``keep`` pages nothing changes."""
-    counts = [_body_keys(r, compounds) for r in records]
-    pages: dict[str, list[int]] = {}
-    for index, found in enumerate(counts):
-        for key in found:
-            pages.setdefault(key, []).append(index)
-    out: list[set[str]] = [set() for _ in records]
-    for key, holders in pages.items():
-        if len(holders) <= keep:
-            continue
-
-        def density(i: int, key: str = key) -> tuple[float, str]:
-            return (-counts[i][key] / sum(counts[i].values()), records[i]["url"])
-
-        for index in sorted(holders, key=density)[keep:]:
-            out[index].add(key)
-    return [frozenset(o) for o in out]
-
-
-def word_list(records: list[dict[str, Any]], compounds: Compounds) -> dict[str, dict[str, int]]:
-    """The indexed words a typo is corrected to, as the text spells them most often, with
-    the number of pages that hold them, in shards by first folded letter: the search
-    page loads the shard of a word of 5 letters or more to see if it is indexed. Letters
-    only, 4 letters or more, no stop words."""
-    pages: dict[str, int] = {}
-    spellings: dict[str, dict[str, int]] = {}
-    for record in records:
-        seen: set[str] = set()
-        text = f"{record['title']} {record['summary']} {' '.join(record['labels'])} "
-        for raw in _RAW_WORD.findall(text + record["text"] + " " + search_words(record, compounds)):
-            folded = fold(raw)
-            if len(folded) < 4 or not folded.isalpha() or folded in STOP_WORDS:
-                continue
-            forms = spellings.setdefault(folded, {})
-            forms[raw] = forms.get(raw, 0) + 1
-            if folded not in seen:
-                seen.add(folded)
-                pages[folded] = pages.get(folded, 0) + 1
-    shards: dict[str, dict[str, int]] = {}
-    for folded in sorted(pages):
-        forms = spellings[folded]
-        spelled = max(forms, key=lambda f: (forms[f], f.islower(), f))
-        letter = folded[0] if "a" <= folded[0] <= "z" else "_"
-        shards.setdefault(letter, {})[spelled] = pages[folded]
-    return shards
-
-
 def pagefind_executable() -> str:
     try:
         from pagefind_bin_extended import get_executable
@@ -303,14 +120,16 @@ def write_index(work: Path, out: Path) -> dict[str, float]:
     records = data["records"]
     keep = data.get("body_pages", BODY_PAGES)  # a test prunes a small index
     parts = max(1, -(-len(records) // data.get("part_pages", PART_PAGES)))
-    for i, (record, pruned) in enumerate(
-        zip(records, prune(records, compounds, keep), strict=True)
+    documents = Documents(compounds)
+    texts = [documents.read(record) for record in records]
+    for i, (record, text, pruned) in enumerate(
+        zip(records, texts, prune(texts, keep), strict=True)
     ):
         # Newest first, dealt round: each part holds the same spread of dates.
         target = docs / f"deel-{i % parts}" / record["url"] / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(document(record, compounds, pruned), encoding="utf-8")
-    shards = word_list(records, compounds)
+        target.write_text(documents.document(record, text, pruned), encoding="utf-8")
+    shards = documents.word_list()
     written = time.perf_counter()
     shutil.rmtree(out, ignore_errors=True)
     for part in range(parts):

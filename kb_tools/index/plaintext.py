@@ -35,5 +35,12 @@ def strip_md_links(text: str) -> str:
 
 def plain_text(markdown: str) -> list[str]:
     """Paragraphs of Markdown as plain text: link targets, marks and heading signs gone."""
-    text = _MD_MARKS.sub("", _MD_LINE_START.sub("", strip_md_links(markdown)))
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return [" ".join(chunks) for chunks in plain_chunks(markdown)]
+
+
+def plain_chunks(markdown: str) -> list[list[str]]:
+    """The paragraphs of ``plain_text``, each as its chunks: the text between two spaces."""
+    text = _MD_LINE_START.sub("", strip_md_links(markdown))
+    if any(mark in text for mark in "*_`|"):  # a quick look saves the pass when there are none
+        text = _MD_MARKS.sub("", text)
+    return [chunks for p in re.split(r"\n\s*\n", text) if (chunks := p.split())]

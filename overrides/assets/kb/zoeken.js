@@ -11,7 +11,7 @@ const PAGE = 10;
 const FEW = 20; // fewer cases than this for the words as typed: also search synonyms
 const MAX_WORDS = 8; // content words of one query that count (a question has a few)
 const FIRST = 3; // of a longer question, the words that fewest pages hold are asked first
-// Pruned words carry this letter in the index text (kb_tools.index.pagefind.MARK).
+// Pruned words carry this letter in the index text (kb_tools.index.pagefind_docs.MARK).
 const MARK = /\u01c2/g;
 const DATA = JSON.parse(document.getElementById("kb-search-data").textContent);
 // Folded stop words and question filler (kb_tools.dutch): they never count against a case.
