@@ -128,7 +128,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     # see the generated pages, not the raw content files.
     @event_priority(50)
     def on_files(self, files: Files, config: Any) -> Files:
-        with workers.lasting(session=self.live is not None):  # no collector on the corpus
+        with workers.lasting(pause=self.live is None):  # no collector on the corpus
             return self._files(files, config)
 
     def _files(self, files: Files, config: Any) -> Files:

@@ -20,6 +20,7 @@ page's menu shows their titles, and the engine knows a title only of a page it r
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -109,8 +110,14 @@ class Live:
 
     def check(self, content: Path) -> CheckResult:
         """Check the content again, reading only the files that changed, and add what
-        changed to ``changed``. A guide page does not change a case page or a similar list."""
+        changed to ``changed``. A guide page does not change a case page or a similar list.
+        The collector gets back what earlier builds froze while the files are read (so what
+        they left is freed, not frozen again), and the content is frozen after: the stages
+        that follow run with the collector on (a session has no pause) and must not scan
+        it again and again."""
+        gc.unfreeze()
         result = self.checker.run(content)
+        gc.freeze()
         changes = self.checker.changes
         if changes.everything and set(changes.reasons) - {GUIDE_CHANGED}:
             self.changed = None

@@ -62,16 +62,14 @@ def shares(items: Sequence[str], workers: int) -> list[list[str]]:
 
 
 @contextmanager
-def lasting(session: bool = False) -> Iterator[None]:
+def lasting(pause: bool = True) -> Iterator[None]:
     """Around the pipeline's stages in the parent (load, enrich, similar lists, page specs):
-    what they make lives for the whole build. The garbage collector does not scan it while it
-    is made (at 10,000 cases that took 2-3 s of the parent's time), and ``gc.freeze()`` keeps
-    the collector, in the parent and in forked workers, from touching it afterwards.
-    ``session`` (kb bekijk): the collector first gets back what earlier builds froze and
-    runs as usual, so that what they left is freed, not frozen."""
-    if session:
-        gc.unfreeze()
-    paused = not session and gc.isenabled()
+    what they make lives for the whole build. With ``pause`` the garbage collector does not
+    scan it while it is made (at 10,000 cases that took 2-3 s of the parent's time); after,
+    ``gc.freeze()`` keeps the collector, in the parent and in forked workers, from touching
+    it. kb bekijk does not pause: its session frees what earlier builds left
+    (``serving.Live.check``)."""
+    paused = pause and gc.isenabled()
     if paused:
         gc.disable()
     try:
