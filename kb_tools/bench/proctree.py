@@ -43,25 +43,24 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
+def _field_kb(path: Path, name: str) -> int | None:
+    """The kB of the line ``name: <n> kB`` of a /proc file; None if it is not there."""
+    try:
+        for line in path.read_text(encoding="ascii").splitlines():
+            if line.startswith(name + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass  # the process ended, an older kernel, or a process of another user
+    return None
+
+
 def memory_kb(pid: int) -> tuple[int, int | None]:
     """Resident memory (VmRSS) and proportional memory (Pss: shared pages divided among
     the processes that share them) of ``pid`` in kB; (0, None) once it has ended."""
-    rss, pss = 0, None
-    try:
-        for line in (PROC / str(pid) / "status").read_text(encoding="ascii").splitlines():
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-                break
-    except (OSError, ValueError, IndexError):
+    rss = _field_kb(PROC / str(pid) / "status", "VmRSS")
+    if rss is None:
         return 0, None
-    try:
-        for line in (PROC / str(pid) / "smaps_rollup").read_text(encoding="ascii").splitlines():
-            if line.startswith("Pss:"):
-                pss = int(line.split()[1])
-                break
-    except (OSError, ValueError, IndexError):
-        pass  # an older kernel, or a process of another user
-    return rss, pss
+    return rss, _field_kb(PROC / str(pid) / "smaps_rollup", "Pss")
 
 
 class TreeSampler:
