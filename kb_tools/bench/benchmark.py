@@ -4,7 +4,6 @@ it never passes or fails."""
 
 from __future__ import annotations
 
-import os
 import platform
 import tempfile
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from typing import Any
 from kb_tools.bench import quality
 from kb_tools.bench.measure import STAGES, growth, hostile, measure
 from kb_tools.bench.savetime import MODE_NL, MODES
+from kb_tools.machine import cores
 
 STAGE_NL = {
     "check": "kb controleer",
@@ -46,7 +46,7 @@ def machine() -> dict[str, Any]:
     except (OSError, ValueError, IndexError):
         pass
     return {
-        "cores": os.cpu_count(),
+        "cores": cores(),
         "memory_mb": memory,
         "python": platform.python_version(),
         "platform": platform.platform(),

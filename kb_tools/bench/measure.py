@@ -5,7 +5,6 @@ and the cost of one hostile case. ``run`` calls them."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from kb_tools.bench.metrics import gzip_size, page_sizes, run_measured, tree_siz
 from kb_tools.bench.savetime import measure_saves
 from kb_tools.bench.searchcost import browser_missing, helpdesk_search, query_cost
 from kb_tools.bench.synthetic import generate
+from kb_tools.machine import cores
 
 #: Stages of our build, in pipeline order. "render" is MkDocs itself (total minus the rest)
 #: unless the plugin times it.
@@ -117,7 +117,7 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
         # Pagefind); the rest of build.cpu_seconds is the build process and its loaders.
         "cpu": {"workers": timings.get("cpu_workers"), "search": timings.get("search_cpu")},
         # No build on this machine can be shorter: all processor time spread over every core.
-        "cpu_floor_seconds": round(build["cpu_seconds"] / _cores(), 2),
+        "cpu_floor_seconds": round(build["cpu_seconds"] / cores(), 2),
         # The search index's child process, beside the stages (not part of their sum).
         "background": {
             k: round(timings[f"search_{k}"], 3)
@@ -189,12 +189,6 @@ def measure(cases: int, root: Path, work: Path, say: Callable[[str], None]) -> d
     for failure in result["save_to_screen"].get("failures", []):
         say(f"[{cases}] Opslaan tot scherm mislukt: {failure}")
     return result
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
 
 
 def _ratio(ours: float | None, stock: float | None) -> float | None:

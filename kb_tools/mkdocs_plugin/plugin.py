@@ -40,6 +40,7 @@ from kb_tools.enrich.links import resolve_links
 from kb_tools.enrich.similarity import TOP, Similarity
 from kb_tools.index import pagefind as sitesearch
 from kb_tools.load.registry import load_registry
+from kb_tools.machine import cores
 from kb_tools.markup import EXTENSION_CONFIGS, EXTENSIONS, SafeContentExtension
 from kb_tools.mkdocs_plugin import serving, theme, workers
 from kb_tools.mkdocs_plugin.options import KbConfig
@@ -262,7 +263,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             serving.mark(page.file, True)  # every page's menu shows their titles
         # Generated pages outside the menu go to workers, one per core (workers.py); pages in
         # the menu stay with MkDocs, which reads their titles for every page's menu.
-        self.workers = self.config.workers or workers.cores()
+        self.workers = self.config.workers or cores()
         self.farmed.clear()
         if self.workers > 1 and workers.can_fork():
             todo = self.live.modified if self.live else self.specs

@@ -48,13 +48,6 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"
 
 
-def cores() -> int:
-    """The cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 def shares(items: Sequence[str], workers: int) -> list[list[str]]:
     """``items`` dealt round-robin over ``workers``: neighbours in the list (pages of one
     network or term, alike in size) end up on different workers."""

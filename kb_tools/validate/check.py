@@ -28,6 +28,7 @@ from kb_tools.load.files import (
     scan_path,
 )
 from kb_tools.load.registry import load_registry
+from kb_tools.machine import cores
 from kb_tools.model import ERROR, WARNING, Answer, Case, Document, Finding, Registry
 from kb_tools.schema import ID_PATTERN
 from kb_tools.validate.body import ANSWER_BODY, CASE_BODY, GUIDE_BODY, check_body
@@ -167,7 +168,7 @@ def check_files(
 ) -> list:
     """``task`` (by default ``check_file``) of every file, in order: on all cores when there
     are many files. A ``task`` other than ``check_file`` must be a module-level function."""
-    workers = min(os.cpu_count() or 1, 4)
+    workers = min(cores(), 4)
     if len(files) < PARALLEL_FROM or workers < 2:
         results = []
         for index, path in enumerate(files, 1):
