@@ -17,12 +17,12 @@ def add_bench(commands: Commands) -> None:
         "meten",
         help="Meet de snelheid en grootte van de hele pijplijn.",
         description="Maak een nep-verzameling casussen (altijd dezelfde) in een tijdelijke map en\n"
-        "meet kb controleer, elke stap van de build, het geheugen van de build (alle processen\n"
-        "samen), de grootte van de website, en dezelfde pagina's gebouwd met standaard Material\n"
-        "(ter vergelijking). Meet in kb bekijk hoe lang het duurt van het bewaren van een casus\n"
-        "tot de nieuwe titel in de browser staat (Chromium). Meet ook of kb zoek en\n"
-        "de zoekpagina de juiste casus vinden voor de zoekvragen van helpdesks\n"
-        "(kb_tools/bench/zoekvragen.yml, op de startinhoud). Een meting, geen test.",
+        "meet kb controleer, elke stap van de build, het geheugen en de processortijd van de\n"
+        "build (alle processen samen), de grootte van de website, en dezelfde pagina's gebouwd\n"
+        "met standaard Material (ter vergelijking). Meet in kb bekijk hoe lang het duurt van\n"
+        "het bewaren van een casus tot de nieuwe titel in de browser staat (Chromium). Meet\n"
+        "ook of kb zoek en de zoekpagina de juiste casus vinden voor de zoekvragen van\n"
+        "helpdesks (kb_tools/bench/zoekvragen.yml, op de startinhoud). Een meting, geen test.",
         epilog="Voorbeelden:\n  kb meten --cases 1000\n"
         "  kb meten --cases 1000 10000 --out bench.json --markdown bench.md\n",
     )

@@ -4,8 +4,8 @@ Pagefind indexes HTML. Letting it read the whole built site costs 30 s and 1.9 G
 10,000 cases (it parses every page, menus and all). Instead, once the pages are planned,
 ``start`` hands one small record per case to a child process, which writes a bare search
 document per case (title, summary, text, hidden search words, filters, meta) and runs
-Pagefind over those into ``site/pagefind/``. It runs on the second core while MkDocs
-renders; ``SiteIndexJob.finish`` waits for it at the end of the build.
+Pagefind over those into ``site/pagefind/``. It runs beside the rest of the build and the
+render workers; ``SiteIndexJob.finish`` waits for it at the end of the build.
 
 The documents, the pruning of very common body words and the typo word list are made
 in ``kb_tools.index.pagefind_docs``.
