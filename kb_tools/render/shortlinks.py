@@ -1,8 +1,9 @@
 """The short, stable addresses ``c/<id>/`` and ``a/<id>/`` as copies of the page itself.
 
 A redirect page (meta refresh) costs a second document request, about 0.6 s on a phone;
-GitHub Pages serves only files, so there is no server redirect either. Instead, after the
-build, ``c/<id>/index.html`` is the built page of the case with three changes:
+GitHub Pages serves only files, so there is no server redirect either. Instead, as each page
+is built (``write_short_page``), ``c/<id>/index.html`` is the built page of the case with
+three changes:
 
 - ``<base href>`` points at the long address's folder, so every relative link, image,
   stylesheet and script resolves as on the long page (also ``fetch`` and ``new URL(x,
@@ -74,17 +75,3 @@ def write_short_page(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(short_page(page, long, short, site_url), encoding="utf-8")
     return target
-
-
-def write_short_pages(site_dir: Path, pages: dict[str, str], site_url: str = "") -> list[Path]:
-    """Write ``short/index.html`` for every {short address: long address}, from the built
-    long page."""
-    written = []
-    for short, long in sorted(pages.items()):
-        source = site_dir / long / "index.html"
-        if not source.is_file():
-            continue
-        text = source.read_text(encoding="utf-8")
-        if (target := write_short_page(site_dir, short, long, text, site_url)) is not None:
-            written.append(target)
-    return written
